@@ -1,0 +1,1 @@
+"""Persistence: settings, models, the session factory, migrations and the file store."""

@@ -1,0 +1,212 @@
+"""The one settings object of qiita-gateway.
+
+Every layer reads its configuration from a `Settings` instance; only
+`load_settings` reads `QIITA_*` environment variables and the optional TOML
+file. It lives in `db/` because that is the lowest layer all others import.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+DEFAULT_PORT = 21174
+
+
+class SettingsError(ValueError):
+    """A setting has a value that cannot be used; the message names it."""
+
+
+LauncherName = Literal["local", "slurm"]
+RecoveryMode = Literal["error", "requeue"]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Effective configuration. Each field maps to the variable `QIITA_<NAME>`."""
+
+    data_dir: Path = Path("./qiita-data")
+    """Base data directory holding the mountpoints (uploads, templates, artifact types...)."""
+    database_url: str = ""
+    """SQLAlchemy async URL; empty means the SQLite file `<data_dir>/qiita.sqlite`."""
+    plugins_dir: Path = Path("~/.qiita_plugins")
+    """Folder of plugin configuration files (`*.conf`), as qiita_client writes them."""
+    host: str = "127.0.0.1"
+    port: int = DEFAULT_PORT
+    public_url: str = ""
+    """Base URL handed to plugins; empty means derived from host, port and TLS."""
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+    workers: int = 1
+    log_level: str = "INFO"
+    test_mode: bool = False
+    """Mounts the `/apitest/` routes (QIITA_TEST_MODE=1)."""
+    production: bool = False
+    """Masks unexpected errors and turns GraphQL field suggestions off."""
+
+    token_ttl: int = 3600
+    """Lifetime of access tokens, in seconds."""
+    token_cache_seconds: float = 2.0
+    """How long a validated token is trusted in process before it is looked up again."""
+    daily_request_limit: int = 5000
+    """Password-grant requests allowed per client and user in 24 hours."""
+
+    default_page_size: int = 20
+    max_page_size: int = 100
+    max_query_depth: int = 12
+    max_aliases: int = 30
+    max_tokens: int = 5000
+    max_query_cost: int = 50000
+    introspection: bool = True
+
+    launcher: LauncherName = "local"
+    max_local_jobs: int = 0
+    """Concurrent local jobs; 0 means the number of CPUs."""
+    slurm_partition: str = ""
+    slurm_time: str = "1:00:00"
+    slurm_mem: str = "4G"
+    slurm_cpus: int = 1
+    heartbeat_timeout: int = 600
+    """Seconds without heartbeat after which a running job is checked with its launcher."""
+    watchdog_interval: float = 30.0
+    recovery: RecoveryMode = "error"
+    """What start-up does with queued/running jobs whose process is gone."""
+    html_summary_after_release: bool = True
+    require_approval: bool = False
+    max_preparation_samples: int = 800
+    max_artifacts_in_workflow: int = 35
+
+    secret_fields: tuple[str, ...] = field(default=("database_url",), repr=False)
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{self.resolved_data_dir / 'qiita.sqlite'}"
+
+    @property
+    def resolved_data_dir(self) -> Path:
+        return self.data_dir.expanduser().resolve()
+
+    @property
+    def resolved_plugins_dir(self) -> Path:
+        return self.plugins_dir.expanduser().resolve()
+
+    @property
+    def effective_public_url(self) -> str:
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        scheme = "https" if self.tls_cert else "http"
+        return f"{scheme}://{self.host}:{self.port}"
+
+    @property
+    def effective_max_local_jobs(self) -> int:
+        return self.max_local_jobs or (os.cpu_count() or 1)
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+    def as_redacted_dict(self) -> dict[str, Any]:
+        """Effective settings for display, credentials in URLs masked."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            if f.name == "secret_fields":
+                continue
+            value = getattr(self, f.name)
+            out[f.name] = str(value) if isinstance(value, Path) else value
+        out["database_url"] = _redact_url(self.effective_database_url)
+        out["data_dir"] = str(self.resolved_data_dir)
+        out["plugins_dir"] = str(self.resolved_plugins_dir)
+        out["public_url"] = self.effective_public_url
+        out["max_local_jobs"] = self.effective_max_local_jobs
+        return out
+
+
+def _redact_url(url: str) -> str:
+    scheme, sep, rest = url.partition("://")
+    if not sep or "@" not in rest:
+        return url
+    creds, _, host = rest.rpartition("@")
+    user = creds.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}" if ":" in creds else url
+
+
+_TRUE = {"1", "true", "yes", "on", "t", "y"}
+_FALSE = {"0", "false", "no", "off", "f", "n", ""}
+
+
+def _convert(name: str, annotation: str, raw: Any) -> Any:
+    var = f"QIITA_{name.upper()}"
+    try:
+        if annotation == "bool":
+            if isinstance(raw, bool):
+                return raw
+            text = str(raw).strip().lower()
+            if text in _TRUE:
+                return True
+            if text in _FALSE:
+                return False
+            raise ValueError("expected true or false")
+        if annotation == "int":
+            value = int(raw)
+            if value < 0:
+                raise ValueError("must not be negative")
+            return value
+        if annotation == "float":
+            return float(raw)
+        if annotation == "Path":
+            return Path(str(raw))
+        if annotation == "Path | None":
+            return Path(str(raw)) if str(raw) else None
+        if annotation in ("LauncherName", "RecoveryMode"):
+            allowed = get_args(LauncherName if annotation == "LauncherName" else RecoveryMode)
+            if raw not in allowed:
+                raise ValueError(f"expected one of {', '.join(allowed)}")
+            return raw
+        return str(raw)
+    except (TypeError, ValueError) as exc:
+        raise SettingsError(f"{var}={raw!r} is not valid: {exc}") from None
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None,
+    toml_path: Path | None = None,
+    **overrides: Any,
+) -> Settings:
+    """Build settings from defaults, then the TOML file, then `QIITA_*`, then overrides.
+
+    The TOML file is `toml_path`, else `QIITA_CONFIG`; its keys are the field names,
+    at top level or under a `[qiita-gateway]` table.
+    """
+    env = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    config_path = toml_path or (Path(env["QIITA_CONFIG"]) if env.get("QIITA_CONFIG") else None)
+    known = {f.name: f for f in fields(Settings) if f.name != "secret_fields"}
+    if config_path is not None:
+        try:
+            data = tomllib.loads(config_path.read_text())
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise SettingsError(f"cannot read settings file {config_path}: {exc}") from None
+        data = data.get("qiita-gateway", data)
+        for key, raw in data.items():
+            if key not in known:
+                raise SettingsError(f"unknown setting {key!r} in {config_path}")
+            values[key] = _convert(key, str(known[key].type), raw)
+    for name, f in known.items():
+        raw = env.get(f"QIITA_{name.upper()}")
+        if raw is not None:
+            values[name] = _convert(name, str(f.type), raw)
+    for name, raw in overrides.items():
+        if raw is not None:
+            values[name] = raw
+    settings = Settings(**values)
+    if bool(settings.tls_cert) != bool(settings.tls_key):
+        raise SettingsError("QIITA_TLS_CERT and QIITA_TLS_KEY must be given together")
+    if settings.max_page_size < 1 or settings.default_page_size < 1:
+        raise SettingsError("page sizes must be at least 1")
+    return settings

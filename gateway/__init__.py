@@ -1,0 +1,1 @@
+"""Assembly: the app factory, CLI, launchers, event bus and watchdog."""

@@ -1,0 +1,73 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import BaseRoute, Route, WebSocketRoute
+
+from db.migrate import is_up_to_date
+from db.session import create_engine, create_session_factory
+from db.settings import Settings
+from gateway.events import InProcessEventBus
+from resolvers.context import Services
+from rest_compat.errors import EXCEPTION_HANDLERS
+from rest_compat.routes import build_routes
+from schema import build_schema
+from schema.view import GraphQLView
+
+logger = logging.getLogger(__name__)
+
+
+class DatabaseNotMigrated(RuntimeError):
+    pass
+
+
+def create_app(settings: Settings) -> Starlette:
+    engine = create_engine(settings)
+    services = Services(
+        settings=settings,
+        sessions=create_session_factory(engine),
+        events=InProcessEventBus(),
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
+        if not await is_up_to_date(engine):
+            await engine.dispose()
+            raise DatabaseNotMigrated(
+                "The database is not migrated: run `qiita-gateway db upgrade`."
+            )
+        logger.info("qiita-gateway ready, data dir %s", settings.resolved_data_dir)
+        try:
+            yield {"services": services}
+        finally:
+            await engine.dispose()
+
+    async def healthz(request: Request) -> JSONResponse:
+        async with services.sessions() as session:
+            await session.execute(text("SELECT 1"))
+        return JSONResponse({"status": "ok"})
+
+    graphql = GraphQLView(build_schema(settings), services)
+    routes: list[BaseRoute] = [
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),
+        *build_routes(settings),
+    ]
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+    )
+    app.router.redirect_slashes = False
+    app.state.services = services
+    return app

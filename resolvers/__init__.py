@@ -1,0 +1,1 @@
+"""The domain: every business rule, once; called by schema/ and rest_compat/ alike."""

@@ -1,0 +1,113 @@
+"""The per-request context every resolver takes first, and the unit of work around it."""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Literal
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from db.files import FileStore
+from db.settings import Settings
+from resolvers.events import EventBus, NullEventBus
+from resolvers.launching import Launcher
+
+logger = logging.getLogger(__name__)
+
+PrincipalKind = Literal["anonymous", "user", "plugin", "system"]
+Callback = Callable[[], Awaitable[None] | None]
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is asking: a user (password grant), a plugin client, a system client, or nobody."""
+
+    kind: PrincipalKind
+    account_id: int | None = None
+    email: str | None = None
+    level: str | None = None
+    client_id: str | None = None
+    software_id: int | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.kind == "user" and self.level in ("admin", "superuser")
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.kind != "anonymous"
+
+
+ANONYMOUS = Principal(kind="anonymous")
+
+
+@dataclass(frozen=True)
+class Services:
+    """What lives for the whole process: built by gateway's lifespan, shared by surfaces."""
+
+    settings: Settings
+    sessions: async_sessionmaker[AsyncSession]
+    launcher: Launcher | None = None
+    events: EventBus = field(default_factory=NullEventBus)
+
+
+@dataclass
+class Context:
+    settings: Settings
+    sessions: async_sessionmaker[AsyncSession]
+    session: AsyncSession
+    principal: Principal = ANONYMOUS
+    launcher: Launcher | None = None
+    events: EventBus = field(default_factory=NullEventBus)
+    after_commit_callbacks: list[Callback] = field(default_factory=list)
+    on_rollback_callbacks: list[Callback] = field(default_factory=list)
+
+    @property
+    def files(self) -> FileStore:
+        return FileStore.at(self.settings.data_dir)
+
+    def after_commit(self, callback: Callback) -> None:
+        """Run `callback` once the request's transaction has committed (events, launches)."""
+        self.after_commit_callbacks.append(callback)
+
+    def on_rollback(self, callback: Callback) -> None:
+        """Run `callback` if the transaction fails (moving files back)."""
+        self.on_rollback_callbacks.append(callback)
+
+
+async def _run_all(callbacks: list[Callback], *, reverse: bool = False) -> None:
+    for callback in reversed(callbacks) if reverse else callbacks:
+        try:
+            result = callback()
+            if inspect.isawaitable(result):
+                await result
+        except Exception:
+            logger.exception("callback %r failed", callback)
+
+
+@asynccontextmanager
+async def unit_of_work(
+    services: Services, principal: Principal = ANONYMOUS
+) -> AsyncIterator[Context]:
+    """One transaction: commit on success, roll back (and undo file moves) on any error."""
+    async with services.sessions() as session:
+        ctx = Context(
+            settings=services.settings,
+            sessions=services.sessions,
+            session=session,
+            principal=principal,
+            launcher=services.launcher,
+            events=services.events,
+        )
+        try:
+            yield ctx
+            await session.commit()
+        except BaseException:
+            await session.rollback()
+            await _run_all(ctx.on_rollback_callbacks, reverse=True)
+            raise
+    await _run_all(ctx.after_commit_callbacks)

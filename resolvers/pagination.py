@@ -1,0 +1,88 @@
+"""Keyset pagination over an ordered unique key, shared by every list resolver."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import ColumnElement, Select, func, select
+
+from resolvers.context import Context
+from resolvers.errors import Invalid
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """`first/after` or `last/before` over a key; cursors are key values (already decoded)."""
+
+    first: int | None = None
+    after: Any = None
+    last: int | None = None
+    before: Any = None
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: Sequence[T]
+    keys: Sequence[Any]
+    total_count: int
+    has_next_page: bool
+    has_previous_page: bool
+
+
+def page_size(ctx: Context, request: PageRequest) -> int:
+    """The requested size, defaulted and capped by the settings."""
+    if request.first is not None and request.last is not None:
+        raise Invalid("Pass either first or last, not both.", "first")
+    size = request.first if request.first is not None else request.last
+    if size is None:
+        return ctx.settings.default_page_size
+    if size < 0:
+        raise Invalid("Page size must not be negative.", "first")
+    if size > ctx.settings.max_page_size:
+        raise Invalid(
+            f"Page size {size} is over the limit of {ctx.settings.max_page_size}.", "first"
+        )
+    return size
+
+
+async def keyset_page(
+    ctx: Context,
+    query: Select[Any],
+    key: ColumnElement[Any],
+    request: PageRequest,
+) -> Page[Any]:
+    """One page of `query` (already filtered, access included) ordered by the unique `key`.
+
+    The query must select one ORM entity (or one column); `key` must be a unique column of it.
+    """
+    size = page_size(ctx, request)
+    total = (
+        await ctx.session.execute(select(func.count()).select_from(query.order_by(None).subquery()))
+    ).scalar_one()
+    backwards = request.last is not None and request.first is None
+    paged = query
+    if request.after is not None:
+        paged = paged.where(key > request.after)
+    if request.before is not None:
+        paged = paged.where(key < request.before)
+    paged = paged.order_by(key.desc() if backwards else key).limit(size + 1)
+    rows = list((await ctx.session.execute(paged)).scalars().all())
+    more = len(rows) > size
+    rows = rows[:size]
+    if backwards:
+        rows.reverse()
+    keys = [_key_of(row, key) for row in rows]
+    if backwards:
+        return Page(rows, keys, total, request.before is not None, more)
+    return Page(rows, keys, total, more, request.after is not None)
+
+
+def _key_of(row: Any, key: ColumnElement[Any]) -> Any:
+    name = getattr(key, "key", None)
+    if name is not None and hasattr(row, name):
+        return getattr(row, name)
+    return row

@@ -1,0 +1,137 @@
+"""The only decoder of qiita_client request bodies and encoder of Qiita-style responses.
+
+plugin-api.md §1.3 (arguments) and §1.4 (responses).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+import orjson
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import Response
+
+JSON_CONTENT_TYPE = "application/json; charset=UTF-8"
+HTML_CONTENT_TYPE = "text/html; charset=UTF-8"
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+class MissingArgument(Exception):
+    """A required form field is absent (plugin-api.md §1.3: `Missing argument <name>`)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"Missing argument {name}")
+        self.name = name
+
+
+class MalformedBody(Exception):
+    """The body could not be decoded as the endpoint expects."""
+
+
+def clean_value(value: str) -> str:
+    """Control characters other than TAB/LF/CR become spaces; surrounding blanks stripped."""
+    return _CONTROL.sub(" ", value).strip()
+
+
+class Arguments:
+    """Form fields from the query string, then the form body; the last value of a name wins."""
+
+    def __init__(self, pairs: list[tuple[str, str]]) -> None:
+        self._pairs = pairs
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        for key, value in reversed(self._pairs):
+            if key == name:
+                return clean_value(value)
+        return default
+
+    def require(self, name: str) -> str:
+        value = self.get(name)
+        if value is None:
+            raise MissingArgument(name)
+        return value
+
+    def get_list(self, name: str) -> list[str]:
+        """Every value of a repeated key, unprocessed (archive `features`, §5.5)."""
+        return [value for key, value in self._pairs if key == name]
+
+    def __contains__(self, name: str) -> bool:
+        return any(key == name for key, _ in self._pairs)
+
+
+async def read_arguments(request: Request) -> Arguments:
+    pairs = [(k, v) for k, v in request.query_params.multi_items()]
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type in _FORM_TYPES:
+        form: FormData = await request.form()
+        for key, value in form.multi_items():
+            if isinstance(value, str):
+                pairs.append((key, value))
+    return Arguments(pairs)
+
+
+async def read_json_body(request: Request) -> Any:
+    """Parse the raw body as JSON whatever the Content-Type (qiita_client sends none)."""
+    body = await request.body()
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise MalformedBody(f"The request body is not valid JSON: {exc}") from None
+
+
+def parse_json_text(value: str, name: str) -> Any:
+    """A JSON document sent inside a form field."""
+    try:
+        return orjson.loads(value)
+    except orjson.JSONDecodeError:
+        raise MalformedBody(f"Argument {name} is not valid JSON") from None
+
+
+_BOOLEAN_WORDS = {
+    "true": True, "t": True, "yes": True, "y": True, "on": True, "1": True,
+    "false": False, "f": False, "no": False, "n": False, "off": False, "0": False,
+}  # fmt: skip
+
+
+def parse_boolean(value: str, name: str) -> bool:
+    """Any spelling PostgreSQL accepts as a boolean (plugin-api.md §1.3)."""
+    try:
+        return _BOOLEAN_WORDS[value.strip().lower()]
+    except KeyError:
+        raise MalformedBody(f"Argument {name} must be true or false, not {value!r}") from None
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {str(k): _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
+def json_response(content: Any, status_code: int = 200) -> Response:
+    """JSON with `application/json; charset=UTF-8`; non-finite floats become null."""
+    body = orjson.dumps(_finite(content), option=orjson.OPT_NON_STR_KEYS)
+    return Response(body, status_code=status_code, media_type=None,
+                    headers={"content-type": JSON_CONTENT_TYPE})  # fmt: skip
+
+
+def raw_json_response(body: bytes, status_code: int = 200) -> Response:
+    """Pre-serialised JSON (whole templates spliced from stored documents)."""
+    return Response(body, status_code=status_code, headers={"content-type": JSON_CONTENT_TYPE})
+
+
+def empty_response(status_code: int = 200) -> Response:
+    """Qiita's "empty 200": no body, text/html content type (plugin-api.md §1.4)."""
+    return Response(b"", status_code=status_code, headers={"content-type": HTML_CONTENT_TYPE})
+
+
+def text_response(message: str, status_code: int) -> Response:
+    return Response(message, status_code=status_code, media_type="text/plain")

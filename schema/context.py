@@ -1,0 +1,20 @@
+"""The GraphQL request context: the resolvers' services plus the caller."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import strawberry
+
+from resolvers.context import Principal, Services
+
+
+@dataclass
+class GraphQLContext:
+    services: Services
+    principal: Principal
+    auth_error: str | None = None
+    """Set when a token was sent but is not valid (reported as UNAUTHENTICATED)."""
+
+
+Info = strawberry.Info[GraphQLContext, None]
