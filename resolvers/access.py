@@ -7,9 +7,18 @@ stay right; single lookups use the `can_*` checks.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, exists, false, or_, select, true
+from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 
-from db.models import Artifact, Study, StudyShare
+from db.models import (
+    Analysis,
+    AnalysisShare,
+    Artifact,
+    Command,
+    ProcessingJob,
+    ProcessingJobInput,
+    Study,
+    StudyShare,
+)
 from resolvers.context import Context, Principal
 from resolvers.errors import Forbidden, Unauthenticated
 
@@ -78,3 +87,77 @@ async def can_edit_study(ctx: Context, study_id: int) -> bool:
 async def require_edit_study(ctx: Context, study_id: int) -> None:
     if not await can_edit_study(ctx, study_id):
         raise Forbidden(f"You do not have permission to modify study {study_id}.")
+
+
+def readable_artifacts_filter(principal: Principal) -> ColumnElement[bool]:
+    """SQL predicate on `Artifact`: public artifacts for everyone; the non-public artifacts of
+    studies and analyses the caller owns or shares; all for admins and clients (domain.md §3.9).
+    """
+    if principal.kind in ("system", "plugin") or principal.is_admin:
+        return true()
+    public = Artifact.visibility == "public"
+    if principal.kind != "user" or principal.account_id is None or principal.level == "guest":
+        return public
+    own_study = exists(
+        select(Study.id).where(Study.id == Artifact.study_id, editable_studies_filter(principal))
+    )
+    own_analysis = exists(
+        select(Analysis.id).where(
+            Analysis.id == Artifact.analysis_id, _own_or_shared_analysis(principal)
+        )
+    )
+    return or_(public, own_study, own_analysis)
+
+
+def _own_or_shared_analysis(principal: Principal) -> ColumnElement[bool]:
+    shared = exists(
+        select(AnalysisShare.analysis_id).where(
+            AnalysisShare.analysis_id == Analysis.id,
+            AnalysisShare.account_id == principal.account_id,
+        )
+    )
+    return or_(Analysis.owner_id == principal.account_id, shared)
+
+
+def readable_analyses_filter(principal: Principal) -> ColumnElement[bool]:
+    """SQL predicate on `Analysis`: public ones (every root artifact public), own and shared
+    (default analyses included, domain.md Q14); all for admins and clients.
+    """
+    if principal.kind in ("system", "plugin") or principal.is_admin:
+        return true()
+    roots = select(Artifact.id).where(
+        Artifact.analysis_id == Analysis.id, Artifact.command_id.is_(None)
+    )
+    public = and_(exists(roots), ~exists(roots.where(Artifact.visibility != "public")))
+    if principal.kind != "user" or principal.account_id is None or principal.level == "guest":
+        return public
+    return or_(public, _own_or_shared_analysis(principal))
+
+
+def readable_jobs_filter(principal: Principal) -> ColumnElement[bool]:
+    """SQL predicate on `ProcessingJob`: a user sees their own jobs and jobs whose inputs or
+    outputs they may read; a plugin client the jobs of its plugin's commands; admins all.
+    """
+    if principal.kind == "system" or principal.is_admin:
+        return true()
+    if principal.kind == "plugin":
+        return ProcessingJob.command_id.in_(
+            select(Command.id).where(Command.software_id == principal.software_id)
+        )
+    readable = readable_artifacts_filter(principal)
+    touches_input = exists(
+        select(ProcessingJobInput.job_id)
+        .join(Artifact, Artifact.id == ProcessingJobInput.artifact_id)
+        .where(ProcessingJobInput.job_id == ProcessingJob.id, readable)
+    )
+    touches_output = exists(
+        select(Artifact.id).where(Artifact.produced_by_job_id == ProcessingJob.id, readable)
+    )
+    if principal.kind != "user" or principal.account_id is None:
+        return or_(touches_input, touches_output)
+    return or_(ProcessingJob.account_id == principal.account_id, touches_input, touches_output)
+
+
+def can_see_account_details(principal: Principal, account_id: int) -> bool:
+    """Admins see every account's details; a user sees only their own."""
+    return principal.is_admin or (principal.kind == "user" and principal.account_id == account_id)
