@@ -15,7 +15,7 @@ from starlette.routing import BaseRoute, Route, WebSocketRoute
 
 from db.migrate import is_up_to_date
 from db.session import create_engine, create_session_factory
-from db.settings import Settings
+from db.settings import Settings, load_settings
 from gateway.events import InProcessEventBus
 from resolvers.context import Services
 from rest_compat.errors import EXCEPTION_HANDLERS
@@ -71,3 +71,8 @@ def create_app(settings: Settings) -> Starlette:
     app.router.redirect_slashes = False
     app.state.services = services
     return app
+
+
+def create_app_from_env() -> Starlette:
+    """Zero-argument factory (`uvicorn --factory`, multi-worker serving): QIITA_* settings."""
+    return create_app(load_settings())

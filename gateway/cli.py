@@ -1,0 +1,372 @@
+"""The `qiita-gateway` command line.
+
+The only code that parses argv, configures logging or calls `sys.exit`.
+Every command is one `cmd_*` function taking the parsed arguments and the
+effective settings and returning the exit code; `build_parser` registers it
+in a subcommand group. A known user error (bad input, bad setting, an
+unusable database) prints one line and exits with 2; anything else is a bug,
+logged once with its traceback, exit 1.
+
+To add a command: write `cmd_<name>(args, settings) -> int`, then register it
+in `build_parser` with `add_command(<group>, "<name>", cmd_<name>, "<help>")`
+(groups: the top level, `db`, `demo`, `user`, `client`, ...; `add_group`
+creates a new one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import logging.config
+import os
+import signal
+import socket
+import sys
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from db.migrate import upgrade_database
+from db.session import check_database_url, create_engine, create_session_factory
+from db.settings import Settings, SettingsError, load_settings
+from resolvers.context import Context, Principal, Services, unit_of_work
+from resolvers.errors import DomainError
+
+logger = logging.getLogger(__name__)
+
+PROG = "qiita-gateway"
+USAGE_ERROR = 2
+BUG = 1
+
+SYSTEM = Principal(kind="system")
+"""Who the CLI acts as: the operator of the server, with every right."""
+
+Handler = Callable[[argparse.Namespace, Settings], int]
+T = TypeVar("T")
+
+
+class CommandError(Exception):
+    """A known user error: printed as one line, exit code 2."""
+
+
+class Parser(argparse.ArgumentParser):
+    """Reports bad arguments in one line (no usage block), exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(USAGE_ERROR, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def logging_config(level: str) -> dict[str, Any]:
+    """The one logging configuration, also handed to uvicorn (and so to every worker)."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        },
+        "handlers": {
+            "stderr": {
+                "class": "logging.StreamHandler",
+                "formatter": "plain",
+                "stream": "ext://sys.stderr",
+            },
+        },
+        "loggers": {
+            "uvicorn": {"level": level, "handlers": [], "propagate": True},
+            "uvicorn.error": {"level": level, "handlers": [], "propagate": True},
+            "uvicorn.access": {"level": level, "handlers": [], "propagate": True},
+            "alembic": {"level": "WARNING", "handlers": [], "propagate": True},
+        },
+        "root": {"level": level, "handlers": ["stderr"]},
+    }
+
+
+# -- shared steps -------------------------------------------------------------------------
+
+
+def _database_label(settings: Settings) -> str:
+    return str(settings.as_redacted_dict()["database_url"])
+
+
+def ensure_database(settings: Settings) -> None:
+    """Create the data dir and the database, and migrate it to the newest revision."""
+    check_database_url(settings.effective_database_url)
+    try:
+        settings.resolved_data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CommandError(
+            f"cannot create the data dir {settings.resolved_data_dir}: {exc}"
+        ) from None
+    try:
+        upgrade_database(settings)
+    except (SQLAlchemyError, OSError) as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise CommandError(
+            f"cannot open the database {_database_label(settings)}: {reason} "
+            "(check QIITA_DATABASE_URL / --database-url)"
+        ) from None
+
+
+async def _in_unit_of_work(settings: Settings, work: Callable[[Context], Awaitable[T]]) -> T:
+    engine = create_engine(settings, pool=False)
+    try:
+        services = Services(settings=settings, sessions=create_session_factory(engine))
+        async with unit_of_work(services, SYSTEM) as ctx:
+            return await work(ctx)
+    finally:
+        await engine.dispose()
+
+
+def run_in_database(settings: Settings, work: Callable[[Context], Awaitable[T]]) -> T:
+    """Migrate if needed, then run `work` in one transaction acting as the system."""
+    ensure_database(settings)
+    return asyncio.run(_in_unit_of_work(settings, work))
+
+
+# -- serve ----------------------------------------------------------------------------------
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise CommandError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    sock.set_inheritable(True)
+    return sock
+
+
+def _settings_environment(settings: Settings, port: int) -> dict[str, str]:
+    """QIITA_* variables that make worker processes load the same settings as this one."""
+    env = {
+        "QIITA_DATA_DIR": str(settings.resolved_data_dir),
+        "QIITA_HOST": settings.host,
+        "QIITA_PORT": str(port),
+        "QIITA_WORKERS": str(settings.workers),
+    }
+    if settings.database_url:
+        env["QIITA_DATABASE_URL"] = settings.database_url
+    if settings.tls_cert and settings.tls_key:
+        env["QIITA_TLS_CERT"] = str(settings.tls_cert)
+        env["QIITA_TLS_KEY"] = str(settings.tls_key)
+    return env
+
+
+def _stop_quietly(signum: int, frame: object) -> None:
+    """SIGTERM handler in force once uvicorn has shut down gracefully (it re-raises the signal)."""
+    logger.info("stopped by signal %d", signum)
+
+
+def _print_banner(settings: Settings, demo: bool) -> None:
+    base = settings.effective_public_url
+    print(f"qiita-gateway serving on {base} (GraphiQL at {base}/graphql)", flush=True)
+    if demo:
+        from gateway.demo import credentials_text
+
+        print(credentials_text(), flush=True)
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    from gateway.app import create_app
+
+    ensure_database(settings)
+    if args.demo:
+        from gateway.demo import load_demo
+
+        loaded = run_in_database(settings, load_demo)
+        if loaded:
+            print(f"Demo data loaded into {_database_label(settings)}", flush=True)
+    sock = _listen(settings.host, settings.port)
+    port = int(sock.getsockname()[1])
+    settings = settings.replace(port=port)
+    ssl: dict[str, Any] = {}
+    if settings.tls_cert and settings.tls_key:
+        ssl = {"ssl_certfile": str(settings.tls_cert), "ssl_keyfile": str(settings.tls_key)}
+    common: dict[str, Any] = {
+        "host": settings.host,
+        "port": port,
+        "log_config": logging_config(settings.log_level),
+        "lifespan": "on",
+        **ssl,
+    }
+    _print_banner(settings, args.demo)
+    signal.signal(signal.SIGTERM, _stop_quietly)
+    if settings.workers > 1:
+        os.environ.update(_settings_environment(settings, port))
+        config = uvicorn.Config(
+            "gateway.app:create_app_from_env", factory=True, workers=settings.workers, **common
+        )
+        Multiprocess(config, sockets=[sock]).run()
+        return 0
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), **common))
+    server.run(sockets=[sock])
+    if not server.started:
+        raise CommandError("the server did not start; see the log above")
+    return 0
+
+
+# -- db, config -------------------------------------------------------------------------------
+
+
+def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    ensure_database(settings)
+    print(f"Database {_database_label(settings)} is up to date.")
+    return 0
+
+
+def _format_value(value: Any) -> str:
+    if value is None:
+        return '""'
+    return json.dumps(value)
+
+
+def cmd_config(args: argparse.Namespace, settings: Settings) -> int:
+    values = settings.as_redacted_dict()
+    if args.json:
+        print(json.dumps(values, indent=2, sort_keys=True))
+        return 0
+    for key in sorted(values):
+        print(f"{key} = {_format_value(values[key])}")
+    return 0
+
+
+# -- parser -----------------------------------------------------------------------------------
+
+
+def _common_options() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    group = common.add_argument_group("settings (override QIITA_* and the settings file)")
+    group.add_argument("--config", type=Path, metavar="FILE", help="TOML settings file")
+    group.add_argument("--data-dir", type=Path, metavar="DIR", help="data directory")
+    group.add_argument("--database-url", metavar="URL", help="SQLAlchemy database URL")
+    return common
+
+
+_COMMON = _common_options()
+
+
+def add_group(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser], name: str, help_text: str
+) -> argparse._SubParsersAction[argparse.ArgumentParser]:
+    """A command group (`qiita-gateway <name> <command>`); returns where to add its commands."""
+    parser = subparsers.add_parser(name, help=help_text, description=help_text)
+    return parser.add_subparsers(dest=f"{name}_command", required=True, metavar="COMMAND")
+
+
+def add_command(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    handler: Handler,
+    help_text: str,
+) -> argparse.ArgumentParser:
+    """Register `handler` as a command; returns its parser for the command's own options."""
+    parser = subparsers.add_parser(name, help=help_text, description=help_text, parents=[_COMMON])
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a port number, got {text!r}") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port between 0 and 65535, got {value}")
+    return value
+
+
+def _register_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    serve = add_command(commands, "serve", cmd_serve, "run the server (migrates the database)")
+    serve.add_argument("--demo", action="store_true", help="load the demo data if absent")
+    serve.add_argument("--host", help="interface to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=_port, help="port to listen on (default 21174; 0: any)")
+    serve.add_argument("--workers", type=_positive_int, metavar="N", help="worker processes")
+    serve.add_argument("--tls-cert", type=Path, metavar="FILE", help="TLS certificate (PEM)")
+    serve.add_argument("--tls-key", type=Path, metavar="FILE", help="TLS private key (PEM)")
+
+
+def _register_db(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    db = add_group(commands, "db", "database maintenance")
+    add_command(
+        db, "upgrade", cmd_db_upgrade, "create or migrate the database to the newest schema"
+    )
+
+
+def _register_config(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    config = add_command(commands, "config", cmd_config, "print the effective settings")
+    config.add_argument("--json", action="store_true", help="print JSON")
+
+
+REGISTRARS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = [
+    _register_serve,
+    _register_db,
+    _register_config,
+]
+
+
+def build_parser() -> Parser:
+    parser = Parser(prog=PROG, description="GraphQL gateway over Qiita's resources.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for register in REGISTRARS:
+        register(commands)
+    return parser
+
+
+# -- entry point ------------------------------------------------------------------------------
+
+SETTING_OPTIONS = ("data_dir", "database_url", "host", "port", "workers", "tls_cert", "tls_key")
+
+
+def settings_from(args: argparse.Namespace, environ: Mapping[str, str] | None = None) -> Settings:
+    overrides = {name: getattr(args, name, None) for name in SETTING_OPTIONS}
+    return load_settings(environ, getattr(args, "config", None), **overrides)
+
+
+def _fail(message: str) -> int:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+    return USAGE_ERROR
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = settings_from(args)
+        logging.config.dictConfig(logging_config(settings.log_level))
+    except SettingsError as exc:
+        return _fail(str(exc))
+    except ValueError as exc:
+        return _fail(f"QIITA_LOG_LEVEL: {exc}")
+    handler: Handler = args.handler
+    try:
+        return handler(args, settings)
+    except (CommandError, SettingsError, DomainError) as exc:
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        return 130
+    except Exception:
+        logger.exception("%s %s failed unexpectedly", PROG, args.command)
+        return BUG
+
+
+if __name__ == "__main__":
+    sys.exit(main())
