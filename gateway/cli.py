@@ -240,6 +240,56 @@ def cmd_config(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+# -- demo, user, client ---------------------------------------------------------------------
+
+
+def cmd_demo_load(args: argparse.Namespace, settings: Settings) -> int:
+    from gateway.demo import credentials_text, load_demo
+
+    loaded = run_in_database(settings, load_demo)
+    where = _database_label(settings)
+    print(f"Demo data loaded into {where}." if loaded else f"Demo data already in {where}.")
+    print(credentials_text())
+    return 0
+
+
+def cmd_user_add(args: argparse.Namespace, settings: Settings) -> int:
+    from resolvers.accounts import create_user
+
+    async def work(ctx: Context) -> str:
+        account = await create_user(
+            ctx, args.email, args.password, args.level, args.name, args.affiliation
+        )
+        return f"Created {account.level} account {account.email} (id {account.id})."
+
+    print(run_in_database(settings, work))
+    return 0
+
+
+def cmd_client_add(args: argparse.Namespace, settings: Settings) -> int:
+    from resolvers.accounts import create_client, find_software_id
+
+    async def work(ctx: Context) -> tuple[str, str | None]:
+        software_id = None
+        if args.plugin is not None:
+            software_id = await find_software_id(ctx, *args.plugin)
+        return await create_client(
+            ctx,
+            software_id=software_id,
+            client_id=args.id,
+            secret=args.secret,
+            password_grant=args.password_grant,
+        )
+
+    client_id, secret = run_in_database(settings, work)
+    if args.json:
+        print(json.dumps({"client_id": client_id, "client_secret": secret}))
+    else:
+        print(f"client_id = {client_id}")
+        print(f"client_secret = {secret if secret is not None else '(none: password grant)'}")
+    return 0
+
+
 # -- parser -----------------------------------------------------------------------------------
 
 
@@ -317,9 +367,47 @@ def _register_config(commands: argparse._SubParsersAction[argparse.ArgumentParse
     config.add_argument("--json", action="store_true", help="print JSON")
 
 
+def _register_demo(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    demo = add_group(commands, "demo", "the demo data set")
+    add_command(demo, "load", cmd_demo_load, "load the demo data (does nothing if present)")
+
+
+def _register_user(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from db.models import USER_LEVELS
+
+    user = add_group(commands, "user", "accounts")
+    add = add_command(user, "add", cmd_user_add, "create an account")
+    add.add_argument("email", metavar="EMAIL")
+    add.add_argument("--password", required=True, metavar="PW")
+    add.add_argument(
+        "--level",
+        default="user",
+        help=f"user level (default user; one of: {', '.join(USER_LEVELS)})",
+    )
+    add.add_argument("--name", metavar="N")
+    add.add_argument("--affiliation", metavar="A")
+
+
+def _register_client(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    client = add_group(commands, "client", "OAuth2 clients")
+    add = add_command(client, "add", cmd_client_add, "create a client; prints its id and secret")
+    add.add_argument(
+        "--plugin", nargs=2, metavar=("NAME", "VERSION"), help="bind to a registered plugin"
+    )
+    add.add_argument("--id", metavar="ID", help="client id (default: random)")
+    add.add_argument("--secret", metavar="S", help="client secret (default: random)")
+    add.add_argument(
+        "--password-grant", action="store_true", help="a client without secret for user logins"
+    )
+    add.add_argument("--json", action="store_true", help="print JSON for scripts")
+
+
 REGISTRARS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = [
     _register_serve,
     _register_db,
+    _register_demo,
+    _register_user,
+    _register_client,
     _register_config,
 ]
 
