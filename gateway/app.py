@@ -11,16 +11,17 @@ from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import BaseRoute, Route, WebSocketRoute
+from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 
 from db.migrate import is_up_to_date
 from db.session import create_engine, create_session_factory
 from db.settings import Settings, load_settings
-from gateway.events import InProcessEventBus
+from gateway.events import create_event_bus
 from resolvers.context import Services
 from rest_compat.errors import EXCEPTION_HANDLERS
 from rest_compat.routes import build_routes
 from schema import build_schema
+from schema.graphiql_page import STATIC_PATH, graphiql_static_files
 from schema.view import GraphQLView
 
 logger = logging.getLogger(__name__)
@@ -32,10 +33,11 @@ class DatabaseNotMigrated(RuntimeError):
 
 def create_app(settings: Settings) -> Starlette:
     engine = create_engine(settings)
+    events = create_event_bus(settings)
     services = Services(
         settings=settings,
         sessions=create_session_factory(engine),
-        events=InProcessEventBus(),
+        events=events,
     )
 
     @asynccontextmanager
@@ -45,10 +47,12 @@ def create_app(settings: Settings) -> Starlette:
             raise DatabaseNotMigrated(
                 "The database is not migrated: run `qiita-gateway db upgrade`."
             )
+        await events.start()
         logger.info("qiita-gateway ready, data dir %s", settings.resolved_data_dir)
         try:
             yield {"services": services}
         finally:
+            await events.close()
             await engine.dispose()
 
     async def healthz(request: Request) -> JSONResponse:
@@ -61,6 +65,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/healthz", healthz, methods=["GET"]),
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
+        Mount(STATIC_PATH, app=graphiql_static_files(), name="graphiql-static"),
         *build_routes(settings),
     ]
     app = Starlette(

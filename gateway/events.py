@@ -1,30 +1,107 @@
-"""In-process event bus: fan-out of published events to every live subscriber."""
+"""In-process event bus: fan-out of published events to every live subscriber.
+
+Used when one process serves the database (SQLite). `gateway/pg_events.py` carries
+events between workers sharing a PostgreSQL and hands them to the same fan-out.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
 
+from sqlalchemy.engine import make_url
+
+from db.settings import Settings
 from resolvers.events import Event
 
+if TYPE_CHECKING:
+    from gateway.pg_events import PostgresEventBus
+
+logger = logging.getLogger(__name__)
+
 QUEUE_SIZE = 1000
+"""Events kept per subscriber; a subscriber that falls further behind loses the oldest."""
+
+
+class EventSubscription:
+    """One subscriber's queue, registered as soon as it is created (no event is missed
+    between `subscribe()` and the first `anext()`); iterate it, then `aclose()` it."""
+
+    def __init__(self, fanout: EventFanout, topic: str) -> None:
+        self._fanout = fanout
+        self.topic = topic
+        self.queue: asyncio.Queue[Event] = asyncio.Queue(QUEUE_SIZE)
+        fanout.add(self)
+
+    def __aiter__(self) -> AsyncIterator[Event]:
+        return self
+
+    async def __anext__(self) -> Event:
+        return await self.queue.get()
+
+    async def aclose(self) -> None:
+        self._fanout.discard(self)
+
+
+class EventFanout:
+    """Subscribers of this process by topic; `deliver` hands an event to each of them."""
+
+    def __init__(self) -> None:
+        self._subscribers: dict[str, set[EventSubscription]] = {}
+
+    def add(self, subscription: EventSubscription) -> None:
+        self._subscribers.setdefault(subscription.topic, set()).add(subscription)
+
+    def discard(self, subscription: EventSubscription) -> None:
+        self._subscribers.get(subscription.topic, set()).discard(subscription)
+
+    def count(self, topic: str) -> int:
+        return len(self._subscribers.get(topic, ()))
+
+    def deliver(self, event: Event) -> None:
+        for subscription in list(self._subscribers.get(event.topic, ())):
+            queue = subscription.queue
+            if queue.full():
+                queue.get_nowait()
+                logger.warning(
+                    "event subscriber on %r is slow: dropped its oldest event", event.topic
+                )
+            queue.put_nowait(event)
 
 
 class InProcessEventBus:
     def __init__(self) -> None:
-        self._subscribers: dict[str, set[asyncio.Queue[Event]]] = {}
+        self._fanout = EventFanout()
+
+    async def start(self) -> None:
+        return None
+
+    async def close(self) -> None:
+        return None
 
     async def publish(self, event: Event) -> None:
-        for queue in list(self._subscribers.get(event.topic, ())):
-            if queue.full():
-                queue.get_nowait()
-            queue.put_nowait(event)
+        self._fanout.deliver(event)
 
-    async def subscribe(self, topic: str) -> AsyncIterator[Event]:
-        queue: asyncio.Queue[Event] = asyncio.Queue(QUEUE_SIZE)
-        self._subscribers.setdefault(topic, set()).add(queue)
-        try:
-            while True:
-                yield await queue.get()
-        finally:
-            self._subscribers[topic].discard(queue)
+    def subscribe(self, topic: str) -> EventSubscription:
+        return EventSubscription(self._fanout, topic)
+
+    def subscriber_count(self, topic: str) -> int:
+        """Live subscribers on `topic` in this process (for readiness checks and metrics)."""
+        return self._fanout.count(topic)
+
+
+def create_event_bus(settings: Settings) -> InProcessEventBus | PostgresEventBus:
+    """LISTEN/NOTIFY whenever the database is PostgreSQL, whatever the number of workers.
+
+    One path for every PostgreSQL deployment: `--workers N` and several machines behind
+    a load balancer need it, and a single worker pays one idle connection for it.
+    """
+    url = make_url(settings.effective_database_url)
+    if url.get_backend_name() != "postgresql":
+        return InProcessEventBus()
+    from gateway.pg_events import PostgresEventBus  # imported here: it imports this module
+
+    dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    return PostgresEventBus(dsn)

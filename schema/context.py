@@ -15,6 +15,8 @@ class GraphQLContext:
     principal: Principal
     auth_error: str | None = None
     """Set when a token was sent but is not valid (reported as UNAUTHENTICATED)."""
+    connection_params: dict[str, object] | None = None
+    """A subscription socket's `connection_init` payload (set by the WebSocket handler)."""
 
 
 Info = strawberry.Info[GraphQLContext, None]
