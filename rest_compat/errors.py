@@ -20,6 +20,7 @@ from resolvers.errors import (
     NotFound,
     Unauthenticated,
 )
+from resolvers.oauth_errors import OAuthFailure
 from rest_compat.encoding import (
     MalformedBody,
     MissingArgument,
@@ -70,6 +71,12 @@ async def handle_domain_error(request: Request, exc: Exception) -> Response:
     return domain_error_response(request, exc)
 
 
+async def handle_oauth_failure(request: Request, exc: Exception) -> Response:
+    """Shape A of plugin-api.md §1.5: `400 {"error", "error_description"}`, texts of §2.3/§2.4."""
+    assert isinstance(exc, OAuthFailure)
+    return json_response(exc.as_body(), 400)
+
+
 async def handle_missing_argument(request: Request, exc: Exception) -> Response:
     return text_response(str(exc), 400)
 
@@ -100,6 +107,7 @@ async def handle_unexpected(request: Request, exc: Exception) -> Response:
 
 
 EXCEPTION_HANDLERS = {
+    OAuthFailure: handle_oauth_failure,
     DomainError: handle_domain_error,
     MissingArgument: handle_missing_argument,
     MalformedBody: handle_malformed_body,

@@ -1,0 +1,55 @@
+"""The bearer check every legacy REST endpoint runs first (plugin-api.md §2.3).
+
+Usage in an endpoint module::
+
+    from rest_compat.bearer import authenticate, authenticated_unit_of_work
+
+    async def get_job(request: Request) -> Response:
+        principal = await authenticate(request)          # just the caller
+        ...
+
+    async def heartbeat(request: Request) -> Response:
+        async with authenticated_unit_of_work(request) as ctx:   # caller + transaction
+            await jobs.heartbeat(ctx, request.path_params["job_id"])
+        return empty_response()
+
+Both raise `OAuthFailure`, which `rest_compat.errors` answers with the contract's
+400 `{"error": ..., "error_description": ...}` (plugin-api.md §1.5, shape A).
+Services come from `request.state.services` (lifespan state) or
+`request.app.state.services`. HEAD reaches the same endpoint as GET, so it is
+authenticated the same way (decisions.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.requests import HTTPConnection
+
+from resolvers import auth
+from resolvers.context import Context, Principal, Services, unit_of_work
+
+
+def services_of(connection: HTTPConnection) -> Services:
+    services = getattr(connection.state, "services", None)
+    if services is None:
+        services = connection.app.state.services
+    assert isinstance(services, Services)
+    return services
+
+
+async def authenticate(request: HTTPConnection) -> Principal:
+    """The caller of a legacy REST request; `OAuthFailure` when the token is missing,
+    malformed, unknown, expired, or over its daily limit."""
+    return await auth.authenticate_bearer(
+        services_of(request), request.headers.get("authorization")
+    )
+
+
+@asynccontextmanager
+async def authenticated_unit_of_work(request: HTTPConnection) -> AsyncIterator[Context]:
+    """Authenticate, then one transaction as that caller (`resolvers.context.unit_of_work`)."""
+    principal = await authenticate(request)
+    async with unit_of_work(services_of(request), principal) as ctx:
+        yield ctx
