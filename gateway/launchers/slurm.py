@@ -1,0 +1,295 @@
+"""The Slurm launcher: a generated batch script submitted with `sbatch`, read back with `squeue`.
+
+The batch script runs the same command as the local launcher: the plugin's environment script,
+then `start_script <server url> <job id> <output dir>`. Every value in it comes from outside
+(plugin configuration, settings, job directories), so each one is quoted with `shlex.quote` and
+resource values are checked against Slurm's own formats before they reach an `#SBATCH` line.
+Scheduler programs run as argument lists, never through a shell, each with a timeout.
+
+State comes from `squeue -t all` (which still lists jobs for `MinJobAge` seconds after they
+end), falling back to `scontrol show job`; a job neither knows is `gone`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import shlex
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from db.settings import Settings
+from resolvers.launching import LaunchRequest, LaunchState
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT = 30.0
+"""Seconds any one scheduler command may take before it is killed."""
+
+_PENDING = {
+    "PENDING",
+    "CONFIGURING",
+    "REQUEUED",
+    "REQUEUE_HOLD",
+    "REQUEUE_FED",
+    "RESV_DEL_HOLD",
+}
+_RUNNING = {
+    "RUNNING",
+    "COMPLETING",
+    "SUSPENDED",
+    "STOPPED",
+    "SIGNALING",
+    "STAGE_OUT",
+    "RESIZING",
+}
+_FINISHED = {"COMPLETED"}
+_FAILED = {
+    "FAILED",
+    "TIMEOUT",
+    "NODE_FAIL",
+    "OUT_OF_MEMORY",
+    "BOOT_FAIL",
+    "DEADLINE",
+    "PREEMPTED",
+    "SPECIAL_EXIT",
+}
+_GONE = {"CANCELLED", "REVOKED"}
+
+_UNKNOWN_JOB = "Invalid job id specified"
+
+# Slurm's own formats: a partition list, a time limit (minutes, [days-]hours:minutes[:seconds]),
+# memory with an optional unit, a positive CPU count.
+_RESOURCE_FORMATS: dict[str, re.Pattern[str]] = {
+    "partition": re.compile(r"[A-Za-z0-9_.-]+(,[A-Za-z0-9_.-]+)*"),
+    "time": re.compile(r"(\d+-)?\d+(:\d+){0,2}|UNLIMITED|INFINITE|infinite|unlimited"),
+    "mem": re.compile(r"\d+[KMGT]?"),
+    "cpus": re.compile(r"[1-9]\d{0,3}"),
+}
+_RESOURCE_ALIASES = {"memory": "mem", "cpus_per_task": "cpus", "cpus-per-task": "cpus"}
+_SBATCH_OPTIONS = {
+    "partition": "--partition",
+    "time": "--time",
+    "mem": "--mem",
+    "cpus": "--cpus-per-task",
+}
+_JOB_ID = re.compile(r"\d+")
+
+
+class SlurmError(RuntimeError):
+    """A scheduler command failed or answered something unusable; the message says which."""
+
+
+class InvalidResources(SlurmError):
+    """A resource setting (partition, time, mem, cpus) is not in Slurm's format."""
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def resolve_resources(settings: Settings, overrides: Mapping[str, object]) -> dict[str, str]:
+    """The settings' defaults, overridden per command; every value checked; empty ones dropped."""
+    values: dict[str, str] = {
+        "partition": settings.slurm_partition,
+        "time": settings.slurm_time,
+        "mem": settings.slurm_mem,
+        "cpus": str(settings.slurm_cpus),
+    }
+    for raw_key, raw_value in overrides.items():
+        key = _RESOURCE_ALIASES.get(raw_key, raw_key)
+        if key not in _RESOURCE_FORMATS:
+            raise InvalidResources(
+                f"Unknown Slurm resource {raw_key!r}: use partition, time, mem or cpus."
+            )
+        values[key] = "" if raw_value is None else str(raw_value).strip()
+    checked: dict[str, str] = {}
+    for key, value in values.items():
+        if not value:
+            continue
+        if not _RESOURCE_FORMATS[key].fullmatch(value):
+            raise InvalidResources(
+                f"Slurm resource {key}={value!r} is not valid "
+                f"(examples: partition=short, time=2:00:00, mem=8G, cpus=4)."
+            )
+        checked[key] = value
+    return checked
+
+
+def render_batch_script(request: LaunchRequest, resources: Mapping[str, str]) -> str:
+    """The batch script for one job: resource directives, environment script, start command."""
+    lines = ["#!/bin/bash", f"#SBATCH --job-name={job_name(request.job_id)}"]
+    lines += [f"#SBATCH {_SBATCH_OPTIONS[key]}={value}" for key, value in resources.items()]
+    lines += ["#SBATCH --nodes=1", "#SBATCH --ntasks=1", ""]
+    lines.append(f'echo {shlex.quote("qiita job " + request.job_id)} slurm job "$SLURM_JOB_ID"')
+    if request.argv_setup.strip():
+        # The environment script is shell code by definition (e.g. `source activate env`); it is
+        # handed to eval as one quoted word so nothing in it can reshape the lines around it.
+        lines.append(f"eval {shlex.quote(request.argv_setup)}")
+    lines.append("exec " + shlex.join(request.argv))
+    return "\n".join(lines) + "\n"
+
+
+def job_name(job_id: str) -> str:
+    """A Slurm job name safe on an `#SBATCH` line."""
+    cleaned = re.sub(r"[^A-Za-z0-9_.-]", "_", job_id)[:64]
+    return f"qiita-{cleaned}"
+
+
+def filename_pattern(path: Path) -> str:
+    """`path` as an sbatch --output value: Slurm expands `%` sequences, so escape them."""
+    text = str(path)
+    if "\\" in text:
+        return text  # a backslash anywhere turns pattern expansion off
+    return text.replace("%", "%%")
+
+
+def state_of(slurm_state: str) -> LaunchState:
+    """Map a Slurm job state (as squeue or scontrol print it) to a launch state."""
+    state = slurm_state.strip().split()[0].rstrip("+") if slurm_state.strip() else ""
+    if state in _PENDING:
+        return "pending"
+    if state in _RUNNING:
+        return "running"
+    if state in _FINISHED:
+        return "finished"
+    if state in _FAILED:
+        return "failed"
+    if state in _GONE:
+        return "gone"
+    raise SlurmError(f"Unknown Slurm job state {slurm_state!r}.")
+
+
+class SlurmLauncher:
+    """Launch jobs on a Slurm cluster through sbatch, squeue, scontrol and scancel."""
+
+    name = "slurm"
+
+    def __init__(self, settings: Settings, *, timeout: float = DEFAULT_TIMEOUT) -> None:
+        self.settings = settings
+        self.timeout = timeout
+
+    async def submit(self, request: LaunchRequest) -> str:
+        resources = resolve_resources(self.settings, request.resources)
+        script = render_batch_script(request, resources)
+        script_path = request.log_path.with_suffix(".sbatch")
+        await asyncio.to_thread(_write_script, request, script_path, script)
+        argv = [
+            "sbatch",
+            "--parsable",
+            f"--output={filename_pattern(request.log_path)}",
+            f"--error={filename_pattern(request.log_path)}",
+            f"--chdir={request.job_dir}",
+            str(script_path),
+        ]
+        result = await self._run(argv)
+        if result.returncode != 0:
+            raise SlurmError(
+                f"Error submitting job: sbatch exited with {result.returncode}: "
+                f"{_summary(result.stderr) or _summary(result.stdout)}"
+            )
+        external_id = result.stdout.strip().split(";")[0]
+        if not _JOB_ID.fullmatch(external_id):
+            raise SlurmError(f"Error submitting job: sbatch printed {result.stdout.strip()!r}.")
+        logger.info("job %s submitted to Slurm as %s", request.job_id, external_id)
+        return external_id
+
+    async def status(self, external_id: str, *, job_id: str | None = None) -> LaunchState:
+        """The job's state; with `job_id`, a Slurm job named for another job counts as gone."""
+        job = _checked_id(external_id)
+        result = await self._run(["squeue", "--noheader", "--states=all", "-j", job, "-o", "%T %j"])
+        if result.returncode == 0 and result.stdout.strip():
+            state, _, name = result.stdout.splitlines()[0].strip().partition(" ")
+            return _owned_state(state, name, job_id)
+        if result.returncode != 0 and _UNKNOWN_JOB not in result.stderr:
+            raise SlurmError(
+                f"Cannot read the state of Slurm job {job}: squeue exited with "
+                f"{result.returncode}: {_summary(result.stderr)}"
+            )
+        shown = await self._run(["scontrol", "--oneliner", "show", "job", job])
+        if shown.returncode != 0:
+            if _UNKNOWN_JOB in shown.stderr:
+                return "gone"
+            raise SlurmError(
+                f"Cannot read the state of Slurm job {job}: scontrol exited with "
+                f"{shown.returncode}: {_summary(shown.stderr)}"
+            )
+        state_match = re.search(r"\bJobState=(\S+)", shown.stdout)
+        name_match = re.search(r"\bJobName=(\S+)", shown.stdout)
+        if state_match is None:
+            return "gone"
+        return _owned_state(state_match.group(1), name_match.group(1) if name_match else "", job_id)
+
+    async def cancel(self, external_id: str, *, job_id: str | None = None) -> None:
+        """Cancel the Slurm job (a job Slurm no longer knows is already gone: no error)."""
+        job = _checked_id(external_id)
+        if job_id is not None and await self.status(job, job_id=job_id) == "gone":
+            return
+        result = await self._run(["scancel", job])
+        if result.returncode != 0 and _UNKNOWN_JOB not in result.stderr:
+            raise SlurmError(
+                f"Cannot cancel Slurm job {job}: scancel exited with {result.returncode}: "
+                f"{_summary(result.stderr)}"
+            )
+        logger.info("Slurm job %s cancelled", job)
+
+    def free_slots(self) -> int | None:
+        """Slurm queues what it cannot start yet, so submission is never held back here."""
+        return None
+
+    async def _run(self, argv: Sequence[str]) -> CommandResult:
+        try:
+            process = await asyncio.create_subprocess_exec(
+                *argv,
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE,
+            )
+        except FileNotFoundError:
+            raise SlurmError(
+                f"{argv[0]} was not found: install the Slurm client tools on this machine "
+                "or set QIITA_LAUNCHER=local."
+            ) from None
+        try:
+            async with asyncio.timeout(self.timeout):
+                stdout, stderr = await process.communicate()
+        except TimeoutError:
+            process.kill()
+            await process.wait()
+            raise SlurmError(
+                f"{argv[0]} did not answer within {self.timeout:g} s; is slurmctld running?"
+            ) from None
+        return CommandResult(
+            returncode=process.returncode if process.returncode is not None else -1,
+            stdout=stdout.decode(errors="replace"),
+            stderr=stderr.decode(errors="replace"),
+        )
+
+
+def _owned_state(slurm_state: str, name: str, job_id: str | None) -> LaunchState:
+    if job_id is not None and name.strip() != job_name(job_id):
+        return "gone"  # the id now names another Slurm job (ids restart with a new cluster)
+    return state_of(slurm_state)
+
+
+def _write_script(request: LaunchRequest, script_path: Path, script: str) -> None:
+    request.job_dir.mkdir(parents=True, exist_ok=True)
+    script_path.parent.mkdir(parents=True, exist_ok=True)
+    script_path.write_text(script)
+
+
+def _checked_id(external_id: str) -> str:
+    job = external_id.strip()
+    if not _JOB_ID.fullmatch(job):
+        raise SlurmError(f"{external_id!r} is not a Slurm job id.")
+    return job
+
+
+def _summary(text: str) -> str:
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    return " ".join(lines)[:500] if lines else "(no output)"
