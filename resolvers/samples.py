@@ -1,0 +1,343 @@
+"""Sample information of a study: create, extend, update and read (domain.md §2.5, §5.3).
+
+Writes are bulk operations: one read of the stored names, the diff computed in Python
+once, then bulk INSERT / executemany UPDATE and one statement per dialect to give
+every existing row the new categories. Reads of a few categories extract them in SQL.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Update, func, insert, literal, select, update
+from sqlalchemy.dialects.postgresql import JSONB
+
+from db.models import PrepSample, Sample, SampleTemplate, utcnow
+from resolvers.context import Context
+from resolvers.errors import Invalid, NotFound
+from resolvers.metadata_rules import CleanTable, clean_table
+from resolvers.preparations import preparation_statuses
+from resolvers.studies import find_editable_study, find_study
+from resolvers.template_files import regenerate_sample_file
+
+logger = logging.getLogger(__name__)
+
+# study-api.md §4.2, §4.3: the exact messages scripts see.
+NO_SAMPLES = "No samples provided"
+MISSING_CATEGORIES = "Not all sample information categories provided"
+NO_CATEGORIES = "No categories specified"
+NO_SAMPLE_INFORMATION = "Study does not have sample information"
+CATEGORY_NOT_FOUND = "Category not found"
+
+ID_CHUNK = 1000
+SQLITE_KEYS_PER_STATEMENT = 400
+
+
+class CategoriesNotFound(NotFound):
+    """Some requested categories are not in the sample information; `missing` is sorted."""
+
+    def __init__(self, missing: Sequence[str]) -> None:
+        super().__init__(CATEGORY_NOT_FOUND)
+        self.missing = sorted(set(missing))
+
+
+@dataclass(frozen=True)
+class SamplePatchResult:
+    added: list[str]
+    updated: list[str]
+    new_categories: list[str]
+    created_template: bool
+    warnings: list[str]
+
+
+@dataclass(frozen=True)
+class SampleInformationSummary:
+    number_of_samples: int
+    categories: list[str]
+
+
+@dataclass(frozen=True)
+class CategoryValues:
+    header: list[str]
+    samples: dict[str, list[str | None]]
+
+
+@dataclass(frozen=True)
+class SampleDetail:
+    sample_id: str
+    sample_found: bool
+    ebi_sample_accession: str | None = None
+    preparation_id: int | None = None
+    ebi_experiment_accession: str | None = None
+    preparation_visibility: str | None = None
+    preparation_type: str | None = None
+
+
+async def list_sample_names(ctx: Context, study_id: int) -> list[str]:
+    """Every stored (prefixed) sample id of a readable study; [] without sample information."""
+    await find_study(ctx, study_id)
+    query = select(Sample.sample_name).where(Sample.study_id == study_id).order_by(Sample.id)
+    return list((await ctx.session.execute(query)).scalars())
+
+
+async def summarize_sample_information(ctx: Context, study_id: int) -> SampleInformationSummary:
+    """Number of samples and the categories (study-api.md §4.4); zero and [] without any."""
+    await find_study(ctx, study_id)
+    template = await ctx.session.get(SampleTemplate, study_id)
+    if template is None:
+        return SampleInformationSummary(number_of_samples=0, categories=[])
+    count = select(func.count()).select_from(Sample).where(Sample.study_id == study_id)
+    return SampleInformationSummary(
+        number_of_samples=int((await ctx.session.execute(count)).scalar_one()),
+        categories=list(template.columns),
+    )
+
+
+async def read_sample_information(ctx: Context, study_id: int) -> dict[str, dict[str, str | None]]:
+    """The whole sample information {sample: {category: value}}; {} without any."""
+    await find_study(ctx, study_id)
+    query = select(Sample.sample_name, Sample.values).where(Sample.study_id == study_id)
+    return {name: dict(values) for name, values in await ctx.session.execute(query)}
+
+
+async def get_sample_categories(
+    ctx: Context, study_id: int, categories: Sequence[str]
+) -> CategoryValues:
+    """Values of the requested categories for every sample, extracted in SQL (study-api.md §4.3).
+
+    The header is the request as given, duplicates kept.
+    """
+    if not categories:
+        raise Invalid(NO_CATEGORIES, "categories")
+    await find_study(ctx, study_id)
+    template = await ctx.session.get(SampleTemplate, study_id)
+    if template is None:
+        raise NotFound(NO_SAMPLE_INFORMATION)
+    known = set(template.columns)
+    missing = [category for category in categories if category not in known]
+    if missing:
+        raise CategoriesNotFound(missing)
+    unique = list(dict.fromkeys(categories))
+    position = {category: index for index, category in enumerate(unique)}
+    extracted = [
+        Sample.values[category].as_string().label(f"c{index}")
+        for index, category in enumerate(unique)
+    ]
+    query = select(Sample.sample_name, *extracted).where(Sample.study_id == study_id)
+    samples: dict[str, list[str | None]] = {}
+    for row in await ctx.session.execute(query):
+        samples[row[0]] = [row[1 + position[category]] for category in categories]
+    return CategoryValues(header=list(categories), samples=samples)
+
+
+def _add_null_keys(dialect: str, study_id: int, categories: list[str]) -> list[Update]:
+    """Statements giving every row of a study `null` for new categories (no row round trips)."""
+    where = Sample.study_id == study_id
+    if dialect == "postgresql":
+        patch = literal(dict.fromkeys(categories), type_=JSONB)
+        merged = Sample.values.op("||", return_type=Sample.values.type)(patch)
+        return [update(Sample).where(where).values(values=merged)]
+    statements = []
+    for start in range(0, len(categories), SQLITE_KEYS_PER_STATEMENT):
+        arguments: list[Any] = []
+        for category in categories[start : start + SQLITE_KEYS_PER_STATEMENT]:
+            arguments.extend([f'$."{category}"', None])
+        json_set = func.json_set(Sample.values, *arguments, type_=Sample.values.type)
+        statements.append(update(Sample).where(where).values(values=json_set))
+    return statements
+
+
+async def _stored_names(ctx: Context, study_id: int) -> dict[str, int]:
+    query = select(Sample.sample_name, Sample.id).where(Sample.study_id == study_id)
+    return {name: sample_id for name, sample_id in await ctx.session.execute(query)}
+
+
+async def _values_by_id(ctx: Context, ids: list[int]) -> dict[int, dict[str, Any]]:
+    values: dict[int, dict[str, Any]] = {}
+    for start in range(0, len(ids), ID_CHUNK):
+        chunk = ids[start : start + ID_CHUNK]
+        query = select(Sample.id, Sample.values).where(Sample.id.in_(chunk))
+        values.update({sample_id: dict(v) for sample_id, v in await ctx.session.execute(query)})
+    return values
+
+
+def _refuse_unprefixed_existing(table: CleanTable, stored: Mapping[str, int]) -> None:
+    """An existing sample must be named by its stored id (study-api.md §4.2, last note)."""
+    clashes = [
+        f"{submitted!r} (stored as {name!r})"
+        for name, submitted in table.submitted_names.items()
+        if name in stored and submitted != name
+    ]
+    if clashes:
+        raise Invalid(
+            "These samples already exist; update them with their stored ids: "
+            + ", ".join(clashes)
+            + ".",
+            "sample_name",
+        )
+
+
+async def patch_samples(ctx: Context, study_id: int, table: Mapping[str, Any]) -> SamplePatchResult:
+    """Add samples, update values and add categories in one change (study-api.md §4.2).
+
+    Every existing category must be submitted. New categories are accepted with or
+    without new samples (decisions.md); a study without sample information gets it.
+    Everything is validated before the first write; the file is regenerated once.
+    """
+    await find_editable_study(ctx, study_id)
+    if not table:
+        raise Invalid(NO_SAMPLES, "samples")
+    clean = clean_table(study_id, table)
+    template = await ctx.session.get(SampleTemplate, study_id)
+    if template is None:
+        return await _create_sample_information(ctx, study_id, clean)
+    existing_columns = list(template.columns)
+    if not set(existing_columns) <= set(clean.columns):
+        raise Invalid(MISSING_CATEGORIES, "categories")
+    stored = await _stored_names(ctx, study_id)
+    _refuse_unprefixed_existing(clean, stored)
+    new_categories = [column for column in clean.columns if column not in set(existing_columns)]
+    added = [name for name in clean.rows if name not in stored]
+    updated_names = [name for name in clean.rows if name in stored]
+    all_columns = existing_columns + new_categories
+
+    old_values = await _values_by_id(ctx, [stored[name] for name in updated_names])
+    changes = []
+    for name in updated_names:
+        sample_id = stored[name]
+        before = old_values[sample_id]
+        after = {**dict.fromkeys(all_columns), **before, **clean.rows[name]}
+        if after != before:
+            changes.append({"id": sample_id, "values": after})
+
+    if new_categories:
+        template.columns = all_columns
+        dialect = ctx.session.get_bind().dialect.name
+        for statement in _add_null_keys(dialect, study_id, new_categories):
+            await ctx.session.execute(statement)
+    if added:
+        rows = [
+            {
+                "study_id": study_id,
+                "sample_name": name,
+                "values": {**dict.fromkeys(all_columns), **clean.rows[name]},
+            }
+            for name in added
+        ]
+        await ctx.session.execute(insert(Sample), rows)
+    if changes:
+        await ctx.session.execute(update(Sample), changes)
+    template.modified_at = utcnow()
+    await ctx.session.flush()
+    await regenerate_sample_file(ctx, study_id)
+    logger.info(
+        "study %s sample information: %d added, %d updated, %d new categories",
+        study_id,
+        len(added),
+        len(updated_names),
+        len(new_categories),
+    )
+    return SamplePatchResult(
+        added=added,
+        updated=updated_names,
+        new_categories=new_categories,
+        created_template=False,
+        warnings=clean.warnings,
+    )
+
+
+async def _create_sample_information(
+    ctx: Context, study_id: int, clean: CleanTable
+) -> SamplePatchResult:
+    ctx.session.add(SampleTemplate(study_id=study_id, columns=list(clean.columns)))
+    await ctx.session.flush()
+    rows = [
+        {"study_id": study_id, "sample_name": name, "values": values}
+        for name, values in clean.rows.items()
+    ]
+    await ctx.session.execute(insert(Sample), rows)
+    await ctx.session.flush()
+    await regenerate_sample_file(ctx, study_id)
+    logger.info("study %s sample information created with %d samples", study_id, len(rows))
+    return SamplePatchResult(
+        added=list(clean.rows),
+        updated=[],
+        new_categories=list(clean.columns),
+        created_template=True,
+        warnings=clean.warnings,
+    )
+
+
+async def create_sample_information(
+    ctx: Context, study_id: int, table: Mapping[str, Any]
+) -> SamplePatchResult:
+    """Create a study's sample information; refused when it already has one (domain.md §2.5)."""
+    await find_editable_study(ctx, study_id)
+    if not table:
+        raise Invalid(NO_SAMPLES, "samples")
+    clean = clean_table(study_id, table)
+    if await ctx.session.get(SampleTemplate, study_id) is not None:
+        raise Invalid(
+            f"Study {study_id} already has sample information; extend or update it instead.",
+            "study",
+        )
+    return await _create_sample_information(ctx, study_id, clean)
+
+
+async def sample_details(
+    ctx: Context, study_id: int, sample_ids: Sequence[str]
+) -> list[SampleDetail]:
+    """Accessions and preparations of each requested sample, in request order (§4.5, §4.6)."""
+    await find_study(ctx, study_id)
+    wanted = list(dict.fromkeys(sample_ids))
+    samples: dict[str, tuple[int, str | None]] = {}
+    for start in range(0, len(wanted), ID_CHUNK):
+        names_query = select(Sample.sample_name, Sample.id, Sample.ebi_sample_accession).where(
+            Sample.study_id == study_id, Sample.sample_name.in_(wanted[start : start + ID_CHUNK])
+        )
+        for name, sample_id, accession in await ctx.session.execute(names_query):
+            samples[name] = (sample_id, accession)
+    ids = [sample_id for sample_id, _ in samples.values()]
+    links: dict[int, list[tuple[int, str | None]]] = {}
+    prep_ids: set[int] = set()
+    for start in range(0, len(ids), ID_CHUNK):
+        query = (
+            select(PrepSample.sample_id, PrepSample.prep_id, PrepSample.ebi_experiment_accession)
+            .where(PrepSample.sample_id.in_(ids[start : start + ID_CHUNK]))
+            .order_by(PrepSample.prep_id)
+        )
+        for linked_id, prep_id, accession in await ctx.session.execute(query):
+            links.setdefault(linked_id, []).append((prep_id, accession))
+            prep_ids.add(prep_id)
+    statuses = await preparation_statuses(ctx, sorted(prep_ids))
+    details: list[SampleDetail] = []
+    for requested in sample_ids:
+        found = samples.get(requested)
+        if found is None:
+            details.append(SampleDetail(sample_id=requested, sample_found=False))
+            continue
+        sample_id, sample_accession = found
+        preps = links.get(sample_id, [])
+        if not preps:
+            details.append(
+                SampleDetail(
+                    sample_id=requested, sample_found=True, ebi_sample_accession=sample_accession
+                )
+            )
+        for prep_id, accession in preps:
+            visibility, data_type = statuses[prep_id]
+            details.append(
+                SampleDetail(
+                    sample_id=requested,
+                    sample_found=True,
+                    ebi_sample_accession=sample_accession,
+                    preparation_id=prep_id,
+                    ebi_experiment_accession=accession,
+                    preparation_visibility=visibility,
+                    preparation_type=data_type,
+                )
+            )
+    return details
