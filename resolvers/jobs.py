@@ -1,0 +1,411 @@
+"""Processing jobs: the status machine, heartbeat, step, completion and failure.
+
+Every status change is a conditional UPDATE (`... WHERE status IN (:expected)`) whose row
+count is checked, so a change is applied exactly once even when two requests race on two
+workers (style.md, resolvers/). Changes are published on the event bus after commit.
+
+    in_construction ─► queued ─► running ─► success
+          │              │         │  └────► waiting ─► success   (validators)
+          └──► waiting ──┘         └───────► error ◄── any but success
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select, update
+
+from db.models import (
+    Artifact,
+    Command,
+    CommandParameter,
+    LogEntry,
+    ProcessingJob,
+    ProcessingJobInput,
+    ProcessingJobParent,
+    ProcessingJobValidator,
+    Software,
+    utcnow,
+)
+from resolvers import access
+from resolvers.completion_reports import CompletionReport, parse_completion_report
+from resolvers.context import Context
+from resolvers.errors import DomainError, Forbidden, NotFound
+from resolvers.events import Event
+
+logger = logging.getLogger(__name__)
+
+ALLOWED_MOVES: dict[str, frozenset[str]] = {
+    "in_construction": frozenset({"queued", "waiting", "error"}),
+    "waiting": frozenset({"queued", "success", "error"}),
+    "queued": frozenset({"queued", "running", "error"}),
+    "running": frozenset({"running", "waiting", "success", "error"}),
+    "success": frozenset(),
+    "error": frozenset(),
+}
+"""plugin-lifecycle.md §4.2: nothing leaves success; running never goes back to queued."""
+
+NOT_RUNNING_COMPLETE = "Can't complete job: not in a running state"
+NOT_RUNNING_STEP = "Cannot change the step of a job whose status is not 'running'"
+
+
+def parse_job_id(text: str) -> str:
+    """The canonical form of a job id; NotFound for anything that is not a UUID (§3)."""
+    try:
+        return str(uuid.UUID(text))
+    except (ValueError, AttributeError, TypeError):
+        raise NotFound(f"Job not found: {text}") from None
+
+
+async def load_job(ctx: Context, job_id: str, *, lock: bool = False) -> ProcessingJob:
+    """The job row as currently stored (no access check); `lock` takes a row lock."""
+    query = select(ProcessingJob).where(ProcessingJob.id == parse_job_id(job_id))
+    if lock:
+        query = query.with_for_update()
+    job = (
+        await ctx.session.execute(query.execution_options(populate_existing=True))
+    ).scalar_one_or_none()
+    if job is None:
+        raise NotFound(f"Job not found: {job_id}")
+    return job
+
+
+async def job_software(ctx: Context, job: ProcessingJob) -> tuple[Command, Software]:
+    command = await ctx.session.get(Command, job.command_id)
+    assert command is not None
+    software = await ctx.session.get(Software, command.software_id)
+    assert software is not None
+    return command, software
+
+
+async def get_job(ctx: Context, job_id: str) -> ProcessingJob:
+    """The job if the caller may read it: plugin-API clients, admins and the job's owner."""
+    job = await load_job(ctx, job_id)
+    principal = ctx.principal
+    if access.has_plugin_api_rights(principal) or job.account_id == principal.account_id:
+        return job
+    raise NotFound(f"Job not found: {job_id}")
+
+
+async def require_act_on_job(ctx: Context, job: ProcessingJob) -> None:
+    """Plugin clients act only on their own plugin's jobs; system clients and admins on all."""
+    principal = ctx.principal
+    if principal.kind == "system" or principal.is_admin:
+        return
+    if principal.kind == "plugin":
+        command, _ = await job_software(ctx, job)
+        if command.software_id == principal.software_id:
+            return
+    raise Forbidden(f"This client may not act on job {job.id}: it belongs to another plugin.")
+
+
+@dataclass(frozen=True)
+class JobSummary:
+    """What `GET /qiita_db/jobs/<id>` reports (plugin-api.md §3.1)."""
+
+    job: ProcessingJob
+    command_name: str
+    message: str
+
+
+async def get_job_summary(ctx: Context, job_id: str) -> JobSummary:
+    """The job's command name, stored parameters, status and error message."""
+    job = await get_job(ctx, job_id)
+    command, _ = await job_software(ctx, job)
+    message = ""
+    if job.status == "error" and job.error_log_id is not None:
+        entry = await ctx.session.get(LogEntry, job.error_log_id)
+        message = entry.msg if entry is not None else ""
+    return JobSummary(job=job, command_name=command.name, message=message)
+
+
+def _publish(ctx: Context, job_id: str, **data: Any) -> None:
+    event = Event(topic="job", key=job_id, data=data)
+
+    async def publish() -> None:
+        await ctx.events.publish(event)
+
+    ctx.after_commit(publish)
+
+
+async def change_status(
+    ctx: Context,
+    job_id: str,
+    *,
+    expected: Sequence[str],
+    to: str,
+    **values: Any,
+) -> bool:
+    """Move the job from one of `expected` to `to`; False when it was in no expected status."""
+    allowed = [status for status in expected if to in ALLOWED_MOVES[status]]
+    if not allowed:
+        return False
+    result = await ctx.session.execute(
+        update(ProcessingJob)
+        .where(ProcessingJob.id == job_id, ProcessingJob.status.in_(allowed))
+        .values(status=to, updated_at=utcnow(), **values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    logger.info("job %s is now %s", job_id, to)
+    _publish(ctx, job_id, status=to, **{k: v for k, v in values.items() if k == "step"})
+    return True
+
+
+async def heartbeat_job(ctx: Context, job_id: str) -> str:
+    """Record a heartbeat; the first one moves queued to running (plugin-api.md §3.2)."""
+    job = await load_job(ctx, job_id)
+    await require_act_on_job(ctx, job)
+    now = utcnow()
+    beat = await ctx.session.execute(
+        update(ProcessingJob)
+        .where(ProcessingJob.id == job.id, ProcessingJob.status == "running")
+        .values(heartbeat=now)
+        .execution_options(synchronize_session=False)
+    )
+    if beat.rowcount == 1:  # type: ignore[attr-defined]
+        _publish(ctx, job.id, status="running", heartbeat=now.isoformat())
+        return "running"
+    if await change_status(ctx, job.id, expected=("queued",), to="running", heartbeat=now):
+        return "running"
+    current = await load_job(ctx, job.id)
+    raise Forbidden(f"Can't execute heartbeat on job: not running: {current.status}")
+
+
+async def set_job_step(ctx: Context, job_id: str, step: str) -> None:
+    """Replace the free-text step of a running job (plugin-api.md §3.3)."""
+    job = await load_job(ctx, job_id)
+    await require_act_on_job(ctx, job)
+    result = await ctx.session.execute(
+        update(ProcessingJob)
+        .where(ProcessingJob.id == job.id, ProcessingJob.status == "running")
+        .values(step=step, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise Forbidden(NOT_RUNNING_STEP)
+    _publish(ctx, job.id, status="running", step=step)
+
+
+async def write_step(ctx: Context, job_id: str, step: str) -> None:
+    """The server's own step updates ("Validating outputs ..."), on any unfinished job."""
+    await ctx.session.execute(
+        update(ProcessingJob)
+        .where(ProcessingJob.id == job_id)
+        .values(step=step, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    _publish(ctx, job_id, step=step)
+
+
+async def fail_job(ctx: Context, job_id: str, message: str) -> bool:
+    """Set the job to error with `message`, and its workflow children after it (§4.2)."""
+    entry = LogEntry(severity="Runtime", msg=message)
+    ctx.session.add(entry)
+    await ctx.session.flush()
+    failed = await change_status(
+        ctx,
+        job_id,
+        expected=("in_construction", "waiting", "queued", "running"),
+        to="error",
+        error_log_id=entry.id,
+    )
+    if not failed:
+        return False
+    seen = {job_id}
+    frontier = [job_id]
+    while frontier:
+        parent = frontier.pop()
+        children = (
+            await ctx.session.execute(
+                select(ProcessingJobParent.child_id).where(ProcessingJobParent.parent_id == parent)
+            )
+        ).scalars()
+        for child in children:
+            if child in seen:
+                continue
+            seen.add(child)
+            note = LogEntry(severity="Runtime", msg=f"Parent job '{parent}' failed.")
+            ctx.session.add(note)
+            await ctx.session.flush()
+            if await change_status(
+                ctx,
+                child,
+                expected=("in_construction", "waiting", "queued", "running"),
+                to="error",
+                error_log_id=note.id,
+            ):
+                frontier.append(child)
+    return True
+
+
+def _decode_default(parameter: CommandParameter) -> Any:
+    value = parameter.default_value
+    if value is not None and parameter.type.startswith("mchoice"):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+async def parameters_with_defaults(
+    ctx: Context, command_id: int, values: dict[str, Any]
+) -> dict[str, Any]:
+    """Job parameters: the given values plus every missing optional one at its default."""
+    parameters = (
+        await ctx.session.execute(
+            select(CommandParameter).where(CommandParameter.command_id == command_id)
+        )
+    ).scalars()
+    filled = dict(values)
+    for parameter in parameters:
+        if not parameter.required and parameter.name not in filled:
+            filled[parameter.name] = _decode_default(parameter)
+    return dict(sorted(filled.items()))
+
+
+async def insert_job(
+    ctx: Context,
+    *,
+    command_id: int,
+    account_id: int,
+    parameters: dict[str, Any],
+    status: str = "in_construction",
+    target_job_id: str | None = None,
+) -> ProcessingJob:
+    """Create a job (duplicates allowed), linking the artifacts its artifact parameters name."""
+    filled = await parameters_with_defaults(ctx, command_id, parameters)
+    job = ProcessingJob(
+        id=str(uuid.uuid4()),
+        account_id=account_id,
+        command_id=command_id,
+        parameters=filled,
+        status=status,
+        target_job_id=target_job_id,
+    )
+    ctx.session.add(job)
+    await ctx.session.flush()
+    artifact_parameters = (
+        await ctx.session.execute(
+            select(CommandParameter.name).where(
+                CommandParameter.command_id == command_id,
+                CommandParameter.type.startswith("artifact"),
+            )
+        )
+    ).scalars()
+    input_ids: set[int] = set()
+    for name in artifact_parameters:
+        value = filled.get(name)
+        if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+            input_ids.add(int(value))
+    if input_ids:
+        existing = (
+            await ctx.session.execute(select(Artifact.id).where(Artifact.id.in_(input_ids)))
+        ).scalars()
+        ctx.session.add_all(ProcessingJobInput(job_id=job.id, artifact_id=a) for a in existing)
+        await ctx.session.flush()
+    _publish(ctx, job.id, status=status)
+    return job
+
+
+async def input_artifact_ids(ctx: Context, job_id: str) -> list[int]:
+    """The job's input artifacts, by id."""
+    query = (
+        select(ProcessingJobInput.artifact_id)
+        .where(ProcessingJobInput.job_id == job_id)
+        .order_by(ProcessingJobInput.artifact_id)
+    )
+    return list((await ctx.session.execute(query)).scalars())
+
+
+async def _claim_completion(ctx: Context, job: ProcessingJob) -> None:
+    """Take the job's row for this completion; a second completion gets the 403 (§3.4).
+
+    The conditional UPDATE serialises racing completions (row lock on PostgreSQL, the write
+    lock on SQLite); the loser then sees the winner's committed validators or status.
+    """
+    claimed = await ctx.session.execute(
+        update(ProcessingJob)
+        .where(ProcessingJob.id == job.id, ProcessingJob.status == "running")
+        .values(updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        raise Forbidden(NOT_RUNNING_COMPLETE)
+    validators = await ctx.session.execute(
+        select(func.count()).where(ProcessingJobValidator.job_id == job.id)
+    )
+    if validators.scalar_one() > 0:
+        raise Forbidden(NOT_RUNNING_COMPLETE)
+
+
+async def attempt(ctx: Context, action: Callable[[], Awaitable[None]]) -> DomainError | None:
+    """Run `action` in a savepoint; on a domain error undo its writes and file moves."""
+    rollbacks = len(ctx.on_rollback_callbacks)
+    commits = len(ctx.after_commit_callbacks)
+    savepoint = await ctx.session.begin_nested()
+    try:
+        await action()
+        await savepoint.commit()
+    except DomainError as error:
+        await savepoint.rollback()
+        undo = ctx.on_rollback_callbacks[rollbacks:]
+        del ctx.on_rollback_callbacks[rollbacks:]
+        del ctx.after_commit_callbacks[commits:]
+        for callback in reversed(undo):
+            result = callback()
+            if result is not None:
+                await result
+        return error
+    return None
+
+
+async def complete_job(ctx: Context, job_id: str, payload: Any) -> None:
+    """Apply a plugin's completion report exactly once (plugin-api.md §3.4, lifecycle §5).
+
+    The report's shape is checked first (Invalid, nothing changes). A report that cannot be
+    applied (unknown output, missing file, no validator...) ends the job in error with the
+    reason, as Qiita's completion task does.
+    """
+    report = parse_completion_report(payload)
+    job = await load_job(ctx, job_id)
+    await require_act_on_job(ctx, job)
+    await _claim_completion(ctx, job)
+    from resolvers import validators
+
+    async def apply() -> None:
+        await apply_completion(ctx, job, report)
+
+    error = await attempt(ctx, apply)
+    if error is not None:
+        logger.info("completion of job %s failed: %s", job.id, error.message)
+        await fail_job(ctx, job.id, error.message)
+        await validators.release_if_ready_for_validator(ctx, job.id)
+
+
+async def apply_completion(ctx: Context, job: ProcessingJob, report: CompletionReport) -> None:
+    """Success/failure of a claimed running job (plugin-lifecycle.md §5.2)."""
+    from resolvers import archive, validators
+
+    if report.archive:
+        await archive.store_completion_archive(ctx, job, report.archive)
+    if not report.success:
+        await fail_job(ctx, job.id, report.error)
+        await validators.release_if_ready_for_validator(ctx, job.id)
+        return
+    if not report.artifacts:
+        await change_status(ctx, job.id, expected=("running",), to="success")
+        return
+    _, software = await job_software(ctx, job)
+    if software.type == "artifact definition":
+        output = list(report.artifacts.values())[-1]
+        await validators.complete_validator(ctx, job, output)
+    else:
+        await validators.create_validators(ctx, job, report.artifacts)

@@ -1,0 +1,339 @@
+"""Validator jobs: created for each output of a completed job, then released into artifacts.
+
+plugin-lifecycle.md §5.3 (a Validate job completes), §5.4 (validators of a transformation
+job), §5.5 (release). Release happens when the last validator of a job reports, under a
+lock on the parent job's row, so two validators finishing at once release exactly once.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import select, update
+
+from db.models import (
+    Artifact,
+    ArtifactType,
+    Command,
+    CommandOutput,
+    CommandParameter,
+    LogEntry,
+    ProcessingJob,
+    ProcessingJobValidator,
+    SoftwareArtifactType,
+)
+from resolvers.artifact_types import check_filepath_types, get_artifact_type
+from resolvers.artifacts import create_artifact
+from resolvers.completion_reports import OutputReport
+from resolvers.context import Context
+from resolvers.errors import Invalid
+from resolvers.job_submission import after_release, submit_jobs
+from resolvers.jobs import (
+    change_status,
+    fail_job,
+    input_artifact_ids,
+    insert_job,
+    job_software,
+    load_job,
+    write_step,
+)
+
+VALIDATE = "Validate"
+DEFAULT_NAME = "dflt_name"
+
+
+def json_parameter(value: Any) -> dict[str, Any] | None:
+    """A parameter holding a JSON document as text (`provenance`, `files`), decoded."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dict):
+        return value
+    try:
+        decoded = json.loads(value)
+    except (TypeError, ValueError):
+        raise Invalid(f"The parameter value {value!r} is not valid JSON.") from None
+    return decoded if isinstance(decoded, dict) else None
+
+
+async def validator_command(ctx: Context, artifact_type: str) -> Command | None:
+    """The active `Validate` command of the type plugin linked to `artifact_type`."""
+    query = (
+        select(Command)
+        .join(SoftwareArtifactType, SoftwareArtifactType.software_id == Command.software_id)
+        .join(ArtifactType, ArtifactType.id == SoftwareArtifactType.artifact_type_id)
+        .where(ArtifactType.name == artifact_type, Command.name == VALIDATE, Command.active)
+        .order_by(Command.id.desc())
+    )
+    return (await ctx.session.execute(query)).scalars().first()
+
+
+async def _preparation_or_analysis(
+    ctx: Context, job: ProcessingJob, inputs: list[int]
+) -> tuple[int | None, int | None]:
+    rows = (
+        await ctx.session.execute(
+            select(Artifact.prep_id, Artifact.analysis_id)
+            .where(Artifact.id.in_(inputs))
+            .order_by(Artifact.id)
+        )
+    ).all()
+    preps = {prep for prep, _ in rows if prep is not None}
+    if len(preps) > 1:
+        raise Invalid(f"Currently only single prep template is allowed, found {len(preps)}")
+    if preps:
+        return preps.pop(), None
+    if rows:
+        return None, rows[0][1]
+    analysis = job.parameters.get("analysis")
+    return None, int(analysis) if analysis is not None else None
+
+
+async def _artifact_name(ctx: Context, job: ProcessingJob, output_name: str) -> str:
+    ordered = (
+        await ctx.session.execute(
+            select(CommandParameter.name)
+            .where(
+                CommandParameter.command_id == job.command_id,
+                CommandParameter.name_order.is_not(None),
+            )
+            .order_by(CommandParameter.name_order)
+        )
+    ).scalars()
+    parts = [output_name]
+    for name in ordered:
+        parts.append(str(job.parameters.get(name)).rsplit("/", 1)[-1])
+    return " ".join(parts)
+
+
+def _origin(
+    job: ProcessingJob,
+    inputs: list[int],
+    *,
+    data_type: str | None = None,
+    template: Any = None,
+) -> dict[str, Any]:
+    """Where an artifact produced by `job` belongs (lifecycle §5.5, special cases included)."""
+    analysis = job.parameters.get("analysis")
+    analysis_id = int(analysis) if isinstance(analysis, int | str) and str(analysis) else None
+    if data_type is not None:
+        return {"data_type": data_type, "analysis_id": analysis_id}
+    if inputs:
+        return {"parents": inputs, "command_id": job.command_id,
+                "command_parameters": job.parameters}  # fmt: skip
+    if template is not None:
+        return {"prep_id": int(template)}
+    if analysis_id is not None:
+        return {"analysis_id": analysis_id, "data_type": "Multiomic"}
+    return {"data_type": "Job Output Folder"}
+
+
+async def create_validators(
+    ctx: Context, job: ProcessingJob, outputs: Mapping[str, OutputReport]
+) -> list[str]:
+    """One Validate job per reported output (lifecycle §5.4); the job stays running.
+
+    An output whose type has no validating plugin is checked by the server itself
+    (filepath types allowed and required ones present) and becomes an artifact at once.
+    """
+    command, software = await job_software(ctx, job)
+    inputs = await input_artifact_ids(ctx, job.id)
+    template, analysis = await _preparation_or_analysis(ctx, job, inputs)
+    declared = {
+        row.name: row
+        for row in (
+            await ctx.session.execute(
+                select(CommandOutput).where(CommandOutput.command_id == command.id)
+            )
+        ).scalars()
+    }
+    plans: list[tuple[OutputReport, CommandOutput, str, Command | None]] = []
+    for name, output in outputs.items():
+        if name not in declared:
+            raise Invalid(f"The command {command.name!r} has no output named {name!r}.")
+        await get_artifact_type(ctx, output.artifact_type)
+        validate = await validator_command(ctx, output.artifact_type)
+        plans.append((output, declared[name], await _artifact_name(ctx, job, name), validate))
+
+    validator_ids: list[str] = []
+    for output, command_output, artifact_name, validate in plans:
+        if validate is None:
+            type_row = await get_artifact_type(ctx, output.artifact_type)
+            await check_filepath_types(ctx, type_row, [fp for _, fp in output.filepaths])
+            await create_artifact(
+                ctx,
+                artifact_type=output.artifact_type,
+                files=output.filepaths,
+                name=artifact_name,
+                job_id=job.id,
+                command_output_id=command_output.id,
+                **_origin(job, inputs, template=template),
+            )
+            continue
+        files: dict[str, list[str]] = {}
+        for path, fp_type in output.filepaths:
+            files.setdefault(fp_type, []).append(path)
+        provenance: dict[str, Any] = {
+            "job": job.id,
+            "cmd_out_id": command_output.id,
+            "name": artifact_name,
+        }
+        if software.type == "private":
+            provenance["data_type"] = "Job Output Folder"
+        validator = await insert_job(
+            ctx,
+            command_id=validate.id,
+            account_id=job.account_id,
+            parameters={
+                "template": template,
+                "analysis": analysis,
+                "files": json.dumps(files),
+                "artifact_type": output.artifact_type,
+                "provenance": json.dumps(provenance),
+                "name": DEFAULT_NAME,
+            },
+        )
+        ctx.session.add(ProcessingJobValidator(job_id=job.id, validator_id=validator.id))
+        validator_ids.append(validator.id)
+    await ctx.session.flush()
+    if not validator_ids:
+        await change_status(ctx, job.id, expected=("running",), to="success")
+        return []
+    await write_step(ctx, job.id, _validating_step(validator_ids, {}))
+    await submit_jobs(ctx, validator_ids)
+    return validator_ids
+
+
+def _validating_step(pending: list[str], external_ids: Mapping[str, str | None]) -> str:
+    listed = ", ".join(f"{v} [{external_ids.get(v) or 'Not Available'}]" for v in pending)
+    return f"Validating outputs ({len(pending)} remaining) via job(s) {listed}"
+
+
+async def complete_validator(ctx: Context, job: ProcessingJob, output: OutputReport) -> None:
+    """A Validate job reported its (last) artifact (lifecycle §5.3)."""
+    parameters = job.parameters
+    provenance = json_parameter(parameters.get("provenance"))
+    name = parameters.get("name") or DEFAULT_NAME
+    if provenance is not None and provenance.get("direct_creation"):
+        original = await load_job(ctx, str(provenance.get("job")))
+        inputs = await input_artifact_ids(ctx, original.id)
+        artifact = await create_artifact(
+            ctx,
+            artifact_type=output.artifact_type,
+            files=output.filepaths,
+            name=name,
+            job_id=original.id,
+            command_output_id=provenance.get("cmd_out_id"),
+            **_origin(original, inputs, template=parameters.get("template")),
+        )
+        await change_status(ctx, job.id, expected=("running",), to="success")
+        await after_release(ctx, job, [artifact.id])
+        return
+    if provenance is not None:
+        info: dict[str, Any] = {
+            "artifact_type": output.artifact_type,
+            "filepaths": [list(pair) for pair in output.filepaths],
+        }
+        if "data_type" in provenance:
+            info = {"data_type": provenance["data_type"], "artifact_data": info}
+        stored = await ctx.session.execute(
+            update(ProcessingJobValidator)
+            .where(ProcessingJobValidator.validator_id == job.id)
+            .values(artifact_info=info)
+            .execution_options(synchronize_session=False)
+        )
+        if stored.rowcount != 1:  # type: ignore[attr-defined]
+            raise Invalid(f"The validator {job.id} is not attached to any job.")
+        await change_status(ctx, job.id, expected=("running",), to="waiting")
+        await release_if_ready_for_validator(ctx, job.id)
+        return
+    template = parameters.get("template")
+    analysis = parameters.get("analysis")
+    origin: dict[str, Any]
+    if analysis is not None:
+        origin = {"analysis_id": int(analysis), "data_type": "Multiomic"}
+    elif template is not None:
+        origin = {"prep_id": int(template)}
+    else:
+        origin = {"data_type": "Job Output Folder"}
+    artifact = await create_artifact(
+        ctx, artifact_type=output.artifact_type, files=output.filepaths, name=name, **origin
+    )
+    await change_status(ctx, job.id, expected=("running",), to="success")
+    await after_release(ctx, job, [artifact.id])
+
+
+async def release_if_ready_for_validator(ctx: Context, validator_id: str) -> None:
+    """After a validator finished: release its parent job if every sister is done."""
+    parent = (
+        await ctx.session.execute(
+            select(ProcessingJobValidator.job_id).where(
+                ProcessingJobValidator.validator_id == validator_id
+            )
+        )
+    ).scalar_one_or_none()
+    if parent is not None:
+        await release_if_ready(ctx, parent)
+
+
+async def _error_message(ctx: Context, log_id: int | None) -> str:
+    if log_id is None:
+        return ""
+    entry = await ctx.session.get(LogEntry, log_id)
+    return entry.msg if entry is not None else ""
+
+
+async def release_if_ready(ctx: Context, parent_id: str) -> None:
+    """Release the validators of `parent_id` once all are waiting or error (lifecycle §5.5)."""
+    parent = await load_job(ctx, parent_id, lock=True)
+    if parent.status != "running":
+        return
+    rows = (
+        await ctx.session.execute(
+            select(ProcessingJob, ProcessingJobValidator.artifact_info)
+            .join(ProcessingJobValidator, ProcessingJobValidator.validator_id == ProcessingJob.id)
+            .where(ProcessingJobValidator.job_id == parent_id)
+            .order_by(ProcessingJob.created_at, ProcessingJob.id)
+            .execution_options(populate_existing=True)
+        )
+    ).all()
+    pending = [job for job, _ in rows if job.status not in ("waiting", "error")]
+    if pending:
+        external = {job.id: job.external_id for job in pending}
+        await write_step(ctx, parent_id, _validating_step([j.id for j in pending], external))
+        return
+    failed = [job for job, _ in rows if job.status == "error"]
+    if failed:
+        lines = [
+            f"Validator {job.id} error message: {await _error_message(ctx, job.error_log_id)}"
+            for job in failed
+        ]
+        detail = "\n".join(lines)
+        for job, _ in rows:
+            if job.status == "waiting":
+                await fail_job(ctx, job.id, f"{len(failed)} sister validator jobs failed: {detail}")
+        await fail_job(ctx, parent_id, f"{len(failed)} validator jobs failed: {detail}")
+        return
+    inputs = await input_artifact_ids(ctx, parent_id)
+    created: list[int] = []
+    for validator, info in rows:
+        provenance = json_parameter(validator.parameters.get("provenance")) or {}
+        data = info or {}
+        data_type = None
+        if "artifact_data" in data:
+            data_type = data.get("data_type")
+            data = data["artifact_data"]
+        artifact = await create_artifact(
+            ctx,
+            artifact_type=data["artifact_type"],
+            files=[(path, fp_type) for path, fp_type in data["filepaths"]],
+            name=provenance.get("name"),
+            job_id=parent_id,
+            command_output_id=provenance.get("cmd_out_id"),
+            **_origin(parent, inputs, data_type=data_type),
+        )
+        created.append(artifact.id)
+        await change_status(ctx, validator.id, expected=("waiting",), to="success")
+    await change_status(ctx, parent_id, expected=("running",), to="success")
+    await after_release(ctx, await load_job(ctx, parent_id), created)
