@@ -13,7 +13,9 @@ end), falling back to `scontrol show job`; a job neither knows is `gone`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
 import re
 import shlex
 from collections.abc import Mapping, Sequence
@@ -21,12 +23,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from db.settings import Settings
+from gateway.launchers.local import OUTPUT_TAIL_BYTES, ExitHandler, ProcessExit
 from resolvers.launching import LaunchRequest, LaunchState
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 30.0
 """Seconds any one scheduler command may take before it is killed."""
+DEFAULT_POLL_INTERVAL = 2.0
+"""Seconds between two looks at the jobs this process submitted (Slurm has no callbacks)."""
 
 _PENDING = {
     "PENDING",
@@ -170,9 +175,20 @@ class SlurmLauncher:
 
     name = "slurm"
 
-    def __init__(self, settings: Settings, *, timeout: float = DEFAULT_TIMEOUT) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        on_exit: ExitHandler | None = None,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+    ) -> None:
         self.settings = settings
+        self.on_exit = on_exit
         self.timeout = timeout
+        self.poll_interval = poll_interval
+        self._watched: dict[str, LaunchRequest] = {}
+        self._watcher: asyncio.Task[None] | None = None
 
     async def submit(self, request: LaunchRequest) -> str:
         resources = resolve_resources(self.settings, request.resources)
@@ -191,12 +207,16 @@ class SlurmLauncher:
         if result.returncode != 0:
             raise SlurmError(
                 f"Error submitting job: sbatch exited with {result.returncode}: "
-                f"{_summary(result.stderr) or _summary(result.stdout)}"
+                f"{_summary(result.stderr + result.stdout)}"
             )
         external_id = result.stdout.strip().split(";")[0]
         if not _JOB_ID.fullmatch(external_id):
             raise SlurmError(f"Error submitting job: sbatch printed {result.stdout.strip()!r}.")
         logger.info("job %s submitted to Slurm as %s", request.job_id, external_id)
+        if self.on_exit is not None:
+            self._watched[external_id] = request
+            if self._watcher is None or self._watcher.done():
+                self._watcher = asyncio.create_task(self._watch())
         return external_id
 
     async def status(self, external_id: str, *, job_id: str | None = None) -> LaunchState:
@@ -242,6 +262,69 @@ class SlurmLauncher:
         """Slurm queues what it cannot start yet, so submission is never held back here."""
         return None
 
+    async def close(self) -> None:
+        """Stop watching submitted jobs; Slurm keeps running them (recovery reconciles them)."""
+        watcher, self._watcher = self._watcher, None
+        if watcher is not None:
+            watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watcher
+
+    async def _watch(self) -> None:
+        """Tell `on_exit` about every submitted job once Slurm reports it ended."""
+        while self._watched:
+            await asyncio.sleep(self.poll_interval)
+            try:
+                ended = await self._ended_jobs(list(self._watched))
+            except SlurmError as exc:
+                logger.warning("cannot watch Slurm jobs, will retry: %s", exc)
+                continue
+            for external_id, returncode in ended.items():
+                request = self._watched.pop(external_id, None)
+                if request is None or self.on_exit is None:
+                    continue
+                logger.info(
+                    "job %s Slurm job %s ended with %s", request.job_id, external_id, returncode
+                )
+                try:
+                    await self.on_exit(
+                        ProcessExit(
+                            job_id=request.job_id,
+                            external_id=external_id,
+                            returncode=returncode,
+                            command=shlex.join(request.argv),
+                            output=await asyncio.to_thread(_log_tail, request.log_path),
+                        )
+                    )
+                except Exception:
+                    logger.exception("handling the end of job %s failed", request.job_id)
+
+    async def _ended_jobs(self, external_ids: list[str]) -> dict[str, int]:
+        """Exit status of each job in `external_ids` that ended (-1: cancelled or lost)."""
+        argv = ["squeue", "--noheader", "--states=all", "-j", ",".join(external_ids)]
+        result = await self._run([*argv, "-o", "%i %T"])
+        if result.returncode != 0:
+            raise SlurmError(f"squeue exited with {result.returncode}: {_summary(result.stderr)}")
+        states = dict(line.split(maxsplit=1) for line in result.stdout.splitlines() if " " in line)
+        ended: dict[str, int] = {}
+        for external_id in external_ids:
+            state = state_of(states[external_id]) if external_id in states else "gone"
+            if state == "finished":
+                ended[external_id] = 0
+            elif state == "failed":
+                ended[external_id] = await self._exit_code(external_id)
+            elif state == "gone":
+                ended[external_id] = -1
+        return ended
+
+    async def _exit_code(self, external_id: str) -> int:
+        shown = await self._run(["scontrol", "--oneliner", "show", "job", external_id])
+        match = re.search(r"\bExitCode=(\d+):(\d+)", shown.stdout)
+        if match is None:
+            return 1
+        code, signal_number = int(match.group(1)), int(match.group(2))
+        return -signal_number if signal_number else (code or 1)
+
     async def _run(self, argv: Sequence[str]) -> CommandResult:
         try:
             process = await asyncio.create_subprocess_exec(
@@ -281,6 +364,16 @@ def _write_script(request: LaunchRequest, script_path: Path, script: str) -> Non
     request.job_dir.mkdir(parents=True, exist_ok=True)
     script_path.parent.mkdir(parents=True, exist_ok=True)
     script_path.write_text(script)
+
+
+def _log_tail(path: Path) -> str:
+    try:
+        with path.open("rb") as handle:
+            handle.seek(0, os.SEEK_END)
+            handle.seek(max(0, handle.tell() - OUTPUT_TAIL_BYTES))
+            return handle.read().decode("utf-8", errors="replace")
+    except OSError:
+        return ""
 
 
 def _checked_id(external_id: str) -> str:

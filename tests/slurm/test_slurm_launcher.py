@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
@@ -11,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from db.settings import Settings
+from gateway.launchers.local import ProcessExit
 from gateway.launchers.slurm import InvalidResources, SlurmError, SlurmLauncher
 from resolvers.launching import LaunchRequest
-from tests.slurm.conftest import wait_for_state
+from tests.slurm.conftest import STATE_TIMEOUT, wait_for_state
 
 pytestmark = pytest.mark.usefixtures("slurm_cluster")
 
@@ -243,3 +245,33 @@ async def test_unknown_partition_is_a_submission_error_with_sbatch_message(
         SlurmError, match=r"^Error submitting job: sbatch exited with 1: .*partition"
     ):
         await launcher.submit(request)
+
+
+async def test_on_exit_hears_how_each_submitted_job_ended(
+    slurm_settings: Settings, tmp_path: Path
+) -> None:
+    exits: asyncio.Queue[ProcessExit] = asyncio.Queue()
+
+    async def on_exit(ended: ProcessExit) -> None:
+        await exits.put(ended)
+
+    launcher = SlurmLauncher(slurm_settings, on_exit, poll_interval=0.3)
+    ok = await launcher.submit(shell_request(tmp_path, "echo all good", job_id="ok"))
+    failing = await launcher.submit(shell_request(tmp_path, "echo broken; exit 3", job_id="bad"))
+    cancelled = await launcher.submit(shell_request(tmp_path, "sleep 120", job_id="stop"))
+    try:
+        await launcher.cancel(cancelled, job_id="stop")
+        heard: dict[str, ProcessExit] = {}
+        async with asyncio.timeout(STATE_TIMEOUT):
+            while len(heard) < 3:
+                ended = await exits.get()
+                heard[ended.job_id] = ended
+    finally:
+        await launcher.close()
+
+    assert (heard["ok"].external_id, heard["ok"].returncode) == (ok, 0)
+    assert heard["ok"].output.endswith("all good\n")
+    assert (heard["bad"].external_id, heard["bad"].returncode) == (failing, 3)
+    assert heard["bad"].output.endswith("broken\n")
+    assert heard["bad"].command == "/bin/sh -c 'echo broken; exit 3'"
+    assert (heard["stop"].external_id, heard["stop"].returncode) == (cancelled, -1)
