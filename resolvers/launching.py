@@ -1,12 +1,22 @@
-"""The Launcher interface: how a queued job becomes a running process (local, Slurm)."""
+"""The Launcher interface: how a queued job becomes a running process (local, Slurm).
+
+gateway/ picks the implementation from `settings.launcher` and gateway's
+dispatcher calls it for every job it claimed. The job id is passed along with
+the external id so a launcher can make sure an id still names *its* process
+(process ids are reused).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol
 
 LaunchState = Literal["pending", "running", "finished", "failed", "gone"]
+"""`pending`: accepted, not started (Slurm queue); `running`; `finished`: exited 0;
+`failed`: exited non-zero; `gone`: unknown to the launcher (never started, or lost)."""
+
+ALIVE_STATES: frozenset[LaunchState] = frozenset({"pending", "running"})
 
 
 @dataclass(frozen=True)
@@ -18,7 +28,8 @@ class LaunchRequest:
     """`[start_script, server_url, job_id, output_dir]`, passed as an argument list."""
     job_dir: Path
     log_path: Path
-    resources: dict[str, str]
+    """Where the process' stdout and stderr go."""
+    resources: dict[str, str] = field(default_factory=dict)
 
 
 class Launcher(Protocol):
@@ -28,6 +39,10 @@ class Launcher(Protocol):
         """Start the job; return the external id (process id or Slurm job id)."""
         ...
 
-    async def status(self, external_id: str) -> LaunchState: ...
+    async def status(self, external_id: str, *, job_id: str) -> LaunchState: ...
 
-    async def cancel(self, external_id: str) -> None: ...
+    async def cancel(self, external_id: str, *, job_id: str) -> None: ...
+
+    def free_slots(self) -> int | None:
+        """How many more jobs may be submitted now; None when the launcher has no limit."""
+        ...
