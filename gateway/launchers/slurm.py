@@ -203,7 +203,7 @@ class SlurmLauncher:
             f"--chdir={request.job_dir}",
             str(script_path),
         ]
-        result = await self._run(argv)
+        result = await self._run(argv, env=self._job_environment())
         if result.returncode != 0:
             raise SlurmError(
                 f"Error submitting job: sbatch exited with {result.returncode}: "
@@ -325,10 +325,19 @@ class SlurmLauncher:
         code, signal_number = int(match.group(1)), int(match.group(2))
         return -signal_number if signal_number else (code or 1)
 
-    async def _run(self, argv: Sequence[str]) -> CommandResult:
+    def _job_environment(self) -> dict[str, str]:
+        """The server's environment minus its secrets: sbatch hands it to the job, and Slurm
+        keeps a copy in its state directory."""
+        secret = {f"QIITA_{name.upper()}" for name in self.settings.secret_fields}
+        return {key: value for key, value in os.environ.items() if key not in secret}
+
+    async def _run(
+        self, argv: Sequence[str], *, env: Mapping[str, str] | None = None
+    ) -> CommandResult:
         try:
             process = await asyncio.create_subprocess_exec(
                 *argv,
+                env=env,
                 stdin=asyncio.subprocess.DEVNULL,
                 stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.PIPE,

@@ -275,3 +275,17 @@ async def test_on_exit_hears_how_each_submitted_job_ended(
     assert heard["bad"].output.endswith("broken\n")
     assert heard["bad"].command == "/bin/sh -c 'echo broken; exit 3'"
     assert (heard["stop"].external_id, heard["stop"].returncode) == (cancelled, -1)
+
+
+async def test_job_gets_the_server_environment_without_its_secrets(
+    launcher: SlurmLauncher, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("QIITA_DATABASE_URL", "postgresql+asyncpg://qiita:s3cret@db/qiita")
+    monkeypatch.setenv("QIITA_PLUGINS_DIR", str(tmp_path / "plugins"))
+    script = 'echo "db=${QIITA_DATABASE_URL-unset} plugins=$QIITA_PLUGINS_DIR"'
+    request = shell_request(tmp_path, script, job_id="env")
+
+    external_id = await launcher.submit(request)
+
+    assert await wait_for_state(launcher, external_id, {"finished", "failed"}) == "finished"
+    assert request.log_path.read_text().endswith(f"db=unset plugins={tmp_path / 'plugins'}\n")
