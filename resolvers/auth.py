@@ -310,19 +310,25 @@ async def consume_daily_request(services: HasSessions, principal: Principal) -> 
     limit = services.settings.daily_request_limit
     if limit <= 0:
         raise OAuthFailure(INVALID_GRANT, DAILY_LIMIT_REACHED)
-    for _attempt in range(3):
+    for _attempt in range(5):
         try:
-            if await _count_request(services, principal.client_id, principal.account_id, limit):
-                return
-            raise OAuthFailure(INVALID_GRANT, DAILY_LIMIT_REACHED)
+            counted = await _count_request(
+                services, principal.client_id, principal.account_id, limit
+            )
         except IntegrityError:
             continue  # another worker opened the window at the same instant: count again
+        if counted is None:
+            continue  # the window changed between two statements: count again
+        if counted:
+            return
+        break
     raise OAuthFailure(INVALID_GRANT, DAILY_LIMIT_REACHED)
 
 
 async def _count_request(
     services: HasSessions, client_id: str, account_id: int, limit: int
-) -> bool:
+) -> bool | None:
+    """True: counted; False: the budget of the current window is used up; None: retry."""
     now = utcnow()
     window_floor = now - RATE_WINDOW
     key = (OAuthRateLimit.client_id == client_id, OAuthRateLimit.account_id == account_id)
@@ -343,9 +349,14 @@ async def _count_request(
         )
         if renewed.rowcount == 1:  # type: ignore[attr-defined]
             return True
-        exists = (await session.execute(select(OAuthRateLimit.remaining).where(*key))).first()
-        if exists is not None:
-            return False
+        current = (
+            await session.execute(
+                select(OAuthRateLimit.window_start, OAuthRateLimit.remaining).where(*key)
+            )
+        ).first()
+        if current is not None:
+            exhausted = current.window_start > window_floor and current.remaining <= 0
+            return False if exhausted else None
         session.add(
             OAuthRateLimit(
                 client_id=client_id, account_id=account_id, window_start=now, remaining=limit - 1
