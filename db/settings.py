@@ -65,6 +65,8 @@ class Settings:
     introspection: bool = True
 
     launcher: LauncherName = "local"
+    launch_jobs: bool = True
+    """Whether this worker launches submitted jobs (off: it only serves requests)."""
     max_local_jobs: int = 0
     """Concurrent local jobs; 0 means the number of CPUs."""
     slurm_partition: str = ""

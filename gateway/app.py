@@ -17,6 +17,7 @@ from db.migrate import is_up_to_date
 from db.session import create_engine, create_session_factory
 from db.settings import Settings, load_settings
 from gateway.events import create_event_bus
+from gateway.job_runtime import JobRuntime
 from resolvers.context import Services
 from rest_compat.errors import EXCEPTION_HANDLERS
 from rest_compat.routes import build_routes
@@ -34,11 +35,14 @@ class DatabaseNotMigrated(RuntimeError):
 def create_app(settings: Settings) -> Starlette:
     engine = create_engine(settings)
     events = create_event_bus(settings)
+    jobs = JobRuntime(settings)
     services = Services(
         settings=settings,
         sessions=create_session_factory(engine),
         events=events,
+        launcher=jobs.launcher,
     )
+    jobs.bind(services)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
@@ -48,10 +52,12 @@ def create_app(settings: Settings) -> Starlette:
                 "The database is not migrated: run `qiita-gateway db upgrade`."
             )
         await events.start()
+        await jobs.start()
         logger.info("qiita-gateway ready, data dir %s", settings.resolved_data_dir)
         try:
             yield {"services": services}
         finally:
+            await jobs.stop()
             await events.close()
             await engine.dispose()
 

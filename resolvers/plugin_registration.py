@@ -152,11 +152,10 @@ async def activate_plugins(ctx: Context, software_ids: list[int]) -> None:
 
 
 async def deactivate_plugins_except(ctx: Context, keep: list[int]) -> None:
-    """Deactivate every non-internal plugin, and its commands, that is not in `keep`.
-
-    A plugin whose configuration file disappeared is thereby switched off.
+    """Deactivate every plugin loaded from a configuration file, and its commands,
+    that is not in `keep`: a plugin whose file disappeared is switched off.
     """
-    gone = select(Software.id).where(Software.type != "private", Software.id.not_in(keep))
+    gone = select(Software.id).where(Software.config_path.is_not(None), Software.id.not_in(keep))
     await ctx.session.execute(
         update(Command).where(Command.software_id.in_(gone)).values(active=False)
     )

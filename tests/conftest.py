@@ -69,6 +69,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         database_url=database_url,
         plugins_dir=tmp_path / "plugins",
         test_mode=True,
+        launch_jobs=False,
     )
 
 
