@@ -1,12 +1,16 @@
-"""The GraphQL request context: the resolvers' services plus the caller."""
+"""The GraphQL request context: the resolvers' services, the caller and the request's loaders."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass, field
 
 import strawberry
 
-from resolvers.context import Principal, Services
+from db.settings import Settings
+from resolvers.context import Context, Principal, Services, unit_of_work
+from resolvers.loaders.scope import ReadScope
+from schema.loaders import Loaders
 
 
 @dataclass
@@ -17,6 +21,32 @@ class GraphQLContext:
     """Set when a token was sent but is not valid (reported as UNAUTHENTICATED)."""
     connection_params: dict[str, object] | None = None
     """A subscription socket's `connection_init` payload (set by the WebSocket handler)."""
+    loaders: Loaders = field(init=False)
+    """Built per request: DataLoader caches never outlive one operation's caller."""
+
+    def __post_init__(self) -> None:
+        self.loaders = Loaders(
+            ReadScope(
+                settings=self.services.settings,
+                sessions=self.services.sessions,
+                principal=self.principal,
+            )
+        )
+
+    @property
+    def settings(self) -> Settings:
+        return self.services.settings
+
+    def unit_of_work(self) -> AbstractAsyncContextManager[Context]:
+        """A transaction for one root field or one mutation."""
+        return unit_of_work(self.services, self.principal)
+
+
+def build_context(
+    services: Services, principal: Principal, *, auth_error: str | None = None
+) -> GraphQLContext:
+    """The context of one GraphQL request or subscription, with fresh loaders."""
+    return GraphQLContext(services=services, principal=principal, auth_error=auth_error)
 
 
 Info = strawberry.Info[GraphQLContext, None]

@@ -1,42 +1,107 @@
-"""The one connection implementation: cursors, page info and edges."""
+"""The one connection implementation: global ids, cursors, page info and edges."""
 
 from __future__ import annotations
 
 import base64
-from typing import Generic, TypeVar
+import binascii
+import datetime as dt
+import json
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
 
 import strawberry
 
-from resolvers.errors import Invalid
+from resolvers.errors import Invalid, NotFound
+from resolvers.pagination import Page, PageRequest
 
 NodeT = TypeVar("NodeT")
+RowT = TypeVar("RowT")
 
 
-def encode_cursor(kind: str, key: object) -> str:
-    return base64.urlsafe_b64encode(f"{kind}:{key}".encode()).decode()
+@strawberry.interface(description="An object with a global id, fetchable with `node(id:)`.")
+class Node:
+    id: strawberry.ID = strawberry.field(description="The global id of the object.")
 
 
-def decode_cursor(kind: str, cursor: str | None) -> str | None:
+def global_id(type_name: str, key: object) -> strawberry.ID:
+    """`base64("<Type>:<key>")`, the Relay global id of an object."""
+    return strawberry.ID(base64.urlsafe_b64encode(f"{type_name}:{key}".encode()).decode())
+
+
+def parse_global_id(value: str) -> tuple[str, str]:
+    """(type name, key) of a global id; NotFound when it is not one of ours."""
+    try:
+        text = base64.urlsafe_b64decode(value.encode()).decode()
+    except (ValueError, UnicodeDecodeError, binascii.Error):
+        raise NotFound(f"Not a valid id: {value!r}") from None
+    type_name, sep, key = text.partition(":")
+    if not sep or not type_name or not key:
+        raise NotFound(f"Not a valid id: {value!r}")
+    return type_name, key
+
+
+def integer_key(type_name: str, value: str) -> int:
+    """The integer key of a global id of `type_name`; a bare integer is accepted as well."""
+    if value.isdigit():
+        return int(value)
+    found_type, key = parse_global_id(value)
+    if found_type != type_name or not key.isdigit():
+        raise NotFound(f"Not a {type_name} id: {value!r}")
+    return int(key)
+
+
+def _encode_value(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return {"t": value.isoformat()}
+    if isinstance(value, tuple):
+        return [_encode_value(v) for v in value]
+    return value
+
+
+def _decode_value(value: Any) -> Any:
+    if isinstance(value, dict) and set(value) == {"t"}:
+        return dt.datetime.fromisoformat(value["t"])
+    if isinstance(value, list):
+        return tuple(_decode_value(v) for v in value)
+    return value
+
+
+def encode_cursor(kind: str, key: Any) -> str:
+    """An opaque cursor naming its list (`kind`) and the key of the row it points at."""
+    text = json.dumps([kind, _encode_value(key)], separators=(",", ":"))
+    return base64.urlsafe_b64encode(text.encode()).decode()
+
+
+def decode_cursor(kind: str, cursor: str | None, argument: str) -> Any:
+    """The key inside `cursor`; Invalid when it is malformed or from another list or order."""
     if cursor is None:
         return None
     try:
-        text = base64.urlsafe_b64decode(cursor.encode()).decode()
-    except (ValueError, UnicodeDecodeError):
-        raise Invalid(f"Malformed cursor: {cursor!r}", "after") from None
-    prefix, _, key = text.partition(":")
-    if prefix != kind or not key:
-        raise Invalid(f"Cursor {cursor!r} does not belong to this list.", "after")
+        found_kind, key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        key = _decode_value(key)
+    except (ValueError, TypeError, binascii.Error):
+        raise Invalid(f"Malformed cursor: {cursor!r}", argument) from None
+    if found_kind != kind:
+        raise Invalid(
+            f"Cursor {cursor!r} belongs to another list or ordering; start again without it.",
+            argument,
+        )
     return key
 
 
-def decode_int_cursor(kind: str, cursor: str | None) -> int | None:
-    key = decode_cursor(kind, cursor)
-    if key is None:
-        return None
-    try:
-        return int(key)
-    except ValueError:
-        raise Invalid(f"Malformed cursor: {cursor!r}", "after") from None
+def page_request(
+    kind: str,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+) -> PageRequest:
+    return PageRequest(
+        first=first,
+        after=decode_cursor(kind, after, "after"),
+        last=last,
+        before=decode_cursor(kind, before, "before"),
+    )
 
 
 @strawberry.type
@@ -58,4 +123,21 @@ class Connection(Generic[NodeT]):
     edges: list[Edge[NodeT]]
     nodes: list[NodeT]
     page_info: PageInfo
-    total_count: int
+    total_count: int = strawberry.field(description="How many objects match, on all pages.")
+
+
+def connection(kind: str, page: Page[RowT], wrap: Callable[[RowT], NodeT]) -> Connection[NodeT]:
+    """Wrap a resolvers' `Page` of rows into a Connection of GraphQL objects."""
+    nodes = [wrap(item) for item in page.items]
+    cursors = [encode_cursor(kind, key) for key in page.keys]
+    return Connection(
+        edges=[Edge(cursor=c, node=n) for c, n in zip(cursors, nodes, strict=True)],
+        nodes=nodes,
+        page_info=PageInfo(
+            has_next_page=page.has_next_page,
+            has_previous_page=page.has_previous_page,
+            start_cursor=cursors[0] if cursors else None,
+            end_cursor=cursors[-1] if cursors else None,
+        ),
+        total_count=page.total_count,
+    )

@@ -1,28 +1,176 @@
-"""The Study type."""
+"""The Study type and its relations."""
 
 from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from db.models import Study as StudyRow
+from resolvers.loaders.samples import SamplePageKey
+from schema.context import Info
+from schema.relay import Connection, Node, connection, decode_cursor, global_id
+from schema.types.metadata import MetadataFilterInput
+from schema.types.persons import Person, load_person
+from schema.types.samples import Sample, SampleInformation
+from schema.types.users import User, load_user
+
+if TYPE_CHECKING:
+    from schema.types.artifacts import Artifact
+    from schema.types.preparations import Preparation
+
+SAMPLES_CURSOR = "Sample"
 
 
-@strawberry.type
-class Study:
-    study_id: int
+@strawberry.type(description="A publication of a study: a DOI or a PubMed id.")
+class StudyPublication:
+    publication: str
+    is_doi: bool
+
+
+@strawberry.type(description="A study: samples, their preparations and processed artifacts.")
+class Study(Node):
+    study_id: int = strawberry.field(description="Qiita's integer id, as in the REST routes.")
     title: str
     alias: str
     description: str
     abstract: str
     notes: str
+    funding: str | None
+    vamps_id: str | None
+    ebi_study_accession: str | None
+    metadata_complete: bool
+    mixs_compliant: bool
+    reprocess: bool
+    spatial_series: bool | None
+    public_raw_download: bool
+    autoloaded: bool
+    first_contact: dt.datetime
+    most_recent_contact: dt.datetime | None
+    row: strawberry.Private[StudyRow]
 
     @classmethod
     def from_row(cls, row: StudyRow) -> Study:
         return cls(
+            id=global_id("Study", row.id),
             study_id=row.id,
             title=row.title,
             alias=row.alias,
             description=row.description,
             abstract=row.abstract,
             notes=row.notes,
+            funding=row.funding,
+            vamps_id=row.vamps_id,
+            ebi_study_accession=row.ebi_study_accession,
+            metadata_complete=row.metadata_complete,
+            mixs_compliant=row.mixs_compliant,
+            reprocess=row.reprocess,
+            spatial_series=row.spatial_series,
+            public_raw_download=row.public_raw_download,
+            autoloaded=row.autoloaded,
+            first_contact=row.first_contact,
+            most_recent_contact=row.most_recent_contact,
+            row=row,
         )
+
+    @strawberry.field(description="Derived: public, private, awaiting_approval or sandbox.")
+    async def status(self, info: Info) -> str:
+        return await info.context.loaders.study_status.load(self.study_id)
+
+    @strawberry.field(description="Whether the caller may change this study.")
+    async def viewer_can_edit(self, info: Info) -> bool:
+        return await info.context.loaders.study_editable.load(self.study_id)
+
+    @strawberry.field
+    async def owner(self, info: Info) -> User | None:
+        return await load_user(info, self.row.owner_id)
+
+    @strawberry.field
+    async def principal_investigator(self, info: Info) -> Person | None:
+        return await load_person(info, self.row.principal_investigator_id)
+
+    @strawberry.field
+    async def lab_person(self, info: Info) -> Person | None:
+        return await load_person(info, self.row.lab_person_id)
+
+    @strawberry.field(description="Users the study is shared with (visible to its editors).")
+    async def shared_with(self, info: Info) -> list[User]:
+        rows = await info.context.loaders.study_shared_accounts.load(self.study_id)
+        return [User.from_row(row) for row in rows]
+
+    @strawberry.field
+    async def publications(self, info: Info) -> list[StudyPublication]:
+        rows = await info.context.loaders.study_publications.load(self.study_id)
+        return [StudyPublication(publication=r.publication, is_doi=r.is_doi) for r in rows]
+
+    @strawberry.field
+    async def environmental_packages(self, info: Info) -> list[str]:
+        return await info.context.loaders.study_environmental_packages.load(self.study_id)
+
+    @strawberry.field
+    async def tags(self, info: Info) -> list[str]:
+        return await info.context.loaders.study_tags.load(self.study_id)
+
+    @strawberry.field(description="The sample information; null when none was uploaded yet.")
+    async def sample_information(self, info: Info) -> SampleInformation | None:
+        row = await info.context.loaders.sample_template_for_study.load(self.study_id)
+        return SampleInformation.from_row(row) if row is not None else None
+
+    @strawberry.field(description="The study's samples by name, optionally filtered on a value.")
+    async def samples(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        where: MetadataFilterInput | None = None,
+    ) -> Connection[Sample]:
+        key = sample_page_key(self.study_id, first, after, last, before, where)
+        page = await info.context.loaders.sample_page_for_study.load(key)
+        return connection(SAMPLES_CURSOR, page, Sample.from_row)
+
+    @strawberry.field
+    async def preparations(
+        self, info: Info
+    ) -> list[Annotated[Preparation, strawberry.lazy("schema.types.preparations")]]:
+        from schema.types.preparations import Preparation
+
+        rows = await info.context.loaders.preparations_for_study.load(self.study_id)
+        return [Preparation.from_row(row) for row in rows]
+
+    @strawberry.field(description="Every artifact of the study's processing that the caller sees.")
+    async def artifacts(
+        self, info: Info
+    ) -> list[Annotated[Artifact, strawberry.lazy("schema.types.artifacts")]]:
+        from schema.types.artifacts import Artifact
+
+        rows = await info.context.loaders.artifacts_for_study.load(self.study_id)
+        return [Artifact.from_row(row) for row in rows]
+
+
+def sample_page_key(
+    owner_id: int,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+    where: MetadataFilterInput | None,
+) -> SamplePageKey:
+    """The loader key of one page of samples; cursors are decoded here."""
+    return SamplePageKey(
+        owner_id=owner_id,
+        first=first,
+        after=decode_cursor(SAMPLES_CURSOR, after, "after"),
+        last=last,
+        before=decode_cursor(SAMPLES_CURSOR, before, "before"),
+        where=where.to_filter() if where is not None else None,
+    )
+
+
+async def load_study(info: Info, study_id: int | None) -> Study | None:
+    if study_id is None:
+        return None
+    row = await info.context.loaders.study_by_id.load(study_id)
+    return Study.from_row(row) if row is not None else None

@@ -1,0 +1,1 @@
+"""Filtered, ordered, paginated lists behind the GraphQL root connections."""

@@ -1,0 +1,89 @@
+"""Keyset pages over an ordered key that may be a (value, unique tie-breaker) pair.
+
+`resolvers.pagination.keyset_page` covers a single unique key; the lists here are
+ordered by non-unique values too (time, title), so the cursor carries the value and
+the row's id and the comparison is lexicographic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+
+from db.settings import Settings
+from resolvers.context import Context
+from resolvers.errors import Invalid
+from resolvers.pagination import Page, PageRequest
+
+
+def capped_size(settings: Settings, request: PageRequest) -> int:
+    """The requested page size, defaulted, refused when over `max_page_size`."""
+    if request.first is not None and request.last is not None:
+        raise Invalid("Pass either first or last, not both.", "first")
+    size = request.first if request.first is not None else request.last
+    field = "first" if request.first is not None else "last"
+    if size is None:
+        return settings.default_page_size
+    if size < 0:
+        raise Invalid("Page size must not be negative.", field)
+    if size > settings.max_page_size:
+        raise Invalid(
+            f"Page size {size} is over the limit of {settings.max_page_size}; "
+            "ask for fewer and follow the cursors.",
+            field,
+        )
+    return size
+
+
+@dataclass(frozen=True)
+class Ordering:
+    """Order by `value` (ascending unless `descending`), ties broken by the unique `tie`."""
+
+    value: ColumnElement[Any]
+    tie: ColumnElement[Any]
+    descending: bool = False
+
+
+def _beyond(ordering: Ordering, cursor: tuple[Any, Any], *, forward: bool) -> ColumnElement[bool]:
+    value, tie = cursor
+    ascending = forward != ordering.descending
+    if ascending:
+        return or_(ordering.value > value, and_(ordering.value == value, ordering.tie > tie))
+    return or_(ordering.value < value, and_(ordering.value == value, ordering.tie < tie))
+
+
+async def ordered_page(
+    ctx: Context, query: Select[Any], ordering: Ordering, request: PageRequest
+) -> Page[Any]:
+    """One page of `query` (one ORM entity, access already applied); keys are (value, tie)."""
+    size = capped_size(ctx.settings, request)
+    count_query = select(func.count()).select_from(query.order_by(None).subquery())
+    total = (await ctx.session.execute(count_query)).scalar_one()
+    backwards = request.last is not None and request.first is None
+    paged = query
+    if request.after is not None:
+        paged = paged.where(_beyond(ordering, request.after, forward=True))
+    if request.before is not None:
+        paged = paged.where(_beyond(ordering, request.before, forward=False))
+    ascending = backwards == ordering.descending
+    order = (
+        [ordering.value, ordering.tie]
+        if ascending
+        else [
+            ordering.value.desc(),
+            ordering.tie.desc(),
+        ]
+    )
+    paged = paged.add_columns(ordering.value, ordering.tie).order_by(*order).limit(size + 1)
+    rows = list((await ctx.session.execute(paged)).all())
+    more = len(rows) > size
+    rows = rows[:size]
+    if backwards:
+        rows.reverse()
+    items = [row[0] for row in rows]
+    keys = [(row[1], row[2]) for row in rows]
+    if backwards:
+        return Page(items, keys, total, request.before is not None, more)
+    return Page(items, keys, total, more, request.after is not None)

@@ -1,0 +1,55 @@
+"""Batch reads of processing jobs, applying `readable_jobs_filter`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import ColumnElement, select
+
+from db.models import LogEntry, ProcessingJob, ProcessingJobInput, ProcessingJobValidator
+from resolvers.access import readable_jobs_filter
+from resolvers.loaders.grouping import many_per_key, one_per_key
+from resolvers.loaders.scope import ReadScope
+
+
+def _readable(scope: ReadScope) -> ColumnElement[bool]:
+    return readable_jobs_filter(scope.principal)
+
+
+async def jobs_by_id(scope: ReadScope, ids: Sequence[str]) -> list[ProcessingJob | None]:
+    query = select(ProcessingJob).where(ProcessingJob.id.in_(ids), _readable(scope))
+    return one_per_key(ids, await scope.scalars(query), lambda j: j.id)
+
+
+async def jobs_for_artifacts(
+    scope: ReadScope, artifact_ids: Sequence[int]
+) -> list[list[ProcessingJob]]:
+    """The jobs that take each artifact as an input, oldest first."""
+    query = (
+        select(ProcessingJobInput.artifact_id, ProcessingJob)
+        .join(ProcessingJob, ProcessingJob.id == ProcessingJobInput.job_id)
+        .where(ProcessingJobInput.artifact_id.in_(artifact_ids), _readable(scope))
+        .order_by(ProcessingJob.created_at, ProcessingJob.id)
+    )
+    groups = many_per_key(artifact_ids, await scope.rows(query), lambda row: row[0])
+    return [[row[1] for row in group] for group in groups]
+
+
+async def validators_for_jobs(
+    scope: ReadScope, job_ids: Sequence[str]
+) -> list[list[ProcessingJob]]:
+    """The Validate jobs created for each job's outputs."""
+    query = (
+        select(ProcessingJobValidator.job_id, ProcessingJob)
+        .join(ProcessingJob, ProcessingJob.id == ProcessingJobValidator.validator_id)
+        .where(ProcessingJobValidator.job_id.in_(job_ids), _readable(scope))
+        .order_by(ProcessingJob.created_at, ProcessingJob.id)
+    )
+    groups = many_per_key(job_ids, await scope.rows(query), lambda row: row[0])
+    return [[row[1] for row in group] for group in groups]
+
+
+async def log_entries_by_id(scope: ReadScope, ids: Sequence[int]) -> list[LogEntry | None]:
+    """Error log entries; reached only through a job or analysis the caller may read."""
+    query = select(LogEntry).where(LogEntry.id.in_(ids))
+    return one_per_key(ids, await scope.scalars(query), lambda e: e.id)

@@ -1,0 +1,211 @@
+"""Query limits built from the settings: depth, aliases, tokens, page size and cost.
+
+The cost of an operation is computed before execution from its document, as
+GitHub's API does: every object-returning field costs one per parent object it
+is resolved for, connections multiply their children by `first`/`last` (or the
+default page size) and plain lists by `LIST_ESTIMATE`. An operation over the
+budget, or asking for a page over `max_page_size`, fails before any SQL runs.
+The cost is reported under `extensions.cost` of a refusal, and of any response whose
+request asks for it with `"extensions": {"cost": true}`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from functools import partial
+from typing import Any
+
+from graphql import (
+    ExecutionResult,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLInt,
+    GraphQLList,
+    GraphQLNamedType,
+    GraphQLObjectType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    get_named_type,
+    get_nullable_type,
+    get_operation_ast,
+    is_composite_type,
+    is_interface_type,
+    value_from_ast,
+)
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
+
+from db.settings import Settings
+from schema.errors import DomainErrorExtension
+
+LIST_ESTIMATE = 10
+"""Assumed length of a plain (unpaginated) list field, such as `Study.preparations`."""
+COST_CODE = "QUERY_TOO_COSTLY"
+PAGE_CODE = "BAD_USER_INPUT"
+
+
+class LimitExceeded(Exception):
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+class OperationCost:
+    """Walks one operation and adds up its cost; refuses pages over the cap on the way."""
+
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        fragments: dict[str, FragmentDefinitionNode],
+        variables: dict[str, Any],
+        settings: Settings,
+    ) -> None:
+        self.schema = schema
+        self.fragments = fragments
+        self.variables = variables
+        self.settings = settings
+
+    def of(self, operation: OperationDefinitionNode) -> int:
+        root = self.schema.get_root_type(operation.operation)
+        if root is None:
+            return 0
+        return self._selections(root, operation.selection_set, 1)
+
+    def _selections(
+        self, parent: GraphQLNamedType, selection_set: SelectionSetNode, multiplier: int
+    ) -> int:
+        total = 0
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                total += self._field(parent, selection, multiplier)
+            elif isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition
+                target = self.schema.get_type(condition.name.value) if condition else parent
+                total += self._selections(target or parent, selection.selection_set, multiplier)
+            elif isinstance(selection, FragmentSpreadNode):
+                fragment = self.fragments.get(selection.name.value)
+                if fragment is not None:
+                    target = self.schema.get_type(fragment.type_condition.name.value)
+                    total += self._selections(target or parent, fragment.selection_set, multiplier)
+        return total
+
+    def _field(self, parent: GraphQLNamedType, node: FieldNode, multiplier: int) -> int:
+        if not (isinstance(parent, GraphQLObjectType) or is_interface_type(parent)):
+            return 0
+        definition = parent.fields.get(node.name.value)  # type: ignore[attr-defined]
+        if definition is None:
+            return 0
+        named = get_named_type(definition.type)
+        if not is_composite_type(named) or node.selection_set is None:
+            return 0
+        factor = self._factor(parent, node, definition.type, named)
+        return multiplier + self._selections(named, node.selection_set, multiplier * factor)
+
+    def _factor(
+        self, parent: GraphQLNamedType, node: FieldNode, field_type: Any, named: GraphQLNamedType
+    ) -> int:
+        if named.name.endswith("Connection"):
+            return self._page_size(node)
+        if isinstance(get_nullable_type(field_type), GraphQLList):
+            if parent.name.endswith("Connection"):
+                return 1
+            ids = self._argument(node, "ids", None)
+            return len(ids) if isinstance(ids, list) else LIST_ESTIMATE
+        return 1
+
+    def _page_size(self, node: FieldNode) -> int:
+        sizes = [self._argument(node, name, GraphQLInt) for name in ("first", "last")]
+        given = [size for size in sizes if size is not None]
+        if not given:
+            return self.settings.default_page_size
+        size = max(given)
+        if size < 0 or size > self.settings.max_page_size:
+            raise LimitExceeded(
+                f"Page size {size} of `{node.name.value}` is not allowed: ask for 0 to "
+                f"{self.settings.max_page_size} objects and follow the cursors.",
+                PAGE_CODE,
+            )
+        return int(size)
+
+    def _argument(self, node: FieldNode, name: str, type_: Any) -> Any:
+        for argument in node.arguments:
+            if argument.name.value == name:
+                if type_ is None:
+                    value = argument.value
+                    if hasattr(value, "values"):
+                        return list(value.values)
+                    if hasattr(value, "name"):
+                        found = self.variables.get(value.name.value)
+                        return found if isinstance(found, list) else None
+                    return None
+                return value_from_ast(argument.value, type_, self.variables)
+        return None
+
+
+class QueryCostLimiter(SchemaExtension):
+    """Refuses operations over `max_query_cost` before execution; reports the cost."""
+
+    def __init__(self, *, settings: Settings) -> None:
+        self.settings = settings
+        self.cost: int | None = None
+        self.refused = False
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context
+        document = context.graphql_document
+        operation = get_operation_ast(document, context.operation_name) if document else None
+        if document is not None and operation is not None:
+            fragments = {
+                d.name.value: d
+                for d in document.definitions
+                if isinstance(d, FragmentDefinitionNode)
+            }
+            walker = OperationCost(
+                context.schema._schema, fragments, context.variables or {}, self.settings
+            )
+            try:
+                self.cost = walker.of(operation)
+                if self.cost > self.settings.max_query_cost:
+                    raise LimitExceeded(
+                        f"Query cost {self.cost} is over the budget of "
+                        f"{self.settings.max_query_cost}: ask for smaller pages "
+                        "(first/last) or fewer nested lists.",
+                        COST_CODE,
+                    )
+            except LimitExceeded as exc:
+                self.refused = True
+                context.result = ExecutionResult(
+                    data=None,
+                    errors=[GraphQLError(exc.message, extensions={"code": exc.code})],
+                )
+        yield
+
+    def get_results(self) -> dict[str, Any]:
+        asked = (self.execution_context.operation_extensions or {}).get("cost") is True
+        if self.cost is None or not (asked or self.refused):
+            return {}
+        return {"cost": {"requested": self.cost, "limit": self.settings.max_query_cost}}
+
+
+def build_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
+    """Extension factories (one instance per operation) for `strawberry.Schema`."""
+    extensions: list[Callable[[], SchemaExtension]] = [
+        partial(DomainErrorExtension, production=settings.production),
+        partial(QueryDepthLimiter, max_depth=settings.max_query_depth),
+        partial(MaxAliasesLimiter, max_alias_count=settings.max_aliases),
+        partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
+        partial(QueryCostLimiter, settings=settings),
+    ]
+    if not settings.introspection:
+        extensions.append(DisableIntrospection)
+    return extensions

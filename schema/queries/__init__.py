@@ -1,0 +1,1 @@
+"""Root query fields, one mixin per resource, composed in `schema.root`."""

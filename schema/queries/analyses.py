@@ -1,0 +1,57 @@
+"""Queries over analyses and reference databases."""
+
+from __future__ import annotations
+
+import strawberry
+
+from resolvers.errors import NotFound
+from resolvers.listing.catalog import list_analyses, list_references
+from schema.context import Info
+from schema.relay import Connection, connection, page_request
+from schema.types.analyses import Analysis, load_analysis
+from schema.types.references import Reference, load_reference
+
+
+@strawberry.type
+class AnalysisQueries:
+    @strawberry.field(description="An analysis by its Qiita integer id.")
+    async def analysis(self, info: Info, analysis_id: int) -> Analysis | None:
+        analysis = await load_analysis(info, analysis_id)
+        if analysis is None:
+            raise NotFound(f"Analysis not found: {analysis_id}")
+        return analysis
+
+    @strawberry.field(description="Analyses the caller may read, by id.")
+    async def analyses(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Analysis]:
+        request = page_request("Analysis", first, after, last, before)
+        async with info.context.unit_of_work() as ctx:
+            page = await list_analyses(ctx, request)
+        return connection("Analysis", page, Analysis.from_row)
+
+    @strawberry.field(description="A reference database by its Qiita integer id.")
+    async def reference(self, info: Info, reference_id: int) -> Reference | None:
+        reference = await load_reference(info, reference_id)
+        if reference is None:
+            raise NotFound(f"Reference not found: {reference_id}")
+        return reference
+
+    @strawberry.field(description="Reference databases, by id.")
+    async def references(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Reference]:
+        request = page_request("Reference", first, after, last, before)
+        async with info.context.unit_of_work() as ctx:
+            page = await list_references(ctx, request)
+        return connection("Reference", page, Reference.from_row)

@@ -1,0 +1,86 @@
+"""Queries over artifacts and the vocabularies that describe them."""
+
+from __future__ import annotations
+
+import strawberry
+
+from resolvers.errors import NotFound
+from resolvers.listing.artifacts import ArtifactFilter, search_artifacts
+from resolvers.listing.catalog import list_artifact_types, list_data_types, list_filepath_types
+from schema.context import Info
+from schema.queries.studies import OrderDirection
+from schema.relay import Connection, connection, page_request
+from schema.types.artifacts import Artifact, load_artifact
+from schema.types.preparations import Preparation, load_preparation
+from schema.types.vocabulary import ArtifactType, FilepathType
+
+
+@strawberry.input(description="Conditions an artifact must meet (all of them).")
+class ArtifactFilterInput:
+    type: str | None = strawberry.field(default=None, description="Artifact type name (BIOM...).")
+    study_id: int | None = None
+    visibility: str | None = strawberry.field(
+        default=None, description="awaiting_approval, public, private, sandbox or archived."
+    )
+    data_type: str | None = None
+
+
+@strawberry.type
+class ArtifactQueries:
+    @strawberry.field(description="An artifact by its Qiita integer id.")
+    async def artifact(self, info: Info, artifact_id: int) -> Artifact | None:
+        artifact = await load_artifact(info, artifact_id)
+        if artifact is None:
+            raise NotFound(f"Artifact not found: {artifact_id}")
+        return artifact
+
+    @strawberry.field(description="Artifacts the caller may read, by id.")
+    async def artifacts(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        where: ArtifactFilterInput | None = None,
+        direction: OrderDirection = OrderDirection.ASC,
+    ) -> Connection[Artifact]:
+        kind = f"Artifact:{direction.value}"
+        request = page_request(kind, first, after, last, before)
+        given = where or ArtifactFilterInput()
+        conditions = ArtifactFilter(
+            type_name=given.type,
+            study_id=given.study_id,
+            visibility=given.visibility,
+            data_type=given.data_type,
+        )
+        async with info.context.unit_of_work() as ctx:
+            page = await search_artifacts(
+                ctx, conditions, request, descending=direction is OrderDirection.DESC
+            )
+        return connection(kind, page, Artifact.from_row)
+
+    @strawberry.field(description="A preparation by its Qiita integer id.")
+    async def preparation(self, info: Info, prep_id: int) -> Preparation | None:
+        preparation = await load_preparation(info, prep_id)
+        if preparation is None:
+            raise NotFound(f"Preparation not found: {prep_id}")
+        return preparation
+
+    @strawberry.field(description="Every artifact type.")
+    async def artifact_types(self, info: Info) -> list[ArtifactType]:
+        async with info.context.unit_of_work() as ctx:
+            rows = await list_artifact_types(ctx)
+        return [ArtifactType.from_row(row) for row in rows]
+
+    @strawberry.field(description="Every filepath type.")
+    async def filepath_types(self, info: Info) -> list[FilepathType]:
+        async with info.context.unit_of_work() as ctx:
+            rows = await list_filepath_types(ctx)
+        return [FilepathType.from_row(row) for row in rows]
+
+    @strawberry.field(description="Every data type name (16S, 18S, ITS, Metagenomic...).")
+    async def data_types(self, info: Info) -> list[str]:
+        async with info.context.unit_of_work() as ctx:
+            rows = await list_data_types(ctx)
+        return [row.name for row in rows]

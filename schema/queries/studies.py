@@ -1,0 +1,107 @@
+"""Queries over studies and study persons."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+
+from resolvers.errors import NotFound
+from resolvers.listing.catalog import list_persons
+from resolvers.listing.studies import StudyFilter, search_studies, study_ordering
+from schema.context import Info
+from schema.relay import Connection, connection, page_request
+from schema.types.persons import Person, load_person
+from schema.types.studies import Study, load_study
+
+
+@strawberry.enum(description="Sort direction.")
+class OrderDirection(Enum):
+    ASC = "asc"
+    DESC = "desc"
+
+
+@strawberry.enum(description="What studies are sorted by.")
+class StudyOrderField(Enum):
+    ID = "id"
+    TITLE = "title"
+    FIRST_CONTACT = "first_contact"
+
+
+@strawberry.input(description="The order of a study list; ties are broken by id.")
+class StudyOrder:
+    field: StudyOrderField = StudyOrderField.ID
+    direction: OrderDirection = OrderDirection.ASC
+
+
+@strawberry.input(description="Conditions a study must meet (all of them).")
+class StudyFilterInput:
+    text: str | None = strawberry.field(
+        default=None, description="Case-insensitive text in the title, alias or abstract."
+    )
+    status: str | None = strawberry.field(
+        default=None, description="public, private, awaiting_approval or sandbox."
+    )
+    owner_email: str | None = None
+    data_type: str | None = strawberry.field(
+        default=None, description="Has a preparation of this data type (16S, Metagenomic...)."
+    )
+
+
+@strawberry.type
+class StudyQueries:
+    @strawberry.field(description="A study by its Qiita integer id.")
+    async def study(self, info: Info, study_id: int) -> Study | None:
+        study = await load_study(info, study_id)
+        if study is None:
+            raise NotFound(f"Study not found: {study_id}")
+        return study
+
+    @strawberry.field(description="Studies the caller may read.")
+    async def studies(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        where: StudyFilterInput | None = None,
+        order_by: StudyOrder | None = None,
+    ) -> Connection[Study]:
+        order = order_by or StudyOrder()
+        kind = f"Study:{order.field.value}:{order.direction.value}"
+        request = page_request(kind, first, after, last, before)
+        ordering = study_ordering(
+            order.field.value, descending=order.direction is OrderDirection.DESC
+        )
+        given = where or StudyFilterInput()
+        conditions = StudyFilter(
+            text=given.text,
+            status=given.status,
+            owner_email=given.owner_email,
+            data_type=given.data_type,
+        )
+        async with info.context.unit_of_work() as ctx:
+            page = await search_studies(ctx, conditions, ordering, request)
+        return connection(kind, page, Study.from_row)
+
+    @strawberry.field(description="A study contact by id.")
+    async def person(self, info: Info, person_id: int) -> Person | None:
+        person = await load_person(info, person_id)
+        if person is None:
+            raise NotFound(f"Person not found: {person_id}")
+        return person
+
+    @strawberry.field(description="Study contacts (authenticated callers).")
+    async def persons(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Person]:
+        request = page_request("Person", first, after, last, before)
+        async with info.context.unit_of_work() as ctx:
+            page = await list_persons(ctx, request)
+        return connection("Person", page, Person.from_row)

@@ -1,0 +1,60 @@
+"""The Analysis type."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from db.models import Analysis as AnalysisRow
+from schema.context import Info
+from schema.relay import Node, global_id
+from schema.types.users import User, load_user
+
+if TYPE_CHECKING:
+    from schema.types.artifacts import Artifact
+
+
+@strawberry.type(description="An analysis: selected samples of artifacts, merged and processed.")
+class Analysis(Node):
+    analysis_id: int = strawberry.field(description="Qiita's integer id.")
+    name: str
+    description: str
+    pmid: str | None
+    created_at: dt.datetime
+    is_default: bool = strawberry.field(description="The owner's default analysis (the cart).")
+    row: strawberry.Private[AnalysisRow]
+
+    @classmethod
+    def from_row(cls, row: AnalysisRow) -> Analysis:
+        return cls(
+            id=global_id("Analysis", row.id),
+            analysis_id=row.id,
+            name=row.name,
+            description=row.description,
+            pmid=row.pmid,
+            created_at=row.created_at,
+            is_default=row.is_default,
+            row=row,
+        )
+
+    @strawberry.field
+    async def owner(self, info: Info) -> User | None:
+        return await load_user(info, self.row.owner_id)
+
+    @strawberry.field
+    async def artifacts(
+        self, info: Info
+    ) -> list[Annotated[Artifact, strawberry.lazy("schema.types.artifacts")]]:
+        from schema.types.artifacts import Artifact
+
+        rows = await info.context.loaders.artifacts_for_analysis.load(self.analysis_id)
+        return [Artifact.from_row(row) for row in rows]
+
+
+async def load_analysis(info: Info, analysis_id: int | None) -> Analysis | None:
+    if analysis_id is None:
+        return None
+    row = await info.context.loaders.analysis_by_id.load(analysis_id)
+    return Analysis.from_row(row) if row is not None else None

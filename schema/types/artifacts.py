@@ -1,0 +1,132 @@
+"""The Artifact type: a set of files of one type, with its provenance DAG."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from strawberry.scalars import JSON
+
+from db.models import Artifact as ArtifactRow
+from schema.context import Info
+from schema.relay import Node, global_id
+from schema.types.files import File
+from schema.types.vocabulary import ArtifactType, load_artifact_type
+
+if TYPE_CHECKING:
+    from schema.types.analyses import Analysis
+    from schema.types.jobs import ProcessingJob
+    from schema.types.plugins import Command
+    from schema.types.preparations import Preparation
+    from schema.types.studies import Study
+
+
+@strawberry.type(description="An artifact: files of one type, produced by upload or by a job.")
+class Artifact(Node):
+    artifact_id: int = strawberry.field(description="Qiita's integer id, as in the REST routes.")
+    name: str
+    visibility: str = strawberry.field(
+        description="awaiting_approval, public, private, sandbox or archived."
+    )
+    generated_at: dt.datetime
+    submitted_to_vamps: bool
+    command_parameters: JSON | None = strawberry.field(
+        description="The parameter values of the job that produced it."
+    )
+    archive_data: JSON | None
+    row: strawberry.Private[ArtifactRow]
+
+    @classmethod
+    def from_row(cls, row: ArtifactRow) -> Artifact:
+        return cls(
+            id=global_id("Artifact", row.id),
+            artifact_id=row.id,
+            name=row.name,
+            visibility=row.visibility,
+            generated_at=row.generated_at,
+            submitted_to_vamps=row.submitted_to_vamps,
+            command_parameters=row.command_parameters,
+            archive_data=row.archive_data,
+            row=row,
+        )
+
+    @strawberry.field
+    async def type(self, info: Info) -> ArtifactType | None:
+        return await load_artifact_type(info, self.row.artifact_type_id)
+
+    @strawberry.field
+    async def data_type(self, info: Info) -> str:
+        row = await info.context.loaders.data_type_by_id.load(self.row.data_type_id)
+        return row.name if row is not None else ""
+
+    @strawberry.field
+    async def study(
+        self, info: Info
+    ) -> Annotated[Study, strawberry.lazy("schema.types.studies")] | None:
+        from schema.types.studies import load_study
+
+        return await load_study(info, self.row.study_id)
+
+    @strawberry.field
+    async def preparation(
+        self, info: Info
+    ) -> Annotated[Preparation, strawberry.lazy("schema.types.preparations")] | None:
+        from schema.types.preparations import load_preparation
+
+        return await load_preparation(info, self.row.prep_id)
+
+    @strawberry.field
+    async def analysis(
+        self, info: Info
+    ) -> Annotated[Analysis, strawberry.lazy("schema.types.analyses")] | None:
+        from schema.types.analyses import load_analysis
+
+        return await load_analysis(info, self.row.analysis_id)
+
+    @strawberry.field(description="The command that produced it; null for uploads.")
+    async def command(
+        self, info: Info
+    ) -> Annotated[Command, strawberry.lazy("schema.types.plugins")] | None:
+        from schema.types.plugins import load_command
+
+        return await load_command(info, self.row.command_id)
+
+    @strawberry.field(description="The job that produced it; null for uploads.")
+    async def produced_by(
+        self, info: Info
+    ) -> Annotated[ProcessingJob, strawberry.lazy("schema.types.jobs")] | None:
+        from schema.types.jobs import load_job
+
+        return await load_job(info, self.row.produced_by_job_id)
+
+    @strawberry.field
+    async def parents(self, info: Info) -> list[Artifact]:
+        rows = await info.context.loaders.parents_for_artifact.load(self.artifact_id)
+        return [Artifact.from_row(row) for row in rows]
+
+    @strawberry.field
+    async def children(self, info: Info) -> list[Artifact]:
+        rows = await info.context.loaders.children_for_artifact.load(self.artifact_id)
+        return [Artifact.from_row(row) for row in rows]
+
+    @strawberry.field(description="Jobs that take this artifact as an input, oldest first.")
+    async def jobs(
+        self, info: Info
+    ) -> list[Annotated[ProcessingJob, strawberry.lazy("schema.types.jobs")]]:
+        from schema.types.jobs import ProcessingJob
+
+        rows = await info.context.loaders.jobs_for_artifact.load(self.artifact_id)
+        return [ProcessingJob.from_row(row) for row in rows]
+
+    @strawberry.field
+    async def files(self, info: Info) -> list[File]:
+        rows = await info.context.loaders.files_for_artifact.load(self.artifact_id)
+        return [File.from_row(row) for row in rows]
+
+
+async def load_artifact(info: Info, artifact_id: int | None) -> Artifact | None:
+    if artifact_id is None:
+        return None
+    row = await info.context.loaders.artifact_by_id.load(artifact_id)
+    return Artifact.from_row(row) if row is not None else None

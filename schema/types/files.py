@@ -1,0 +1,44 @@
+"""The File type: one stored file of an artifact or reference."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import PurePosixPath
+
+import strawberry
+
+from db.models import StoredFile
+from schema.context import Info
+from schema.types.vocabulary import FilepathType
+
+
+@strawberry.type(description="A stored file; `fileId` is the REST API's filepath id (fp_id).")
+class File:
+    file_id: int
+    relpath: str = strawberry.field(description="The path below the file's mountpoint.")
+    checksum: str
+    checksum_algorithm: str
+    size: int
+    created_at: dt.datetime
+    row: strawberry.Private[StoredFile]
+
+    @classmethod
+    def from_row(cls, row: StoredFile) -> File:
+        return cls(
+            file_id=row.id,
+            relpath=row.relpath,
+            checksum=row.checksum,
+            checksum_algorithm=row.checksum_algorithm,
+            size=row.size,
+            created_at=row.created_at,
+            row=row,
+        )
+
+    @strawberry.field
+    def filename(self) -> str:
+        return PurePosixPath(self.relpath).name
+
+    @strawberry.field
+    async def filepath_type(self, info: Info) -> FilepathType | None:
+        row = await info.context.loaders.filepath_type_by_id.load(self.row.filepath_type_id)
+        return FilepathType.from_row(row) if row is not None else None

@@ -1,0 +1,99 @@
+"""The ProcessingJob type (also what the `jobUpdated` subscription yields)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from strawberry.scalars import JSON
+
+from db.models import ProcessingJob as JobRow
+from schema.context import Info
+from schema.relay import Node, global_id
+from schema.types.users import User, load_user
+
+if TYPE_CHECKING:
+    from schema.types.artifacts import Artifact
+    from schema.types.plugins import Command
+
+
+@strawberry.type(description="A processing job: one run of a command on some artifacts.")
+class ProcessingJob(Node):
+    job_id: str = strawberry.field(description="The job's UUID, as in the REST routes.")
+    status: str = strawberry.field(
+        description="in_construction, queued, running, waiting, success or error."
+    )
+    step: str | None = strawberry.field(description="Free-text progress reported by the plugin.")
+    hidden: bool
+    heartbeat: dt.datetime | None
+    external_id: str | None
+    parameters: JSON = strawberry.field(description="The command's parameter values.")
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    row: strawberry.Private[JobRow]
+
+    @classmethod
+    def from_row(cls, row: JobRow) -> ProcessingJob:
+        return cls(
+            id=global_id("ProcessingJob", row.id),
+            job_id=row.id,
+            status=row.status,
+            step=row.step,
+            hidden=row.hidden,
+            heartbeat=row.heartbeat,
+            external_id=row.external_id,
+            parameters=row.parameters,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            row=row,
+        )
+
+    @strawberry.field
+    async def command(
+        self, info: Info
+    ) -> Annotated[Command, strawberry.lazy("schema.types.plugins")] | None:
+        from schema.types.plugins import load_command
+
+        return await load_command(info, self.row.command_id)
+
+    @strawberry.field(description="Who submitted the job.")
+    async def user(self, info: Info) -> User | None:
+        return await load_user(info, self.row.account_id)
+
+    @strawberry.field(description="The error message when the job failed.")
+    async def error_message(self, info: Info) -> str | None:
+        if self.row.error_log_id is None:
+            return None
+        entry = await info.context.loaders.log_entry_by_id.load(self.row.error_log_id)
+        return entry.msg if entry is not None else None
+
+    @strawberry.field
+    async def inputs(
+        self, info: Info
+    ) -> list[Annotated[Artifact, strawberry.lazy("schema.types.artifacts")]]:
+        from schema.types.artifacts import Artifact
+
+        rows = await info.context.loaders.inputs_for_job.load(self.job_id)
+        return [Artifact.from_row(row) for row in rows]
+
+    @strawberry.field(description="The artifacts the job produced.")
+    async def outputs(
+        self, info: Info
+    ) -> list[Annotated[Artifact, strawberry.lazy("schema.types.artifacts")]]:
+        from schema.types.artifacts import Artifact
+
+        rows = await info.context.loaders.outputs_for_job.load(self.job_id)
+        return [Artifact.from_row(row) for row in rows]
+
+    @strawberry.field(description="The Validate jobs created for the job's outputs.")
+    async def validators(self, info: Info) -> list[ProcessingJob]:
+        rows = await info.context.loaders.validators_for_job.load(self.job_id)
+        return [ProcessingJob.from_row(row) for row in rows]
+
+
+async def load_job(info: Info, job_id: str | None) -> ProcessingJob | None:
+    if job_id is None:
+        return None
+    row = await info.context.loaders.job_by_id.load(job_id)
+    return ProcessingJob.from_row(row) if row is not None else None

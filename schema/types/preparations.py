@@ -1,0 +1,138 @@
+"""The Preparation type (prep information) and its samples."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from strawberry.scalars import JSON
+
+from db.models import PrepTemplate
+from resolvers.loaders.preparations import PreparationSample as PreparationSampleRow
+from schema.context import Info
+from schema.relay import Connection, Node, connection, global_id
+from schema.types.metadata import MetadataEntry, MetadataFilterInput, entries
+from schema.types.studies import SAMPLES_CURSOR, sample_page_key
+
+if TYPE_CHECKING:
+    from schema.types.artifacts import Artifact
+    from schema.types.studies import Study
+
+
+@strawberry.type(description="One sample's row in a preparation.")
+class PreparationSample:
+    sample_name: str
+    ebi_experiment_accession: str | None
+    row: strawberry.Private[PreparationSampleRow]
+
+    @classmethod
+    def from_row(cls, row: PreparationSampleRow) -> PreparationSample:
+        return cls(
+            sample_name=row.sample_name,
+            ebi_experiment_accession=row.ebi_experiment_accession,
+            row=row,
+        )
+
+    @strawberry.field(description="Typed entries; all categories (sorted) when none are named.")
+    def values(self, categories: list[str] | None = None) -> list[MetadataEntry]:
+        return entries(self.row.values, categories)
+
+    @strawberry.field(description="All values as one JSON object {category: value}.")
+    def metadata(self) -> JSON:
+        return dict(self.row.values)
+
+
+@strawberry.type(description="Preparation information: how some samples were prepared.")
+class Preparation(Node):
+    prep_id: int = strawberry.field(description="Qiita's integer id, as in the REST routes.")
+    name: str
+    investigation_type: str | None
+    deprecated: bool
+    current_human_filtering: bool
+    created_at: dt.datetime
+    modified_at: dt.datetime
+    row: strawberry.Private[PrepTemplate]
+
+    @classmethod
+    def from_row(cls, row: PrepTemplate) -> Preparation:
+        return cls(
+            id=global_id("Preparation", row.id),
+            prep_id=row.id,
+            name=row.name,
+            investigation_type=row.investigation_type,
+            deprecated=row.deprecated,
+            current_human_filtering=row.current_human_filtering,
+            created_at=row.created_at,
+            modified_at=row.modified_at,
+            row=row,
+        )
+
+    @strawberry.field
+    async def data_type(self, info: Info) -> str:
+        row = await info.context.loaders.data_type_by_id.load(self.row.data_type_id)
+        return row.name if row is not None else ""
+
+    @strawberry.field(description="Its root artifact's visibility; sandbox without one.")
+    async def status(self, info: Info) -> str:
+        return await info.context.loaders.preparation_status.load(self.prep_id)
+
+    @strawberry.field
+    async def study(
+        self, info: Info
+    ) -> Annotated[Study, strawberry.lazy("schema.types.studies")] | None:
+        from schema.types.studies import load_study
+
+        return await load_study(info, self.row.study_id)
+
+    @strawberry.field(description="The root artifact (uploaded files), if any.")
+    async def artifact(
+        self, info: Info
+    ) -> Annotated[Artifact, strawberry.lazy("schema.types.artifacts")] | None:
+        from schema.types.artifacts import load_artifact
+
+        return await load_artifact(info, self.row.artifact_id)
+
+    @strawberry.field(description="Every artifact of the preparation's processing DAG.")
+    async def artifacts(
+        self, info: Info
+    ) -> list[Annotated[Artifact, strawberry.lazy("schema.types.artifacts")]]:
+        from schema.types.artifacts import Artifact
+
+        rows = await info.context.loaders.artifacts_for_preparation.load(self.prep_id)
+        return [Artifact.from_row(row) for row in rows]
+
+    @strawberry.field(description="The categories (columns), sorted alphabetically.")
+    def categories(self) -> list[str]:
+        return sorted(self.row.columns)
+
+    @strawberry.field
+    async def sample_count(self, info: Info) -> int:
+        return await info.context.loaders.sample_count_for_preparation.load(self.prep_id)
+
+    @strawberry.field(
+        description="The whole table as JSON: {sample name: {category: value}}, by sample name."
+    )
+    async def table(self, info: Info) -> JSON:
+        return await info.context.loaders.table_for_preparation.load(self.prep_id)
+
+    @strawberry.field(description="The preparation's samples by name, optionally filtered.")
+    async def samples(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        where: MetadataFilterInput | None = None,
+    ) -> Connection[PreparationSample]:
+        key = sample_page_key(self.prep_id, first, after, last, before, where)
+        page = await info.context.loaders.sample_page_for_preparation.load(key)
+        return connection(SAMPLES_CURSOR, page, PreparationSample.from_row)
+
+
+async def load_preparation(info: Info, prep_id: int | None) -> Preparation | None:
+    if prep_id is None:
+        return None
+    row = await info.context.loaders.preparation_by_id.load(prep_id)
+    return Preparation.from_row(row) if row is not None else None

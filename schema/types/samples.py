@@ -1,0 +1,71 @@
+"""Sample information (the study-wide sample template) and its samples."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+from strawberry.scalars import JSON
+
+from db.models import Sample as SampleRow
+from db.models import SampleTemplate
+from schema.context import Info
+from schema.types.metadata import MetadataEntry, entries
+
+
+@strawberry.type(description="One sample of a study's sample information.")
+class Sample:
+    sample_name: str = strawberry.field(description="The prefixed Qiita id, `<study id>.<name>`.")
+    study_id: int
+    ebi_sample_accession: str | None
+    biosample_accession: str | None
+    row: strawberry.Private[SampleRow]
+
+    @classmethod
+    def from_row(cls, row: SampleRow) -> Sample:
+        return cls(
+            sample_name=row.sample_name,
+            study_id=row.study_id,
+            ebi_sample_accession=row.ebi_sample_accession,
+            biosample_accession=row.biosample_accession,
+            row=row,
+        )
+
+    @strawberry.field(description="Typed entries; all categories (sorted) when none are named.")
+    def values(self, categories: list[str] | None = None) -> list[MetadataEntry]:
+        return entries(self.row.values, categories)
+
+    @strawberry.field(description="All values as one JSON object {category: value}.")
+    def metadata(self) -> JSON:
+        return dict(self.row.values)
+
+
+@strawberry.type(description="A study's sample information (one row per sample).")
+class SampleInformation:
+    study_id: int
+    created_at: dt.datetime
+    modified_at: dt.datetime
+    row: strawberry.Private[SampleTemplate]
+
+    @classmethod
+    def from_row(cls, row: SampleTemplate) -> SampleInformation:
+        return cls(
+            study_id=row.study_id,
+            created_at=row.created_at,
+            modified_at=row.modified_at,
+            row=row,
+        )
+
+    @strawberry.field(description="The categories (columns), sorted alphabetically.")
+    def categories(self) -> list[str]:
+        return sorted(self.row.columns)
+
+    @strawberry.field
+    async def sample_count(self, info: Info) -> int:
+        return await info.context.loaders.sample_count_for_study.load(self.study_id)
+
+    @strawberry.field(
+        description="The whole table as JSON: {sample name: {category: value}}, by sample name."
+    )
+    async def table(self, info: Info) -> JSON:
+        return await info.context.loaders.sample_table_for_study.load(self.study_id)

@@ -1,0 +1,72 @@
+"""The User type: admins see every field; other callers only their own details."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+
+from db.models import Account
+from resolvers.access import can_see_account_details
+from schema.context import Info
+from schema.relay import Node, global_id
+
+
+@strawberry.type(description="A Qiita user account.")
+class User(Node):
+    email: str
+    name: str | None
+    affiliation: str | None
+    row: strawberry.Private[Account]
+
+    @classmethod
+    def from_row(cls, row: Account) -> User:
+        return cls(
+            id=global_id("User", row.id),
+            email=row.email,
+            name=row.name,
+            affiliation=row.affiliation,
+            row=row,
+        )
+
+    def _details_visible(self, info: Info) -> bool:
+        return can_see_account_details(info.context.principal, self.row.id)
+
+    @strawberry.field(description="admin, dev, superuser, user, unverified, guest, wet-lab admin.")
+    def level(self, info: Info) -> str | None:
+        return self.row.level if self._details_visible(info) else None
+
+    @strawberry.field
+    def address(self, info: Info) -> str | None:
+        return self.row.address if self._details_visible(info) else None
+
+    @strawberry.field
+    def phone(self, info: Info) -> str | None:
+        return self.row.phone if self._details_visible(info) else None
+
+    @strawberry.field
+    def social_orcid(self, info: Info) -> str | None:
+        return self.row.social_orcid if self._details_visible(info) else None
+
+    @strawberry.field
+    def social_researchgate(self, info: Info) -> str | None:
+        return self.row.social_researchgate if self._details_visible(info) else None
+
+    @strawberry.field
+    def social_googlescholar(self, info: Info) -> str | None:
+        return self.row.social_googlescholar if self._details_visible(info) else None
+
+    @strawberry.field
+    def receive_processing_job_emails(self, info: Info) -> bool | None:
+        return self.row.receive_processing_job_emails if self._details_visible(info) else None
+
+    @strawberry.field
+    def created_at(self, info: Info) -> dt.datetime | None:
+        return self.row.created_at if self._details_visible(info) else None
+
+
+async def load_user(info: Info, account_id: int | None) -> User | None:
+    if account_id is None:
+        return None
+    row = await info.context.loaders.account_by_id.load(account_id)
+    return User.from_row(row) if row is not None else None
