@@ -100,27 +100,27 @@ class CommandResult:
 
 def resolve_resources(settings: Settings, overrides: Mapping[str, object]) -> dict[str, str]:
     """The settings' defaults, overridden per command; every value checked; empty ones dropped."""
-    values: dict[str, str] = {
-        "partition": settings.slurm_partition,
-        "time": settings.slurm_time,
-        "mem": settings.slurm_mem,
-        "cpus": str(settings.slurm_cpus),
+    values: dict[str, tuple[str, str]] = {
+        key: (str(getattr(settings, f"slurm_{key}")), f"QIITA_SLURM_{key.upper()}")
+        for key in _SBATCH_OPTIONS
     }
     for raw_key, raw_value in overrides.items():
         key = _RESOURCE_ALIASES.get(raw_key, raw_key)
-        if key not in _RESOURCE_FORMATS:
+        if key not in _SBATCH_OPTIONS:
             raise InvalidResources(
-                f"Unknown Slurm resource {raw_key!r}: use partition, time, mem or cpus."
+                f"Unknown Slurm resource {raw_key!r} in the command's resources: "
+                "use partition, time, mem or cpus."
             )
-        values[key] = "" if raw_value is None else str(raw_value).strip()
+        value = "" if raw_value is None else str(raw_value).strip()
+        values[key] = (value, "the command's resources")
     checked: dict[str, str] = {}
-    for key, value in values.items():
+    for key, (value, origin) in values.items():
         if not value:
             continue
         if not _RESOURCE_FORMATS[key].fullmatch(value):
             raise InvalidResources(
-                f"Slurm resource {key}={value!r} is not valid "
-                f"(examples: partition=short, time=2:00:00, mem=8G, cpus=4)."
+                f"Slurm resource {key}={value!r} (from {origin}) is not valid "
+                "(examples: partition=short, time=2:00:00, mem=8G, cpus=4)."
             )
         checked[key] = value
     return checked
@@ -183,6 +183,7 @@ class SlurmLauncher:
         timeout: float = DEFAULT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
     ) -> None:
+        resolve_resources(settings, {})  # bad QIITA_SLURM_* settings fail at start-up
         self.settings = settings
         self.on_exit = on_exit
         self.timeout = timeout

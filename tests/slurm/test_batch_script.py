@@ -10,6 +10,7 @@ from db.settings import Settings
 from gateway.launchers.slurm import (
     InvalidResources,
     SlurmError,
+    SlurmLauncher,
     filename_pattern,
     render_batch_script,
     resolve_resources,
@@ -52,13 +53,21 @@ def test_empty_partition_setting_lets_slurm_choose() -> None:
     ],
 )
 def test_values_outside_slurm_formats_are_refused(key: str, value: str) -> None:
-    with pytest.raises(InvalidResources, match=f"^Slurm resource {key}="):
+    with pytest.raises(InvalidResources, match=f"^Slurm resource {key}=.* \\(from the command's"):
         resolve_resources(DEFAULTS, {key: value})
+
+
+def test_bad_setting_fails_when_the_launcher_is_built_naming_the_variable() -> None:
+    with pytest.raises(
+        InvalidResources, match=r"^Slurm resource mem='lots' \(from QIITA_SLURM_MEM\) is not valid"
+    ):
+        SlurmLauncher(Settings(slurm_mem="lots"))
 
 
 def test_unknown_resource_is_refused_with_the_known_ones() -> None:
     with pytest.raises(
-        InvalidResources, match=r"^Unknown Slurm resource 'gpus': use partition, time, mem or cpus"
+        InvalidResources,
+        match=r"^Unknown Slurm resource 'gpus' in the command's resources: use partition, time",
     ):
         resolve_resources(DEFAULTS, {"gpus": "1"})
 

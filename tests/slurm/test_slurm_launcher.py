@@ -229,7 +229,10 @@ async def test_hostile_resource_is_refused_before_anything_is_written(
     request = shell_request(tmp_path, "true")
     request = LaunchRequest(**{**request.__dict__, "resources": {"mem": "4G\n#SBATCH --uid=0"}})
 
-    with pytest.raises(InvalidResources, match=r"Slurm resource mem='4G\\n#SBATCH --uid=0'"):
+    with pytest.raises(
+        InvalidResources,
+        match=r"Slurm resource mem='4G\\n#SBATCH --uid=0' \(from the command's resources\)",
+    ):
         await launcher.submit(request)
 
     assert not request.job_dir.exists()
