@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from db.settings import Settings
+from db.settings import Settings, SettingsError
 from gateway.launchers.local import OUTPUT_TAIL_BYTES, ExitHandler, ProcessExit
 from resolvers.launching import LaunchRequest, LaunchState
 
@@ -183,7 +183,10 @@ class SlurmLauncher:
         timeout: float = DEFAULT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
     ) -> None:
-        resolve_resources(settings, {})  # bad QIITA_SLURM_* settings fail at start-up
+        try:
+            resolve_resources(settings, {})
+        except InvalidResources as exc:  # bad QIITA_SLURM_* settings fail at start-up
+            raise SettingsError(str(exc)) from None
         self.settings = settings
         self.on_exit = on_exit
         self.timeout = timeout

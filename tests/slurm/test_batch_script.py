@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from db.settings import Settings
+from db.settings import Settings, SettingsError
 from gateway.launchers.slurm import (
     InvalidResources,
     SlurmError,
@@ -59,7 +59,7 @@ def test_values_outside_slurm_formats_are_refused(key: str, value: str) -> None:
 
 def test_bad_setting_fails_when_the_launcher_is_built_naming_the_variable() -> None:
     with pytest.raises(
-        InvalidResources, match=r"^Slurm resource mem='lots' \(from QIITA_SLURM_MEM\) is not valid"
+        SettingsError, match=r"^Slurm resource mem='lots' \(from QIITA_SLURM_MEM\) is not valid"
     ):
         SlurmLauncher(Settings(slurm_mem="lots"))
 
