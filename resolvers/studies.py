@@ -5,12 +5,27 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from db.models import Account, Artifact, PrepTemplate, SampleTemplate, Study, StudyPerson
+from db.models import (
+    Account,
+    Artifact,
+    ArtifactParent,
+    Command,
+    DataDirectory,
+    DataType,
+    FilepathType,
+    HumanReadsFilterMethod,
+    PrepTemplate,
+    SampleTemplate,
+    StoredFile,
+    Study,
+    StudyPerson,
+)
 from resolvers.access import can_edit_study, readable_studies_filter
 from resolvers.context import Context
 from resolvers.errors import Conflict, Forbidden, NotFound
@@ -188,4 +203,160 @@ async def get_study_status(ctx: Context, study_id: int) -> StudyStatus:
         has_sample_information=has_samples,
         sample_information_has_warnings=False,
         preparations=preps,
+    )
+
+
+@dataclass(frozen=True)
+class FileAssociation:
+    id: int
+    path: str
+    filepath_type: str
+
+
+@dataclass(frozen=True)
+class ArtifactAssociation:
+    id: int
+    status: str
+    parent_ids: list[int] | None
+    basal_id: int
+    processing_id: int | None
+    processing_name: str | None
+    processing_arguments: dict[str, Any] | None
+    files: list[FileAssociation] | None
+
+
+@dataclass(frozen=True)
+class PreparationAssociation:
+    id: int
+    status: str
+    file: str | None
+    data_type: str
+    human_filtering: str | None
+    artifacts: list[ArtifactAssociation]
+
+
+@dataclass(frozen=True)
+class StudyAssociations:
+    study_id: int
+    sample_file: str | None
+    preparations: list[PreparationAssociation]
+
+
+async def _newest_files(ctx: Context, owner: Any, owner_ids: list[int]) -> dict[int, str]:
+    """Absolute path of the highest-id stored file per owner id."""
+    if not owner_ids:
+        return {}
+    query = (
+        select(owner, DataDirectory.mountpoint, StoredFile.relpath)
+        .join(DataDirectory, DataDirectory.id == StoredFile.data_directory_id)
+        .where(owner.in_(owner_ids))
+        .order_by(StoredFile.id)
+    )
+    newest: dict[int, str] = {}
+    for owner_id, mountpoint, relpath in await ctx.session.execute(query):
+        newest[owner_id] = str(ctx.files.root / mountpoint / relpath)
+    return newest
+
+
+async def _artifact_trees(ctx: Context, roots: list[int]) -> dict[int, int]:
+    """Every artifact reachable from the given roots -> its root (basal) id."""
+    if not roots:
+        return {}
+    tree = (
+        select(Artifact.id.label("id"), Artifact.id.label("root"))
+        .where(Artifact.id.in_(roots))
+        .cte("tree", recursive=True)
+    )
+    tree = tree.union(
+        select(ArtifactParent.artifact_id, tree.c.root).join(
+            tree, ArtifactParent.parent_id == tree.c.id
+        )
+    )
+    rows = await ctx.session.execute(select(tree.c.id, tree.c.root))
+    return {artifact_id: root for artifact_id, root in rows}
+
+
+async def _artifact_associations(ctx: Context, basal: dict[int, int]) -> list[ArtifactAssociation]:
+    ids = sorted(basal)
+    if not ids:
+        return []
+    parents: dict[int, list[int]] = {}
+    edges = select(ArtifactParent.artifact_id, ArtifactParent.parent_id).where(
+        ArtifactParent.artifact_id.in_(ids)
+    )
+    for child, parent in await ctx.session.execute(edges.order_by(ArtifactParent.parent_id)):
+        parents.setdefault(child, []).append(parent)
+    files: dict[int, list[FileAssociation]] = {}
+    file_query = (
+        select(StoredFile.artifact_id, StoredFile.id, DataDirectory.mountpoint,
+               StoredFile.relpath, FilepathType.name)
+        .join(DataDirectory, DataDirectory.id == StoredFile.data_directory_id)
+        .join(FilepathType, FilepathType.id == StoredFile.filepath_type_id)
+        .where(StoredFile.artifact_id.in_(ids))
+        .order_by(StoredFile.id)
+    )  # fmt: skip
+    for artifact_id, file_id, mountpoint, relpath, type_name in await ctx.session.execute(
+        file_query
+    ):
+        assert artifact_id is not None  # filtered by the query
+        path = str(ctx.files.root / mountpoint / relpath)
+        files.setdefault(artifact_id, []).append(FileAssociation(file_id, path, type_name))
+    query = (
+        select(Artifact, Command.name)
+        .outerjoin(Command, Command.id == Artifact.command_id)
+        .where(Artifact.id.in_(ids))
+        .order_by(Artifact.id)
+    )
+    result = []
+    for artifact, command_name in await ctx.session.execute(query):
+        result.append(
+            ArtifactAssociation(
+                id=artifact.id,
+                status=artifact.visibility,
+                parent_ids=parents.get(artifact.id),
+                basal_id=basal[artifact.id],
+                processing_id=artifact.command_id,
+                processing_name=command_name,
+                processing_arguments=artifact.command_parameters,
+                files=files.get(artifact.id),
+            )
+        )
+    return result
+
+
+async def get_study_associations(ctx: Context, study_id: int) -> StudyAssociations:
+    """The study's newest files, preparations and artifact trees (study-api.md §3.4)."""
+    await find_study(ctx, study_id)
+    sample_files = await _newest_files(ctx, StoredFile.sample_template_study_id, [study_id])
+    prep_query = (
+        select(PrepTemplate, DataType.name, Artifact.visibility, HumanReadsFilterMethod.name)
+        .join(DataType, DataType.id == PrepTemplate.data_type_id)
+        .outerjoin(Artifact, Artifact.id == PrepTemplate.artifact_id)
+        .outerjoin(
+            HumanReadsFilterMethod,
+            HumanReadsFilterMethod.id == Artifact.human_reads_filter_method_id,
+        )
+        .where(PrepTemplate.study_id == study_id)
+        .order_by(PrepTemplate.id)
+    )
+    preps = (await ctx.session.execute(prep_query)).all()
+    prep_files = await _newest_files(ctx, StoredFile.prep_id, [prep.id for prep, *_ in preps])
+    roots = [prep.artifact_id for prep, *_ in preps if prep.artifact_id is not None]
+    basal = await _artifact_trees(ctx, roots)
+    artifacts = await _artifact_associations(ctx, basal)
+    preparations = []
+    for prep, data_type, root_visibility, human_filtering in preps:
+        status = root_visibility if root_visibility not in (None, "archived") else "sandbox"
+        preparations.append(
+            PreparationAssociation(
+                id=prep.id,
+                status=status,
+                file=prep_files.get(prep.id),
+                data_type=data_type,
+                human_filtering=human_filtering,
+                artifacts=[a for a in artifacts if a.basal_id == prep.artifact_id],
+            )
+        )
+    return StudyAssociations(
+        study_id=study_id, sample_file=sample_files.get(study_id), preparations=preparations
     )

@@ -5,6 +5,7 @@ plugin-api.md §1.3 (arguments) and §1.4 (responses).
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from typing import Any
@@ -81,6 +82,18 @@ async def read_json_body(request: Request) -> Any:
     try:
         return orjson.loads(body)
     except orjson.JSONDecodeError as exc:
+        raise MalformedBody(f"The request body is not valid JSON: {exc}") from None
+
+
+async def read_json_body_keeping_numbers(request: Request) -> Any:
+    """Like `read_json_body`, but numbers stay the text they were sent as.
+
+    Metadata values are text (domain.md §2.5): `7.10` must be stored as `7.10`, not `7.1`.
+    """
+    body = await request.body()
+    try:
+        return json.loads(body, parse_float=str, parse_int=str, parse_constant=str)
+    except (ValueError, RecursionError) as exc:
         raise MalformedBody(f"The request body is not valid JSON: {exc}") from None
 
 

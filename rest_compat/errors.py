@@ -78,6 +78,8 @@ async def handle_oauth_failure(request: Request, exc: Exception) -> Response:
 
 
 async def handle_missing_argument(request: Request, exc: Exception) -> Response:
+    if is_api_v1(request):  # study-api.md §1.5: the recommended JSON body
+        return json_response({"message": str(exc)}, 400)
     return text_response(str(exc), 400)
 
 

@@ -1,0 +1,72 @@
+"""Study persons (contacts), identified by (name, affiliation) (domain.md §2.3)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from db.models import StudyPerson
+from resolvers.access import require_authenticated
+from resolvers.context import Context
+from resolvers.errors import Conflict, Forbidden, Invalid, NotFound
+
+# study-api.md §5: the exact messages scripts see.
+PERSON_NOT_FOUND = "Person not found"
+PERSON_EXISTS = "Person already exists"
+ADDRESS_LENGTH = 100
+
+
+async def list_persons(ctx: Context) -> list[StudyPerson]:
+    """Every study person, by id; contacts are not secret to authenticated callers."""
+    require_authenticated(ctx)
+    query = select(StudyPerson).order_by(StudyPerson.id)
+    return list((await ctx.session.execute(query)).scalars())
+
+
+async def find_person(ctx: Context, name: str, affiliation: str) -> StudyPerson:
+    """The person with exactly this (name, affiliation); `Person not found` otherwise."""
+    require_authenticated(ctx)
+    query = select(StudyPerson).where(
+        StudyPerson.name == name, StudyPerson.affiliation == affiliation
+    )
+    person = (await ctx.session.execute(query)).scalar_one_or_none()
+    if person is None:
+        raise NotFound(PERSON_NOT_FOUND)
+    return person
+
+
+async def create_person(
+    ctx: Context,
+    *,
+    name: str,
+    affiliation: str,
+    email: str,
+    phone: str | None = None,
+    address: str | None = None,
+) -> StudyPerson:
+    """Add a contact; a second person with the same (name, affiliation) is a Conflict.
+
+    Verified users and admins may add contacts; guests and plugin clients may not.
+    """
+    principal = require_authenticated(ctx)
+    if not principal.is_admin and (principal.kind != "user" or principal.level == "guest"):
+        raise Forbidden("Only signed-in users can add study persons.")
+    for field, value in (("name", name), ("affiliation", affiliation), ("email", email)):
+        if not value:
+            raise Invalid(f"The person's {field} must not be empty.", field)
+    if address is not None and len(address) > ADDRESS_LENGTH:
+        raise Invalid(f"The address is limited to {ADDRESS_LENGTH} characters.", "address")
+    existing = select(StudyPerson.id).where(
+        StudyPerson.name == name, StudyPerson.affiliation == affiliation
+    )
+    if (await ctx.session.execute(existing)).first() is not None:
+        raise Conflict(PERSON_EXISTS)
+    person = StudyPerson(
+        name=name, affiliation=affiliation, email=email, phone=phone, address=address
+    )
+    ctx.session.add(person)
+    try:
+        await ctx.session.flush()
+    except IntegrityError:  # a concurrent request added the same pair; the request rolls back
+        raise Conflict(PERSON_EXISTS) from None
+    return person

@@ -1,0 +1,128 @@
+"""Attaching files from a study's upload folder to a preparation as its root artifact.
+
+The server checks the files itself before anything is written, since no type plugin
+validates them on this path (decisions.md; study-api.md §6.2): every file exists inside
+the study's upload folder, every filepath type is known, allowed and the required ones
+are present, and the preparation has no artifact yet. The files move into the artifact
+type's mountpoint only when the database accepted the artifact (`create_artifact`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from sqlalchemy import select
+
+from db.files import PathOutsideRoot, resolve_inside
+from db.models import Artifact, FilepathType, PrepTemplate
+from resolvers.artifact_types import check_filepath_types, get_artifact_type, get_mount
+from resolvers.artifacts import create_artifact
+from resolvers.context import Context
+from resolvers.errors import Conflict, Invalid, NotFound
+from resolvers.preparations import PREPARATION_NOT_FOUND
+from resolvers.studies import find_editable_study
+
+# study-api.md §6.2: the exact message scripts see.
+PREPARATION_OF_OTHER_STUDY = "Preparation ID not associated with the study"
+UPLOADS_KIND = "uploads"
+
+
+async def _filepath_type_names(ctx: Context, given: Sequence[str | int]) -> list[str]:
+    """Filepath types by name or numeric id (plugin-lifecycle.md §1.4) -> names."""
+    rows = (await ctx.session.execute(select(FilepathType.id, FilepathType.name))).all()
+    by_id = {str(type_id): name for type_id, name in rows}
+    names = {name for _, name in rows}
+    result: list[str] = []
+    unknown: list[str] = []
+    for value in given:
+        text = str(value).strip()
+        if text in names:
+            result.append(text)
+        elif text in by_id:
+            result.append(by_id[text])
+        else:
+            unknown.append(text)
+    if unknown:
+        raise Invalid(f"Unknown filepath type: {', '.join(unknown)}", "filepaths")
+    return result
+
+
+async def study_upload_folder(ctx: Context, study_id: int) -> Path:
+    """`<uploads mount>/<study id>/`, where a study's users drop files."""
+    return (await get_mount(ctx, UPLOADS_KIND)).path / str(study_id)
+
+
+def _uploaded_files(folder: Path, filenames: Sequence[str]) -> list[Path]:
+    paths: list[Path] = []
+    outside: list[str] = []
+    missing: list[str] = []
+    for filename in filenames:
+        try:
+            path = resolve_inside(folder, filename)
+        except PathOutsideRoot:
+            outside.append(filename)
+            continue
+        if path == folder.resolve() or not path.exists():
+            missing.append(filename)
+        paths.append(path)
+    if outside:
+        raise Invalid(
+            "Files must be inside the study's upload folder; refused: " + ", ".join(outside),
+            "filepaths",
+        )
+    if missing:
+        raise Invalid(
+            "These files are not in the study's upload folder: " + ", ".join(missing),
+            "filepaths",
+        )
+    return paths
+
+
+async def find_study_preparation(ctx: Context, study_id: int, prep_id: int) -> PrepTemplate:
+    """A preparation of a study the caller may change; checks in study-api.md §6.2 order."""
+    await find_editable_study(ctx, study_id)
+    prep = await ctx.session.get(PrepTemplate, prep_id)
+    if prep is None:
+        raise NotFound(PREPARATION_NOT_FOUND)
+    if prep.study_id != study_id:
+        raise Conflict(PREPARATION_OF_OTHER_STUDY)
+    return prep
+
+
+async def attach_uploaded_artifact(
+    ctx: Context,
+    study_id: int,
+    prep_id: int,
+    *,
+    artifact_type: str,
+    filepaths: Sequence[tuple[str, str | int]],
+    name: str,
+) -> Artifact:
+    """Create a preparation's root artifact from uploaded files, after the server's own checks.
+
+    Order of study-api.md §6.2: study, preparation, its study, then the artifact checks
+    (Invalid) before anything moves.
+    """
+    prep = await find_study_preparation(ctx, study_id, prep_id)
+    type_row = await get_artifact_type(ctx, artifact_type)
+    if not filepaths:
+        raise Invalid("An artifact needs at least one file.", "filepaths")
+    type_names = await _filepath_type_names(ctx, [fp_type for _, fp_type in filepaths])
+    await check_filepath_types(ctx, type_row, type_names)
+    if prep.artifact_id is not None:
+        raise Invalid(
+            f"Preparation {prep_id} already has an artifact ({prep.artifact_id}); "
+            "a preparation has one root artifact.",
+            "prep",
+        )
+    folder = await study_upload_folder(ctx, study_id)
+    paths = _uploaded_files(folder, [filename for filename, _ in filepaths])
+    return await create_artifact(
+        ctx,
+        artifact_type=type_row.name,
+        files=[(str(path), fp_type) for path, fp_type in zip(paths, type_names, strict=True)],
+        name=name,
+        prep_id=prep_id,
+        files_root=folder,
+    )
