@@ -40,8 +40,10 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET, UnsetType
 
+from resolvers import auth
 from resolvers.context import ANONYMOUS, Principal, Services
-from schema.context import GraphQLContext
+from resolvers.oauth_errors import OAuthFailure
+from schema.context import GraphQLContext, build_context
 from schema.graphiql_page import render_graphiql
 
 logger = logging.getLogger(__name__)
@@ -63,13 +65,28 @@ class GraphQLView(GraphQL[GraphQLContext, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> GraphQLContext:
-        return GraphQLContext(services=self.services, principal=ANONYMOUS)
+        """The caller from `Authorization: Bearer <token>`; anonymous without the header.
+
+        A header that does not carry a valid token leaves the caller anonymous and sets
+        `auth_error`, so every operation of the request fails with UNAUTHENTICATED.
+        """
+        principal, auth_error = ANONYMOUS, None
+        authorization = request.headers.get("authorization")
+        if authorization is not None:
+            try:
+                principal = await auth.authenticate_bearer(self.services, authorization)
+            except OAuthFailure as failure:
+                auth_error = failure.description
+        return build_context(self.services, principal, auth_error=auth_error)
 
     # -- authentication of subscriptions ------------------------------------------------
 
     async def resolve_bearer(self, authorization: str) -> Principal | None:
         """The principal of an `Authorization` value, or None when it is not a valid token."""
-        return None
+        try:
+            return await auth.authenticate_bearer(self.services, authorization)
+        except OAuthFailure:
+            return None
 
     async def on_ws_connect(self, context: GraphQLContext) -> UnsetType | dict[str, object] | None:
         """Authenticate the socket from `connection_init`; refuse it (4403) otherwise."""
@@ -80,7 +97,8 @@ class GraphQLView(GraphQL[GraphQLContext, None]):
             if principal is None:
                 logger.info("refused a subscription socket: invalid or expired token")
                 raise ConnectionRejectionError({"message": "The token is invalid or expired."})
-            context.principal = principal
+            authenticated = build_context(self.services, principal)
+            context.principal, context.loaders = principal, authenticated.loaders
             context.auth_error = None
         if not context.principal.is_authenticated or context.auth_error is not None:
             logger.info("refused a subscription socket without a valid token")
@@ -88,6 +106,21 @@ class GraphQLView(GraphQL[GraphQLContext, None]):
                 {"message": 'Send {"Authorization": "Bearer <token>"} in connection_init.'}
             )
         return UNSET
+
+    async def run(
+        self,
+        request: Request | WebSocket,
+        context: GraphQLContext | UnsetType = UNSET,
+        root_value: UnsetType | None = UNSET,
+    ) -> Response | WebSocket:
+        if (
+            self.is_websocket_request(request)
+            and await self.pick_websocket_subprotocol(request) is None
+        ):
+            # Refused at the handshake (HTTP 403): only graphql-transport-ws is spoken here.
+            logger.info("refused a WebSocket without the graphql-transport-ws subprotocol")
+            return await self.reject_websocket(request)
+        return await super().run(request, context, root_value)  # type: ignore[arg-type]
 
     # -- GraphQL over HTTP --------------------------------------------------------------
 
@@ -131,6 +164,9 @@ class GraphQLView(GraphQL[GraphQLContext, None]):
         root_value: None,
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
+        if context.auth_error is not None:
+            error = GraphQLError(context.auth_error, extensions={"code": "UNAUTHENTICATED"})
+            return ExecutionResult(data=None, errors=[error])
         method = request_adapter.method
         allowed = OperationType.from_http(method) - {OperationType.SUBSCRIPTION}
         try:

@@ -1,0 +1,124 @@
+"""The Subscription root: live processing-job updates from the event bus.
+
+Events only say *which* job changed. Each one is re-read with the subscriber's principal
+through the same resolvers as `Query.job` and `Query.jobs` (the `readable_jobs_filter`
+access rule, the same filter semantics) before it is pushed, so a subscriber sees exactly
+what a query would show it at that moment, and nothing once it may no longer read the job.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import AsyncGenerator, AsyncIterator
+from typing import Protocol
+
+import strawberry
+from graphql import GraphQLError
+
+from resolvers.errors import DomainError, NotFound
+from resolvers.events import Event
+from resolvers.listing.jobs import JobFilter, job_ordering, search_jobs
+from resolvers.pagination import PageRequest
+from schema.context import GraphQLContext, Info, build_context
+from schema.queries.jobs import JobFilterInput
+from schema.relay import integer_key
+from schema.types.jobs import ProcessingJob, load_job
+
+JOB_TOPIC = "job"
+"""Published by `resolvers.jobs` after each committed change of status, step or heartbeat."""
+
+
+class _EventStream(Protocol):
+    def __aiter__(self) -> AsyncIterator[Event]: ...
+
+    async def aclose(self) -> None: ...
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(
+        description="The job as it is now, then again after each change of its status, "
+        "step or heartbeat. Ends when the caller can no longer read the job."
+    )
+    async def job_updated(self, info: Info, job_id: str) -> AsyncGenerator[ProcessingJob, None]:
+        events = _subscribe(info.context)
+        try:
+            job = await _read_job(info, job_id)
+            if job is None:
+                raise _graphql_error(NotFound(f"Job not found: {job_id}"))
+            yield job
+            async for event in events:
+                if event.key != job.job_id:
+                    continue
+                job = await _read_job(info, event.key)
+                if job is None:
+                    return
+                yield job
+        finally:
+            await events.aclose()
+
+    @strawberry.subscription(
+        description="Each job the caller may read, every time its status, step or heartbeat "
+        "changes; `filter` narrows them as `where` narrows `Query.jobs`."
+    )
+    async def jobs_updated(
+        self, info: Info, filter: JobFilterInput | None = None
+    ) -> AsyncGenerator[ProcessingJob, None]:
+        conditions = _job_filter(filter or JobFilterInput())
+        events = _subscribe(info.context)
+        try:
+            await _matching_job(info.context, conditions, None)  # a bad filter fails at once
+            async for event in events:
+                job = await _matching_job(info.context, conditions, event.key)
+                if job is not None:
+                    yield job
+        finally:
+            await events.aclose()
+
+
+def _subscribe(context: GraphQLContext) -> _EventStream:
+    stream: _EventStream = context.services.events.subscribe(JOB_TOPIC)  # type: ignore[assignment]
+    return stream
+
+
+async def _read_job(info: Info, job_id: str) -> ProcessingJob | None:
+    """The job through `Query.job`'s loader, rebuilt first: the socket's context outlives
+    operations, and each push must be as current as the event (nested fields included)."""
+    context = info.context
+    context.loaders = build_context(context.services, context.principal).loaders
+    return await load_job(info, job_id.lower())
+
+
+async def _matching_job(
+    context: GraphQLContext, conditions: JobFilter, job_id: str | None
+) -> ProcessingJob | None:
+    """The job if the caller may read it and it meets `conditions` (None: only validate)."""
+    only = dataclasses.replace(conditions, job_ids=() if job_id is None else (job_id,))
+    try:
+        async with context.unit_of_work() as ctx:
+            page = await search_jobs(ctx, only, job_ordering(), PageRequest(first=1))
+    except DomainError as error:
+        raise _graphql_error(error) from None
+    if not page.items:
+        return None
+    context.loaders = build_context(context.services, context.principal).loaders
+    return ProcessingJob.from_row(page.items[0])
+
+
+def _job_filter(given: JobFilterInput) -> JobFilter:
+    try:
+        return JobFilter(
+            statuses=given.status,
+            plugin_id=integer_key("Plugin", given.plugin_id) if given.plugin_id else None,
+            command_id=integer_key("Command", given.command_id) if given.command_id else None,
+            user_email=given.user_email,
+            created_after=given.created_after,
+            created_before=given.created_before,
+            include_hidden=given.include_hidden,
+        )
+    except DomainError as error:
+        raise _graphql_error(error) from None
+
+
+def _graphql_error(error: DomainError) -> GraphQLError:
+    return GraphQLError(error.message, extensions={"code": error.code})

@@ -1,0 +1,167 @@
+"""Subscriptions over a real WebSocket (graphql-transport-ws) on a live server."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+
+from resolvers import jobs
+from resolvers.context import Principal, unit_of_work
+from tests.factories import make_user, principal_for, token_for
+from tests.graphql_transport.conftest import (
+    PROTOCOL,
+    bearer_payload,
+    graphql_socket,
+    make_command,
+    make_job,
+    receive,
+    subscribe,
+)
+from tests.graphql_transport.live_server import LiveServer, wait_for_subscribers
+
+JOB_UPDATED = """
+subscription Watch($jobId: String!) {
+  jobUpdated(jobId: $jobId) { jobId status step heartbeat }
+}
+"""
+
+JOBS_UPDATED = """
+subscription WatchAll($filter: JobFilterInput) {
+  jobsUpdated(filter: $filter) { jobId status step }
+}
+"""
+
+
+async def _plugin(live: LiveServer, software_id: int) -> Principal:
+    """The principal of a token issued to the plugin of `software_id`."""
+    token = await token_for(live.services, "plugin", software_id=software_id)
+    return await principal_for(live.services, token)
+
+
+async def _heartbeat(live: LiveServer, plugin: Principal, job_id: str) -> None:
+    """A heartbeat through the resolvers, as the job's plugin sends it."""
+    async with unit_of_work(live.services, plugin) as ctx:
+        await jobs.heartbeat_job(ctx, job_id)
+
+
+async def test_job_updated_pushes_the_job_then_each_change(live: LiveServer) -> None:
+    owner = await make_user(live.services)
+    token = await token_for(live.services, "user", account=owner)
+    software_id, command_id = await make_command(live.services)
+    job_id = await make_job(live.services, account_id=owner.id, command_id=command_id)
+
+    async with graphql_socket(live, bearer_payload(token)) as ws:
+        await subscribe(ws, "1", JOB_UPDATED, {"jobId": job_id})
+        first = await receive(ws)
+        assert first["type"] == "next"
+        assert first["id"] == "1"
+        assert first["payload"]["data"] == {
+            "jobUpdated": {"jobId": job_id, "status": "queued", "step": None, "heartbeat": None}
+        }
+
+        plugin = await _plugin(live, software_id)
+        await _heartbeat(live, plugin, job_id)
+        running = (await receive(ws))["payload"]["data"]["jobUpdated"]
+        assert running["status"] == "running"
+        assert running["heartbeat"] is not None
+
+        async with unit_of_work(live.services, plugin) as ctx:
+            await jobs.set_job_step(ctx, job_id, "Demultiplexing")
+        stepped = (await receive(ws))["payload"]["data"]["jobUpdated"]
+        assert (stepped["status"], stepped["step"]) == ("running", "Demultiplexing")
+
+        await ws.send(json.dumps({"id": "1", "type": "complete"}))
+        await wait_for_subscribers(live.services, "job", 0)
+
+
+async def test_jobs_updated_pushes_only_readable_jobs_matching_the_filter(
+    live: LiveServer,
+) -> None:
+    owner = await make_user(live.services)
+    stranger = await make_user(live.services)
+    token = await token_for(live.services, "user", account=owner)
+    software_id, command_id = await make_command(live.services)
+    strangers_job = await make_job(live.services, account_id=stranger.id, command_id=command_id)
+    failing_job = await make_job(live.services, account_id=owner.id, command_id=command_id)
+    own_job = await make_job(live.services, account_id=owner.id, command_id=command_id)
+    plugin = await _plugin(live, software_id)
+
+    async with graphql_socket(live, bearer_payload(token)) as ws:
+        await subscribe(ws, "all", JOBS_UPDATED, {"filter": {"status": ["running"]}})
+        await wait_for_subscribers(live.services, "job", 1)
+
+        await _heartbeat(live, plugin, strangers_job)  # running, but not the caller's: skipped
+        async with unit_of_work(live.services, plugin) as ctx:  # readable, not running: skipped
+            await jobs.fail_job(ctx, failing_job, "Out of memory")
+        await _heartbeat(live, plugin, own_job)
+
+        message = await receive(ws)
+        assert (message["id"], message["type"]) == ("all", "next")
+        assert message["payload"]["data"] == {
+            "jobsUpdated": {"jobId": own_job, "status": "running", "step": None}
+        }
+
+
+async def test_subscribing_to_a_job_of_someone_else_is_an_error(live: LiveServer) -> None:
+    owner = await make_user(live.services)
+    token = await token_for(live.services, "user")
+    _, command_id = await make_command(live.services)
+    job_id = await make_job(live.services, account_id=owner.id, command_id=command_id)
+
+    async with graphql_socket(live, bearer_payload(token)) as ws:
+        await subscribe(ws, "1", JOB_UPDATED, {"jobId": job_id})
+        message = await receive(ws)
+        assert message["type"] == "next"
+        assert message["payload"]["data"] is None
+        [error] = message["payload"]["errors"]
+        assert error["message"] == f"Job not found: {job_id}"
+        assert error["extensions"] == {"code": "NOT_FOUND"}
+        assert await receive(ws) == {"id": "1", "type": "complete"}
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [{}, {"Authorization": "Bearer not-a-token"}, {"headers": {"authorization": "Basic eA=="}}],
+    ids=["no-token", "unknown-token", "not-bearer"],
+)
+async def test_socket_without_a_valid_token_is_closed_4403(
+    live: LiveServer, payload: dict[str, object]
+) -> None:
+    async with connect(live.ws_url, subprotocols=[PROTOCOL], open_timeout=10) as ws:  # type: ignore[list-item]
+        await ws.send(json.dumps({"type": "connection_init", "payload": payload}))
+        with pytest.raises(ConnectionClosed) as closed:
+            await receive(ws)
+    assert closed.value.rcvd is not None
+    assert (closed.value.rcvd.code, closed.value.rcvd.reason) == (4403, "Forbidden")
+
+
+async def test_token_in_the_handshake_header_is_enough(live: LiveServer) -> None:
+    owner = await make_user(live.services)
+    token = await token_for(live.services, "user", account=owner)
+    _, command_id = await make_command(live.services)
+    job_id = await make_job(live.services, account_id=owner.id, command_id=command_id)
+    async with connect(
+        live.ws_url,
+        subprotocols=[PROTOCOL],  # type: ignore[list-item]
+        additional_headers={"Authorization": f"Bearer {token}"},
+        open_timeout=10,
+    ) as ws:
+        await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
+        assert await receive(ws) == {"type": "connection_ack"}
+        await subscribe(ws, "1", JOB_UPDATED, {"jobId": job_id})
+        assert (await receive(ws))["payload"]["data"]["jobUpdated"]["status"] == "queued"
+
+
+@pytest.mark.parametrize(
+    "subprotocols", [["graphql-ws"], None], ids=["legacy-graphql-ws", "no-subprotocol"]
+)
+async def test_socket_without_graphql_transport_ws_is_refused_at_handshake(
+    live: LiveServer, subprotocols: list[str] | None
+) -> None:
+    with pytest.raises(InvalidStatus) as refused:
+        async with connect(live.ws_url, subprotocols=subprotocols, open_timeout=10):  # type: ignore[arg-type]
+            pass
+    assert refused.value.response.status_code == 403
