@@ -167,7 +167,7 @@ async def lookup_features(ctx: Context, job_id: str, features: Sequence[str]) ->
         )
         .order_by(ArchiveFeatureValue.feature)
     )
-    return dict(rows.tuples().all())
+    return {k: v for k, v in rows}
 
 
 async def _upsert(ctx: Context, scheme_id: int, values: Mapping[str, str]) -> None:
@@ -203,7 +203,7 @@ async def store_features(ctx: Context, job_id: str, values: Any) -> dict[str, st
         )
         .order_by(ArchiveFeatureValue.feature)
     )
-    return dict(rows.tuples().all())
+    return {k: v for k, v in rows}
 
 
 async def store_completion_archive(

@@ -135,7 +135,7 @@ async def check_filepath_types(
         ArtifactTypeFilepathType, ArtifactTypeFilepathType.filepath_type_id == FilepathType.id
     )
     query = query.where(ArtifactTypeFilepathType.artifact_type_id == artifact_type.id)
-    rules = dict((await ctx.session.execute(query)).tuples().all())
+    rules = {k: v for k, v in await ctx.session.execute(query)}
     given = set(filepath_type_names)
     not_allowed = sorted(given - rules.keys())
     if not_allowed:

@@ -341,7 +341,7 @@ async def files_of_artifact(ctx: Context, artifact_id: int) -> list[ArtifactFile
             size=row.size,
             checksum=row.checksum,
         )
-        for row, fp_type, mountpoint in (await ctx.session.execute(query)).tuples()
+        for row, fp_type, mountpoint in await ctx.session.execute(query)
     ]
 
 
@@ -371,7 +371,7 @@ async def get_artifact_details(ctx: Context, artifact_id: int) -> ArtifactDetail
         data_type=data_type.name,
         can_be_submitted_to_ebi=type_row.can_be_submitted_to_ebi,
         can_be_submitted_to_vamps=type_row.can_be_submitted_to_vamps,
-        ebi_run_accessions=dict(accessions.tuples().all()),
+        ebi_run_accessions={k: v for k, v in accessions},
         parents=list(parents),
         files=await files_of_artifact(ctx, artifact.id),
     )

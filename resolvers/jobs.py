@@ -374,9 +374,11 @@ async def complete_job(ctx: Context, job_id: str, payload: Any) -> None:
     applied (unknown output, missing file, no validator...) ends the job in error with the
     reason, as Qiita's completion task does.
     """
-    report = parse_completion_report(payload)
     job = await load_job(ctx, job_id)
     await require_act_on_job(ctx, job)
+    if job.status != "running":
+        raise Forbidden(NOT_RUNNING_COMPLETE)
+    report = parse_completion_report(payload)
     await _claim_completion(ctx, job)
     from resolvers import validators
 

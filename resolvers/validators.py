@@ -14,21 +14,24 @@ from typing import Any
 from sqlalchemy import select, update
 
 from db.models import (
+    Account,
     Artifact,
     ArtifactType,
     Command,
     CommandOutput,
     CommandParameter,
     LogEntry,
+    PrepTemplate,
     ProcessingJob,
     ProcessingJobValidator,
     SoftwareArtifactType,
 )
+from resolvers import access
 from resolvers.artifact_types import check_filepath_types, get_artifact_type
-from resolvers.artifacts import create_artifact
+from resolvers.artifacts import create_artifact, resolve_client_path
 from resolvers.completion_reports import OutputReport
 from resolvers.context import Context
-from resolvers.errors import Invalid
+from resolvers.errors import Forbidden, Invalid, NotFound
 from resolvers.job_submission import after_release, submit_jobs
 from resolvers.jobs import (
     change_status,
@@ -37,6 +40,7 @@ from resolvers.jobs import (
     insert_job,
     job_software,
     load_job,
+    require_act_on_job,
     write_step,
 )
 
@@ -337,3 +341,94 @@ async def release_if_ready(ctx: Context, parent_id: str) -> None:
         await change_status(ctx, validator.id, expected=("waiting",), to="success")
     await change_status(ctx, parent_id, expected=("running",), to="success")
     await after_release(ctx, await load_job(ctx, parent_id), created)
+
+
+def _checked_files(ctx: Context, files: str) -> None:
+    """Every path of an injected artifact must lie inside the data dir (decisions.md)."""
+    try:
+        decoded = json.loads(files)
+    except ValueError:
+        raise Invalid(
+            "files must be a JSON object of filepath type -> list of paths.", field="files"
+        ) from None
+    if not isinstance(decoded, dict) or not all(
+        isinstance(paths, list) and all(isinstance(p, str) for p in paths)
+        for paths in decoded.values()
+    ):
+        raise Invalid("files must be a JSON object of filepath type -> list of paths.",
+                      field="files")  # fmt: skip
+    for paths in decoded.values():
+        for path in paths:
+            resolve_client_path(ctx, path)
+
+
+async def inject_artifact(
+    ctx: Context,
+    *,
+    user_email: str,
+    artifact_type: str,
+    files: str,
+    job_id: str | None = None,
+    prep_id: int | None = None,
+    name: str = "Name",
+) -> str:
+    """A Validate job for new files, as an output of `job_id` or the root of `prep_id` (§4.5).
+
+    Returns the validator's id; the artifact is created when the validator succeeds.
+    """
+    if job_id is None and prep_id is None:
+        raise Invalid("You need to specify a job_id or a prep_id")
+    if job_id is not None and prep_id is not None:
+        raise Invalid("You need to specify only a job_id or a prep_id")
+    if not access.has_plugin_api_rights(ctx.principal):
+        raise Forbidden("Only plugin clients and administrators may inject artifacts.")
+    account = (
+        await ctx.session.execute(select(Account).where(Account.email_lower == user_email.lower()))
+    ).scalar_one_or_none()
+    if account is None:
+        raise Invalid(f"Unknown user: {user_email}", field="user_email")
+    await get_artifact_type(ctx, artifact_type)
+    _checked_files(ctx, files)
+    template: int | None = prep_id
+    provenance: str | None = None
+    if job_id is not None:
+        job = await load_job(ctx, job_id)
+        await require_act_on_job(ctx, job)
+        output = (
+            await ctx.session.execute(
+                select(CommandOutput.id).where(
+                    CommandOutput.command_id == job.command_id, CommandOutput.name == name
+                )
+            )
+        ).scalar_one_or_none()
+        if output is None:
+            raise Invalid("The command_artifact_name does not exist in the command")
+        inputs = await input_artifact_ids(ctx, job.id)
+        if inputs:
+            first = await ctx.session.get(Artifact, inputs[0])
+            template = first.prep_id if first is not None else None
+        provenance = json.dumps(
+            {"job": job.id, "cmd_out_id": output, "direct_creation": True, "name": name}
+        )
+    elif prep_id is not None and await ctx.session.get(PrepTemplate, prep_id) is None:
+        raise NotFound(f"Prep template {prep_id} does not exist.")
+    validate = await validator_command(ctx, artifact_type)
+    if validate is None:
+        raise Invalid(
+            f"There is no command to generate the Validate for artifact type '{artifact_type}'"
+        )
+    validator = await insert_job(
+        ctx,
+        command_id=validate.id,
+        account_id=account.id,
+        parameters={
+            "template": template,
+            "analysis": None,
+            "files": files,
+            "artifact_type": artifact_type,
+            "name": name,
+            "provenance": provenance,
+        },
+    )
+    await submit_jobs(ctx, [validator.id])
+    return validator.id
