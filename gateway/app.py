@@ -81,6 +81,7 @@ def create_app(settings: Settings) -> Starlette:
     )
     app.router.redirect_slashes = False
     app.state.services = services
+    app.state.jobs = jobs
     return app
 
 

@@ -71,6 +71,12 @@ class JobRuntime:
         except Exception:
             logger.exception("registering the plugins failed")
 
+    async def registration_finished(self) -> LoadReport | None:
+        """Wait for the start-up registration runs; the load report (None: nothing loaded)."""
+        if self._registration is not None:
+            await asyncio.shield(self._registration)
+        return self.plugins
+
     async def stop(self) -> None:
         if self._registration is not None:
             self._registration.cancel()

@@ -160,13 +160,15 @@ def _line_of(text: str, section: str, key: str) -> int | None:
 
 
 def _error_line(exc: configparser.Error) -> int | None:
-    if isinstance(exc, configparser.ParsingError) and exc.errors:
-        return int(exc.errors[0][0])
     line = getattr(exc, "lineno", None)
-    return int(line) if line else None
+    if line:
+        return int(line)
+    errors = getattr(exc, "errors", None)
+    return int(errors[0][0]) if errors else None
 
 
 def _first_line(exc: configparser.Error) -> str:
-    if isinstance(exc, configparser.ParsingError) and exc.errors:
-        return f"cannot parse line {exc.errors[0][1]}"
+    errors = getattr(exc, "errors", None)
+    if not isinstance(exc, configparser.MissingSectionHeaderError) and errors:
+        return f"cannot parse line {errors[0][1]}"
     return str(exc.message).splitlines()[0]

@@ -9,7 +9,8 @@ asks `free_slots()` before submitting more.
 
 The external id is the process id. After a server restart the process is no
 longer our child, so liveness is checked through /proc: the pid must exist and
-its command line must still mention the job id (pids are reused).
+its command line or its environment (`QIITA_JOB_ID`) must name the job (pids
+are reused).
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ from resolvers.launching import LaunchRequest, LaunchState
 logger = logging.getLogger(__name__)
 
 OUTPUT_TAIL_BYTES = 8000
+JOB_ID_VARIABLE = "QIITA_JOB_ID"
+"""Set in every job process' environment, so the process can be recognised after `exec`."""
 REMEMBERED_EXITS = 1000
 
 
@@ -79,6 +82,7 @@ class LocalLauncher:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                env={**os.environ, JOB_ID_VARIABLE: request.job_id},
             )
         external_id = str(process.pid)
         self._running[external_id] = (request.job_id, process)
@@ -140,7 +144,11 @@ class LocalLauncher:
 
 
 def process_is_alive(external_id: str, job_id: str) -> bool:
-    """True when process `external_id` exists and its command line mentions `job_id`."""
+    """True when process `external_id` exists and is the process of job `job_id`.
+
+    The job id must appear in its command line or in its environment (`QIITA_JOB_ID`),
+    since process ids are reused. Without /proc, existence is all that can be checked.
+    """
     try:
         pid = int(external_id)
     except ValueError:
@@ -151,14 +159,16 @@ def process_is_alive(external_id: str, job_id: str) -> bool:
         os.kill(pid, 0)
     except (ProcessLookupError, PermissionError):
         return False
-    cmdline = Path(f"/proc/{pid}/cmdline")
+    if not Path("/proc/self").exists():
+        return True
     try:
-        words = cmdline.read_bytes().split(b"\0")
-    except FileNotFoundError:
-        return not Path("/proc/self").exists()
+        words = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        if job_id.encode() in words:
+            return True
+        environment = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
     except OSError:
         return False
-    return job_id.encode() in words
+    return f"{JOB_ID_VARIABLE}={job_id}".encode() in environment
 
 
 def _tail(path: Path) -> str:
