@@ -13,18 +13,32 @@ from db.models import (
     Analysis,
     AnalysisShare,
     Artifact,
+    ArtifactType,
     Command,
     ProcessingJob,
     ProcessingJobInput,
+    SoftwareArtifactType,
     Study,
     StudyShare,
 )
 from resolvers.context import Context, Principal
-from resolvers.errors import Forbidden, Unauthenticated
+from resolvers.errors import Forbidden, NotFound, Unauthenticated
+
+READ_ONLY_LEVELS = ("guest", "unverified")
+"""User levels that read public data only (an unverified account gets no token at all)."""
 
 
 def is_admin(principal: Principal) -> bool:
     return principal.is_admin
+
+
+def is_member(principal: Principal) -> bool:
+    """A verified user who is not a guest: owns, shares and edits studies and analyses."""
+    return (
+        principal.kind == "user"
+        and principal.account_id is not None
+        and principal.level not in READ_ONLY_LEVELS
+    )
 
 
 def has_plugin_api_rights(principal: Principal) -> bool:
@@ -48,9 +62,7 @@ def readable_studies_filter(principal: Principal) -> ColumnElement[bool]:
     public = exists(
         select(Artifact.id).where(Artifact.study_id == Study.id, Artifact.visibility == "public")
     )
-    if principal.kind != "user" or principal.account_id is None:
-        return public
-    if principal.level == "guest":
+    if not is_member(principal):
         return public
     shared = exists(
         select(StudyShare.study_id).where(
@@ -64,7 +76,7 @@ def editable_studies_filter(principal: Principal) -> ColumnElement[bool]:
     """SQL predicate on `Study`: owners, sharers and admins may write."""
     if principal.is_admin:
         return true()
-    if principal.kind != "user" or principal.account_id is None or principal.level == "guest":
+    if not is_member(principal):
         return false()
     shared = exists(
         select(StudyShare.study_id).where(
@@ -96,7 +108,7 @@ def readable_artifacts_filter(principal: Principal) -> ColumnElement[bool]:
     if principal.kind in ("system", "plugin") or principal.is_admin:
         return true()
     public = Artifact.visibility == "public"
-    if principal.kind != "user" or principal.account_id is None or principal.level == "guest":
+    if not is_member(principal):
         return public
     own_study = exists(
         select(Study.id).where(Study.id == Artifact.study_id, editable_studies_filter(principal))
@@ -129,7 +141,7 @@ def readable_analyses_filter(principal: Principal) -> ColumnElement[bool]:
         Artifact.analysis_id == Analysis.id, Artifact.command_id.is_(None)
     )
     public = and_(exists(roots), ~exists(roots.where(Artifact.visibility != "public")))
-    if principal.kind != "user" or principal.account_id is None or principal.level == "guest":
+    if not is_member(principal):
         return public
     return or_(public, _own_or_shared_analysis(principal))
 
@@ -161,3 +173,84 @@ def readable_jobs_filter(principal: Principal) -> ColumnElement[bool]:
 def can_see_account_details(principal: Principal, account_id: int) -> bool:
     """Admins see every account's details; a user sees only their own."""
     return principal.is_admin or (principal.kind == "user" and principal.account_id == account_id)
+
+
+# --- single-object checks used by every resolver ------------------------------------------
+
+VALIDATE_COMMAND = "Validate"
+
+
+async def require_read_study(ctx: Context, study_id: int) -> None:
+    """NotFound unless the caller may read the study (unreadable studies are not revealed)."""
+    if not await can_read_study(ctx, study_id):
+        raise NotFound(f"Study not found: {study_id}")
+
+
+async def can_read_artifact(ctx: Context, artifact_id: int) -> bool:
+    query = select(Artifact.id).where(
+        Artifact.id == artifact_id, readable_artifacts_filter(ctx.principal)
+    )
+    return (await ctx.session.execute(query)).first() is not None
+
+
+async def require_read_artifact(ctx: Context, artifact_id: int) -> None:
+    if not await can_read_artifact(ctx, artifact_id):
+        raise NotFound(f"Artifact not found: {artifact_id}")
+
+
+async def can_read_analysis(ctx: Context, analysis_id: int) -> bool:
+    query = select(Analysis.id).where(
+        Analysis.id == analysis_id, readable_analyses_filter(ctx.principal)
+    )
+    return (await ctx.session.execute(query)).first() is not None
+
+
+async def require_read_analysis(ctx: Context, analysis_id: int) -> None:
+    if not await can_read_analysis(ctx, analysis_id):
+        raise NotFound(f"Analysis not found: {analysis_id}")
+
+
+def require_plugin_api(ctx: Context) -> Principal:
+    """Plugin and system clients and admins; everyone else is refused."""
+    if not ctx.principal.is_authenticated:
+        raise Unauthenticated("Authentication required: send a bearer token.")
+    if not has_plugin_api_rights(ctx.principal):
+        raise Forbidden("Only plugin and system clients (and administrators) may do this.")
+    return ctx.principal
+
+
+async def can_act_on_job(ctx: Context, job: ProcessingJob) -> bool:
+    """May the caller heartbeat, step or complete `job` (decisions.md, "Authorization")?
+
+    System clients and admins: any job. A plugin client: jobs whose command belongs to
+    its plugin, and validator jobs of the artifact types its plugin defines. Nobody else.
+    """
+    principal = ctx.principal
+    if principal.kind == "system" or principal.is_admin:
+        return True
+    if principal.kind != "plugin" or principal.software_id is None:
+        return False
+    command = await ctx.session.get(Command, job.command_id)
+    if command is None:
+        return False
+    if command.software_id == principal.software_id:
+        return True
+    artifact_type = (job.parameters or {}).get("artifact_type")
+    if command.name != VALIDATE_COMMAND or not isinstance(artifact_type, str):
+        return False
+    query = (
+        select(SoftwareArtifactType.software_id)
+        .join(ArtifactType, ArtifactType.id == SoftwareArtifactType.artifact_type_id)
+        .where(
+            SoftwareArtifactType.software_id == principal.software_id,
+            ArtifactType.name == artifact_type,
+        )
+    )
+    return (await ctx.session.execute(query)).first() is not None
+
+
+async def require_act_on_job(ctx: Context, job: ProcessingJob) -> None:
+    if not await can_act_on_job(ctx, job):
+        raise Forbidden(
+            f"This client may not act on job {job.id}: its command belongs to another plugin."
+        )

@@ -16,10 +16,25 @@ from __future__ import annotations
 import functools
 import itertools
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
-from db.models import Account, OAuthClient, Software
+from sqlalchemy import select
+
+from db.models import (
+    Account,
+    Artifact,
+    ArtifactType,
+    Command,
+    DataType,
+    OAuthClient,
+    ProcessingJob,
+    Software,
+    Study,
+    StudyPerson,
+    StudyShare,
+)
 from resolvers import auth
 from resolvers.context import Principal, Services
 from resolvers.credentials import (
@@ -153,3 +168,72 @@ async def principal_for(services: Services, token: str) -> Principal:
 def bearer(token: str) -> dict[str, str]:
     """Request headers carrying `token`, as qiita_client sends them."""
     return {"Authorization": f"Bearer {token}"}
+
+
+async def make_study(
+    services: Services,
+    owner: Account,
+    *,
+    public: bool = False,
+    shared_with: Sequence[Account] = (),
+    title: str | None = None,
+) -> int:
+    """A study with one artifact, `public` or `private` (a study is as public as its
+    most public artifact, domain.md §3.6)."""
+    async with services.sessions() as session, session.begin():
+        person = StudyPerson(name=unique("PI "), email="pi@example.org", affiliation="Lab")
+        session.add(person)
+        await session.flush()
+        study = Study(
+            owner_id=owner.id,
+            title=title or unique("Study "),
+            alias="alias",
+            description="description",
+            abstract="abstract",
+            principal_investigator_id=person.id,
+            metadata_complete=True,
+            mixs_compliant=True,
+        )
+        session.add(study)
+        await session.flush()
+        artifact_type_id = (await session.execute(select(ArtifactType.id).limit(1))).scalar_one()
+        data_type_id = (await session.execute(select(DataType.id).limit(1))).scalar_one()
+        session.add(
+            Artifact(
+                artifact_type_id=artifact_type_id,
+                data_type_id=data_type_id,
+                visibility="public" if public else "private",
+                study_id=study.id,
+            )
+        )
+        for account in shared_with:
+            session.add(StudyShare(study_id=study.id, account_id=account.id))
+        return study.id
+
+
+async def make_command(services: Services, software_id: int, *, name: str | None = None) -> int:
+    async with services.sessions() as session, session.begin():
+        command = Command(software_id=software_id, name=name or unique("command "))
+        session.add(command)
+        await session.flush()
+        return command.id
+
+
+async def make_job(
+    services: Services,
+    command_id: int,
+    account: Account,
+    *,
+    status: str = "running",
+    parameters: dict[str, Any] | None = None,
+) -> ProcessingJob:
+    async with services.sessions() as session, session.begin():
+        job = ProcessingJob(
+            id=str(uuid.uuid4()),
+            account_id=account.id,
+            command_id=command_id,
+            status=status,
+            parameters=parameters or {},
+        )
+        session.add(job)
+    return job
