@@ -138,7 +138,7 @@ class OperationCost:
         return int(size)
 
     def _argument(self, node: FieldNode, name: str, type_: Any) -> Any:
-        for argument in node.arguments:
+        for argument in node.arguments or ():
             if argument.name.value == name:
                 if type_ is None:
                     value = argument.value

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import aliased
 
 from db.models import LogEntry, ProcessingJob, ProcessingJobInput, ProcessingJobValidator
 from resolvers.access import readable_jobs_filter
@@ -25,10 +26,11 @@ async def jobs_for_artifacts(
     scope: ReadScope, artifact_ids: Sequence[int]
 ) -> list[list[ProcessingJob]]:
     """The jobs that take each artifact as an input, oldest first."""
+    link = aliased(ProcessingJobInput)  # the access predicate has its own input subquery
     query = (
-        select(ProcessingJobInput.artifact_id, ProcessingJob)
-        .join(ProcessingJob, ProcessingJob.id == ProcessingJobInput.job_id)
-        .where(ProcessingJobInput.artifact_id.in_(artifact_ids), _readable(scope))
+        select(link.artifact_id, ProcessingJob)
+        .join(ProcessingJob, ProcessingJob.id == link.job_id)
+        .where(link.artifact_id.in_(artifact_ids), _readable(scope))
         .order_by(ProcessingJob.created_at, ProcessingJob.id)
     )
     groups = many_per_key(artifact_ids, await scope.rows(query), lambda row: row[0])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from sqlalchemy import select
+from sqlalchemy.orm import aliased
 
 from db.models import (
     Account,
@@ -71,11 +72,12 @@ async def publications_for_studies(
 
 async def shared_accounts_for_studies(scope: ReadScope, ids: Sequence[int]) -> list[list[Account]]:
     """Accounts a study is shared with; only those who may change the study see them."""
+    link = aliased(StudyShare)  # the access predicate has its own StudyShare subquery
     query = (
-        select(StudyShare.study_id, Account)
-        .join(Account, Account.id == StudyShare.account_id)
-        .join(Study, Study.id == StudyShare.study_id)
-        .where(StudyShare.study_id.in_(ids), editable_studies_filter(scope.principal))
+        select(link.study_id, Account)
+        .join(Account, Account.id == link.account_id)
+        .join(Study, Study.id == link.study_id)
+        .where(link.study_id.in_(ids), editable_studies_filter(scope.principal))
         .order_by(Account.email)
     )
     groups = many_per_key(ids, await scope.rows(query), lambda row: row[0])
