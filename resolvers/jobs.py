@@ -163,16 +163,16 @@ async def heartbeat_job(ctx: Context, job_id: str) -> str:
     job = await load_job(ctx, job_id)
     await require_act_on_job(ctx, job)
     now = utcnow()
+    # One statement for both moves: a racing heartbeat that waited on the row lock
+    # re-checks the row and still matches once the first one made it `running`.
     beat = await ctx.session.execute(
         update(ProcessingJob)
-        .where(ProcessingJob.id == job.id, ProcessingJob.status == "running")
-        .values(heartbeat=now)
+        .where(ProcessingJob.id == job.id, ProcessingJob.status.in_(("queued", "running")))
+        .values(status="running", heartbeat=now, updated_at=now)
         .execution_options(synchronize_session=False)
     )
     if beat.rowcount == 1:  # type: ignore[attr-defined]
         _publish(ctx, job.id, status="running", heartbeat=now.isoformat())
-        return "running"
-    if await change_status(ctx, job.id, expected=("queued",), to="running", heartbeat=now):
         return "running"
     current = await load_job(ctx, job.id)
     raise Forbidden(f"Can't execute heartbeat on job: not running: {current.status}")
