@@ -1,0 +1,175 @@
+"""A transformation job run by real plugin processes, through to a released artifact.
+
+The fixture plugins are registered from their configuration files by the server's
+start-up, launched by the local launcher, and talk to a real uvicorn over HTTP.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+from sqlalchemy import select
+
+from db.files import crc32_checksum
+from db.models import (
+    Artifact,
+    ArtifactParent,
+    ArtifactType,
+    Command,
+    DataDirectory,
+    FilepathType,
+    ProcessingJob,
+    ProcessingJobInput,
+    ProcessingJobValidator,
+    Software,
+    SoftwareArtifactType,
+    StoredFile,
+)
+from resolvers.context import unit_of_work
+from resolvers.events import Event
+from resolvers.job_submission import submit_job
+from tests.lifecycle.conftest import (
+    Live,
+    command_id,
+    job_row,
+    launch_log,
+    make_root_artifact,
+    make_study,
+    wait_for_status,
+)
+
+
+async def test_registration_creates_types_commands_and_links(live: Live) -> None:
+    async with live.services.sessions() as session:
+        plugins = {
+            (s.name, s.version): (s.type, s.active)
+            for s in (await session.execute(select(Software))).scalars()
+        }
+        commands = sorted(
+            (software, command, active)
+            for software, command, active in await session.execute(
+                select(Software.name, Command.name, Command.active).join(
+                    Software, Software.id == Command.software_id
+                )
+            )
+        )
+        linked = (
+            await session.execute(
+                select(Software.name, ArtifactType.name)
+                .join(SoftwareArtifactType, SoftwareArtifactType.software_id == Software.id)
+                .join(ArtifactType, ArtifactType.id == SoftwareArtifactType.artifact_type_id)
+            )
+        ).all()
+    assert plugins[("Line types", "1.0")] == ("artifact definition", True)
+    assert plugins[("Line tools", "0.1")] == ("artifact transformation", True)
+    assert [c for c in commands if c[0] == "Line types"] == [
+        ("Line types", "Generate HTML summary", True),
+        ("Line types", "Validate", True),
+    ]
+    assert len([c for c in commands if c[0] == "Line tools"]) == 7
+    assert [tuple(row) for row in linked] == [("Line types", "line_table")]
+
+
+async def test_transformation_job_ends_as_released_artifact_with_html_summary(live: Live) -> None:
+    services = live.services
+    owner = await make_study(services)
+    root = await make_root_artifact(services, owner, "alpha\nbeta\n")
+    upper = await command_id(services, "Line tools", "Upper case")
+    seen: list[Event] = []
+
+    async def record() -> None:
+        async for event in services.events.subscribe("job"):
+            seen.append(event)
+
+    recorder = asyncio.create_task(record())
+    await asyncio.sleep(0)
+    async with unit_of_work(services, owner.principal) as ctx:
+        job = await submit_job(ctx, upper, {"input_data": root}, user=owner.principal.account_id)
+        assert job.status == "queued"
+
+    done = await wait_for_status(services, job.id, "success", "error")
+    assert done.status == "success", launch_log(live.settings, job.id)
+    assert done.launcher == "local"
+    assert done.external_id is not None
+    assert done.parameters == {"input_data": root, "suffix": "upper"}
+
+    async with services.sessions() as session:
+        artifact = (
+            await session.execute(select(Artifact).where(Artifact.produced_by_job_id == job.id))
+        ).scalar_one()
+        parents = list(
+            (
+                await session.execute(
+                    select(ArtifactParent.parent_id).where(
+                        ArtifactParent.artifact_id == artifact.id
+                    )
+                )
+            ).scalars()
+        )
+        validators = list(
+            (
+                await session.execute(
+                    select(ProcessingJob)
+                    .join(
+                        ProcessingJobValidator,
+                        ProcessingJobValidator.validator_id == ProcessingJob.id,
+                    )
+                    .where(ProcessingJobValidator.job_id == job.id)
+                )
+            ).scalars()
+        )
+        summary_job = (
+            await session.execute(
+                select(ProcessingJob)
+                .join(ProcessingJobInput, ProcessingJobInput.job_id == ProcessingJob.id)
+                .join(Command, Command.id == ProcessingJob.command_id)
+                .where(
+                    ProcessingJobInput.artifact_id == artifact.id,
+                    Command.name == "Generate HTML summary",
+                )
+            )
+        ).scalar_one()
+    assert artifact.name == "upper"
+    assert artifact.command_id == upper
+    assert artifact.command_parameters == {"input_data": root, "suffix": "upper"}
+    assert artifact.prep_id == owner.prep_id
+    assert parents == [root]
+    assert [(v.status, v.parameters["artifact_type"]) for v in validators] == [
+        ("success", "line_table")
+    ]
+
+    summary = await wait_for_status(services, summary_job.id, "success", "error")
+    assert summary.status == "success", launch_log(live.settings, summary_job.id)
+    assert summary.parameters == {"input_data": artifact.id}
+
+    async with services.sessions() as session:
+        files = (
+            await session.execute(
+                select(StoredFile, FilepathType.name, DataDirectory.mountpoint)
+                .join(FilepathType, FilepathType.id == StoredFile.filepath_type_id)
+                .join(DataDirectory, DataDirectory.id == StoredFile.data_directory_id)
+                .where(StoredFile.artifact_id == artifact.id)
+                .order_by(StoredFile.id)
+            )
+        ).all()
+    data_dir = live.settings.resolved_data_dir
+    by_type = {kind: (row, data_dir / mount / row.relpath) for row, kind, mount in files}
+    assert sorted(by_type) == ["html_summary", "plain_text"]
+    table_row, table_path = by_type["plain_text"]
+    assert table_path == data_dir / "line_table" / str(artifact.id) / "upper.txt"
+    assert table_path.read_text() == "ALPHA\nBETA\n"
+    assert table_row.checksum == crc32_checksum(table_path)
+    assert table_row.size == len("ALPHA\nBETA\n")
+    assert not (data_dir / "working_dir" / job.id / "upper.txt").exists()
+    _, html_path = by_type["html_summary"]
+    assert html_path.is_relative_to(data_dir / "line_table")
+    assert html_path.read_text() == "<h1>upper</h1><p>2 lines</p>"
+
+    recorder.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await recorder
+    statuses = [e.data.get("status") for e in seen if e.key == job.id and "status" in e.data]
+    changes = [s for i, s in enumerate(statuses) if i == 0 or statuses[i - 1] != s]
+    assert changes == ["in_construction", "queued", "running", "success"]
+    assert (await job_row(services, job.id)).step is not None
