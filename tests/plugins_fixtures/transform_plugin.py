@@ -6,7 +6,7 @@
 - `Crash`: heartbeats, then dies with exit status 3 and a message on stderr.
 - `Stall`: optionally heartbeats once, then sleeps `seconds` and exits 0 without
   completing (a plugin that stops talking).
-- `Bad completion`: posts a completion body that is not JSON, then stops.
+- `Bad completion`: posts a completion body that is not JSON; the refusal ends it (status 1).
 - `Complete twice`: completes successfully, then posts a second completion.
 - `Unknown output`: completes with an output name its command does not declare.
 - `Quick`: completes at once without artifacts (for load tests).
@@ -54,7 +54,7 @@ def bad_completion(
 ) -> Any:
     response = client.post_raw_json(f"/qiita_db/jobs/{job_id}/complete/", b"{not json")
     print(f"malformed completion answered {response.status_code}: {response.text}")
-    raise SystemExit(0)
+    raise SystemExit(1)
 
 
 def complete_twice(
