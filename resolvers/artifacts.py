@@ -31,6 +31,7 @@ from db.models import (
     PrepTemplate,
     Sample,
     StoredFile,
+    Study,
 )
 from resolvers import access
 from resolvers.artifact_types import (
@@ -41,7 +42,7 @@ from resolvers.artifact_types import (
     get_mount,
 )
 from resolvers.context import Context
-from resolvers.errors import Conflict, Invalid, NotFound, UnsafePath
+from resolvers.errors import Conflict, Forbidden, Invalid, NotFound, UnsafePath
 
 logger = logging.getLogger(__name__)
 
@@ -428,3 +429,25 @@ async def set_html_summary(
 
     ctx.after_commit(remove_stale)
     return await files_of_artifact(ctx, artifact.id)
+
+
+async def biom_artifacts_by_study(ctx: Context, visibility: str) -> dict[int, list[int]]:
+    """Per readable study, its BIOM artifacts of `visibility` (public or private) (§4.13)."""
+    if visibility not in ("public", "private"):
+        raise Forbidden("You can only request public or private studies")
+    readable = select(Study.id).where(access.readable_studies_filter(ctx.principal))
+    query = (
+        select(Artifact.study_id, Artifact.id)
+        .join(ArtifactType, ArtifactType.id == Artifact.artifact_type_id)
+        .where(
+            ArtifactType.name == "BIOM",
+            Artifact.visibility == visibility,
+            Artifact.study_id.in_(readable),
+        )
+        .order_by(Artifact.study_id, Artifact.id)
+    )
+    result: dict[int, list[int]] = {}
+    for study_id, artifact_id in await ctx.session.execute(query):
+        if study_id is not None:
+            result.setdefault(study_id, []).append(artifact_id)
+    return result

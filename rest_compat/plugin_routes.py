@@ -8,7 +8,20 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from rest_compat import artifact_types, artifacts, jobs, plugins
+from rest_compat import (
+    analyses,
+    apitest,
+    archive,
+    artifact_types,
+    artifacts,
+    cloud,
+    jobs,
+    plugins,
+    prep_templates,
+    references,
+    studies_listing,
+    users,
+)
 from rest_compat.qiita_routing import QiitaRoute
 
 JOB = "/qiita_db/jobs/{job_id:path}"
@@ -30,6 +43,20 @@ PLUGIN_ROUTES: list[BaseRoute] = [
         {"GET": artifacts.get_artifact, "PATCH": artifacts.patch_artifact},
     ),
     QiitaRoute("/qiita_db/artifact/", {"POST": artifacts.inject_artifact}),  # 8
+    QiitaRoute("/qiita_db/users/", {"GET": users.list_users}),  # 9
+    QiitaRoute("/qiita_db/user/{email:path}/data/", {"GET": users.get_user}),  # 10
+    QiitaRoute(  # 11
+        "/qiita_db/sample_information/{study_id:path}/data/",
+        {"GET": prep_templates.get_sample_data},
+    ),
+    QiitaRoute(  # 12
+        "/qiita_db/prep_template/{prep_id:path}/data/", {"GET": prep_templates.get_prep_data}
+    ),
+    QiitaRoute("/qiita_db/prep_template/{prep_id:path}/", {"GET": prep_templates.get_prep}),  # 13
+    QiitaRoute("/qiita_db/prep_template/", {"POST": prep_templates.create_prep}),  # 14
+    QiitaRoute(  # 15
+        "/qiita_db/references/{reference_id:path}/", {"GET": references.get_reference}
+    ),
     QiitaRoute(  # 16 (GET too: the founding list, decisions.md)
         f"{COMMAND}/activate/",
         {"POST": plugins.activate_command, "GET": plugins.activate_command},
@@ -37,6 +64,26 @@ PLUGIN_ROUTES: list[BaseRoute] = [
     QiitaRoute(f"{COMMAND}/", {"GET": plugins.get_command}),  # 17
     QiitaRoute(f"{PLUGIN}/commands/", {"POST": plugins.create_command}),  # 18
     QiitaRoute(f"{PLUGIN}/", {"GET": plugins.get_plugin}),  # 19
+    QiitaRoute(  # 20
+        "/qiita_db/analysis/{analysis_id:path}/metadata/", {"GET": analyses.get_metadata}
+    ),
+    QiitaRoute(  # 21
+        "/qiita_db/archive/observations/", {"POST": archive.lookup, "PATCH": archive.store}
+    ),
+    QiitaRoute(  # 22
+        "/qiita_db/studies/{visibility:path}", {"GET": studies_listing.list_biom_artifacts}
+    ),
 ]
-CLOUD_ROUTES: list[BaseRoute] = []
-APITEST_ROUTES: list[BaseRoute] = []
+
+CLOUD_ROUTES: list[BaseRoute] = [
+    QiitaRoute(  # 23
+        "/cloud/fetch_file_from_central/{filepath:path}", {"GET": cloud.fetch}, head=False
+    ),
+    QiitaRoute("/cloud/push_file_to_central/", {"POST": cloud.push}, head=False),  # 24
+]
+
+APITEST_ROUTES: list[BaseRoute] = [  # 25-29, test mode only (rest_compat/routes.py)
+    QiitaRoute("/apitest/processing_job/", {"POST": apitest.create_job}),
+    QiitaRoute("/apitest/prep_template/", {"POST": prep_templates.create_prep}),
+    QiitaRoute("/apitest/artifact/", {"POST": apitest.create_artifact}),
+]

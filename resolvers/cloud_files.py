@@ -1,0 +1,129 @@
+"""File transfer for plugins that do not share the server's file system (plugin-api.md §6).
+
+Every path is resolved (`..`, symlinks) and must stay inside the data dir; directories
+are served only when they are registered as `directory`-type files (decisions.md).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+
+from db.files import PathOutsideRoot
+from db.models import DataDirectory, FilepathType, StoredFile
+from resolvers import access
+from resolvers.context import Context
+from resolvers.errors import Forbidden, Invalid, UnsafePath
+
+OUTSIDE = "You cannot access files outside of the BASE_DATA_DIR of Qiita!"
+NOT_PRESENT = "The requested file is not present in Qiita's BASE_DATA_DIR!"
+NOT_A_SERVED_DIRECTORY = "You cannot access this directory!"
+ALREADY_PRESENT = "The requested file is already present in Qiita's BASE_DATA_DIR!"
+NO_FILES = "No files to upload defined!"
+DIRECTORY_TYPES = ("directory", "html_summary_dir")
+
+
+@dataclass(frozen=True)
+class FetchTarget:
+    path: Path
+    is_directory: bool
+
+
+@dataclass(frozen=True)
+class PushedFile:
+    directory: str
+    """The destination folder as sent (absolute, or relative to the data dir)."""
+    filename: str
+    content: bytes
+
+
+def _require_rights(ctx: Context) -> None:
+    if not access.has_plugin_api_rights(ctx.principal):
+        raise Forbidden("Only plugin clients and administrators may transfer files.")
+
+
+def _inside(ctx: Context, candidate: str) -> Path:
+    try:
+        return ctx.files.inside(candidate)
+    except PathOutsideRoot:
+        raise UnsafePath(OUTSIDE) from None
+
+
+async def _is_registered_directory(ctx: Context, path: Path) -> bool:
+    rows = await ctx.session.execute(
+        select(DataDirectory.mountpoint, StoredFile.relpath)
+        .join(DataDirectory, DataDirectory.id == StoredFile.data_directory_id)
+        .join(FilepathType, FilepathType.id == StoredFile.filepath_type_id)
+        .where(FilepathType.name.in_(DIRECTORY_TYPES))
+    )
+    return any((ctx.files.root / m / r).resolve() == path for m, r in rows)
+
+
+async def locate_fetch(ctx: Context, filepath: str) -> FetchTarget:
+    """The file or registered directory at `/<filepath>` inside the data dir (§6.1)."""
+    _require_rights(ctx)
+    path = _inside(ctx, "/" + filepath.lstrip("/"))
+    if not path.exists():
+        raise Forbidden(NOT_PRESENT)
+    if path.is_dir():
+        if not await _is_registered_directory(ctx, path):
+            raise Forbidden(NOT_A_SERVED_DIRECTORY)
+        return FetchTarget(path, True)
+    return FetchTarget(path, False)
+
+
+def zip_directory(folder: Path) -> bytes:
+    """The folder's files in a ZIP archive, paths relative to the folder, symlinks skipped."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(folder.rglob("*")):
+            if path.is_symlink() or not path.is_file():
+                continue
+            archive.write(path, path.relative_to(folder).as_posix())
+    return buffer.getvalue()
+
+
+def _destination(ctx: Context, item: PushedFile) -> Path:
+    root = str(ctx.files.root)
+    folder = item.directory
+    if folder == root or folder.startswith(root + os.sep):
+        folder = folder[len(root) :]
+    relative = folder.lstrip("/")
+    name = os.path.basename(item.filename)
+    if not name or name in (".", ".."):
+        raise Invalid(f"The file name {item.filename!r} cannot be stored.")
+    return _inside(ctx, os.path.join(relative, name) if relative else name)
+
+
+def _remover(path: Path) -> Callable[[], None]:
+    def remove() -> None:
+        path.unlink(missing_ok=True)
+
+    return remove
+
+
+async def store_pushed_files(ctx: Context, files: Sequence[PushedFile]) -> list[Path]:
+    """Write each file to `<data dir>/<directory>/<filename>` (§6.2); all or nothing."""
+    _require_rights(ctx)
+    if not files:
+        raise Invalid(NO_FILES)
+    destinations = [_destination(ctx, item) for item in files]
+    if len(set(destinations)) != len(destinations):
+        raise Forbidden(ALREADY_PRESENT)
+    for destination in destinations:
+        if destination.exists() or destination.is_symlink():
+            raise Forbidden(ALREADY_PRESENT)
+    written: list[Path] = []
+    for destination, item in zip(destinations, files, strict=True):
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        with destination.open("xb") as handle:
+            handle.write(item.content)
+        written.append(destination)
+        ctx.on_rollback(_remover(destination))
+    return written

@@ -1,0 +1,56 @@
+"""`/apitest/...`: routes for plugin test suites, mounted only in test mode (plugin-api.md §7)."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from resolvers import test_mode
+from rest_compat.bearer import authenticated_unit_of_work
+from rest_compat.encoding import MalformedBody, json_response, parse_json_text, read_arguments
+
+
+async def create_job(request: Request) -> Response:
+    """A job in `in_construction` (or the given status), never launched."""
+    async with authenticated_unit_of_work(request) as ctx:
+        args = await read_arguments(request)
+        job_id = await test_mode.create_test_job(
+            ctx,
+            user_email=args.get("user") or test_mode.DEFAULT_TEST_USER,
+            command=parse_json_text(args.require("command"), "command"),
+            parameters=parse_json_text(args.require("parameters"), "parameters"),
+            status=args.get("status") or None,
+        )
+    return json_response({"job": job_id})
+
+
+def _optional_int(text: str | None, name: str) -> int | None:
+    if not text:
+        return None
+    if not text.isdigit():
+        raise MalformedBody(f"Argument {name} must be an integer, not {text!r}")
+    return int(text)
+
+
+async def create_artifact(request: Request) -> Response:
+    """An artifact made directly from files, without a Validate job."""
+    async with authenticated_unit_of_work(request) as ctx:
+        args = await read_arguments(request)
+        parents_text = args.get("parents")
+        parents = parse_json_text(parents_text, "parents") if parents_text else []
+        if not isinstance(parents, list) or not all(
+            isinstance(p, int) and not isinstance(p, bool) for p in parents
+        ):
+            raise MalformedBody("Argument parents must be a JSON list of artifact ids")
+        artifact_id = await test_mode.create_test_artifact(
+            ctx,
+            filepaths=parse_json_text(args.require("filepaths"), "filepaths"),
+            artifact_type=args.require("type"),
+            prep_id=_optional_int(args.get("prep"), "prep"),
+            analysis_id=_optional_int(args.get("analysis"), "analysis"),
+            name=args.get("name") or None,
+            data_type=args.get("data_type") or None,
+            parents=parents,
+            job_id=args.get("job_id") or None,
+        )
+    return json_response({"artifact": artifact_id})
