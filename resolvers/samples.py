@@ -33,7 +33,8 @@ NO_SAMPLE_INFORMATION = "Study does not have sample information"
 CATEGORY_NOT_FOUND = "Category not found"
 
 ID_CHUNK = 1000
-SQLITE_KEYS_PER_STATEMENT = 400
+SQLITE_KEYS_PER_STATEMENT = 2000
+SQLITE_KEYS_PER_CALL = 60
 
 
 class CategoriesNotFound(NotFound):
@@ -138,15 +139,19 @@ def _add_null_keys(dialect: str, study_id: int, categories: list[str]) -> list[U
     where = Sample.study_id == study_id
     if dialect == "postgresql":
         patch = literal(dict.fromkeys(categories), type_=JSONB)
-        merged = Sample.values.op("||", return_type=Sample.values.type)(patch)
-        return [update(Sample).where(where).values(values=merged)]
+        concatenated = Sample.values.op("||", return_type=Sample.values.type)(patch)
+        return [update(Sample).where(where).values(values=concatenated)]
+    # SQLite functions take at most 127 arguments: nest json_set calls of a few keys each.
     statements = []
     for start in range(0, len(categories), SQLITE_KEYS_PER_STATEMENT):
-        arguments: list[Any] = []
-        for category in categories[start : start + SQLITE_KEYS_PER_STATEMENT]:
-            arguments.extend([f'$."{category}"', None])
-        json_set = func.json_set(Sample.values, *arguments, type_=Sample.values.type)
-        statements.append(update(Sample).where(where).values(values=json_set))
+        merged: Any = Sample.values
+        chunk = categories[start : start + SQLITE_KEYS_PER_STATEMENT]
+        for offset in range(0, len(chunk), SQLITE_KEYS_PER_CALL):
+            arguments: list[Any] = []
+            for category in chunk[offset : offset + SQLITE_KEYS_PER_CALL]:
+                arguments.extend([f'$."{category}"', None])
+            merged = func.json_set(merged, *arguments, type_=Sample.values.type)
+        statements.append(update(Sample).where(where).values(values=merged))
     return statements
 
 

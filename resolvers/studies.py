@@ -54,7 +54,7 @@ async def get_study(ctx: Context, study_id: int) -> Study:
 async def list_studies(ctx: Context, page: PageRequest) -> Page[Study]:
     """Studies the caller may read, ordered by id."""
     query = select(Study).where(readable_studies_filter(ctx.principal))
-    return await keyset_page(ctx, query, Study.id, page)
+    return await keyset_page(ctx, query, Study.__table__.c.id, page)
 
 
 async def find_study(ctx: Context, study_id: int, *, with_contacts: bool = False) -> Study:
