@@ -64,10 +64,10 @@ async def serve(app: Starlette) -> AsyncIterator[LiveServer]:
 
 
 async def wait_for_subscribers(services: Services, topic: str, count: int) -> None:
-    """Until `count` subscribers listen on `topic` in the server (bounded)."""
+    """Until exactly `count` subscribers listen on `topic` in the server (bounded)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + 10.0
-    while services.events.subscriber_count(topic) < count:  # type: ignore[attr-defined]
+    while services.events.subscriber_count(topic) != count:  # type: ignore[attr-defined]
         if loop.time() > deadline:
-            raise TimeoutError(f"no {count} subscribers on {topic!r} within 10 s")
+            raise TimeoutError(f"not {count} subscribers on {topic!r} within 10 s")
         await asyncio.sleep(0.01)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 
+import httpx
 import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from resolvers import jobs
 from resolvers.context import Principal, unit_of_work
-from tests.factories import make_user, principal_for, token_for
+from tests.factories import bearer, make_user, principal_for, token_for
 from tests.graphql_transport.conftest import (
     PROTOCOL,
     bearer_payload,
@@ -47,29 +48,34 @@ async def _heartbeat(live: LiveServer, plugin: Principal, job_id: str) -> None:
         await jobs.heartbeat_job(ctx, job_id)
 
 
-async def test_job_updated_pushes_the_job_then_each_change(live: LiveServer) -> None:
+async def test_job_updated_pushes_the_job_then_each_change_made_over_rest(
+    live: LiveServer,
+) -> None:
     owner = await make_user(live.services)
     token = await token_for(live.services, "user", account=owner)
     software_id, command_id = await make_command(live.services)
+    plugin_token = await token_for(live.services, "plugin", software_id=software_id)
     job_id = await make_job(live.services, account_id=owner.id, command_id=command_id)
+    plugin_http = httpx.AsyncClient(base_url=live.http_url, headers=bearer(plugin_token))
 
-    async with graphql_socket(live, bearer_payload(token)) as ws:
+    async with plugin_http, graphql_socket(live, bearer_payload(token)) as ws:
         await subscribe(ws, "1", JOB_UPDATED, {"jobId": job_id})
         first = await receive(ws)
-        assert first["type"] == "next"
-        assert first["id"] == "1"
+        assert (first["id"], first["type"]) == ("1", "next")
         assert first["payload"]["data"] == {
             "jobUpdated": {"jobId": job_id, "status": "queued", "step": None, "heartbeat": None}
         }
 
-        plugin = await _plugin(live, software_id)
-        await _heartbeat(live, plugin, job_id)
+        beat = await plugin_http.post(f"/qiita_db/jobs/{job_id}/heartbeat/")
+        assert beat.status_code == 200
         running = (await receive(ws))["payload"]["data"]["jobUpdated"]
         assert running["status"] == "running"
         assert running["heartbeat"] is not None
 
-        async with unit_of_work(live.services, plugin) as ctx:
-            await jobs.set_job_step(ctx, job_id, "Demultiplexing")
+        step = await plugin_http.post(
+            f"/qiita_db/jobs/{job_id}/step/", content=json.dumps({"step": "Demultiplexing"})
+        )
+        assert step.status_code == 200
         stepped = (await receive(ws))["payload"]["data"]["jobUpdated"]
         assert (stepped["status"], stepped["step"]) == ("running", "Demultiplexing")
 
@@ -165,3 +171,25 @@ async def test_socket_without_graphql_transport_ws_is_refused_at_handshake(
         async with connect(live.ws_url, subprotocols=subprotocols, open_timeout=10):  # type: ignore[arg-type]
             pass
     assert refused.value.response.status_code == 403
+
+
+async def test_jobs_updated_with_an_unknown_status_fails_at_once(live: LiveServer) -> None:
+    token = await token_for(live.services, "user")
+    async with graphql_socket(live, bearer_payload(token)) as ws:
+        await subscribe(ws, "bad", JOBS_UPDATED, {"filter": {"status": ["sleeping"]}})
+        message = await receive(ws)
+        assert (message["id"], message["type"]) == ("bad", "next")
+        [error] = message["payload"]["errors"]
+        assert error["message"].startswith("Unknown job status sleeping; expected among")
+        assert error["extensions"] == {"code": "BAD_USER_INPUT"}
+        assert await receive(ws) == {"id": "bad", "type": "complete"}
+    await wait_for_subscribers(live.services, "job", 0)
+
+
+async def test_closing_the_socket_ends_its_subscriptions(live: LiveServer) -> None:
+    token = await token_for(live.services, "user")
+    async with graphql_socket(live, bearer_payload(token)) as ws:
+        await subscribe(ws, "a", JOBS_UPDATED, {})
+        await subscribe(ws, "b", JOBS_UPDATED, {"filter": {"status": ["error"]}})
+        await wait_for_subscribers(live.services, "job", 2)
+    await wait_for_subscribers(live.services, "job", 0)
