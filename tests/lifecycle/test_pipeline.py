@@ -67,7 +67,7 @@ async def test_registration_creates_types_commands_and_links(live: Live) -> None
         ("Line types", "Generate HTML summary", True),
         ("Line types", "Validate", True),
     ]
-    assert len([c for c in commands if c[0] == "Line tools"]) == 7
+    assert len([c for c in commands if c[0] == "Line tools"]) == 8
     assert [tuple(row) for row in linked] == [("Line types", "line_table")]
 
 

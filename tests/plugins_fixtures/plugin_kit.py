@@ -177,6 +177,7 @@ class Plugin:
 
     def run_job(self, client: QiitaClient, job_id: str, output_dir: Path) -> int:
         job = client.get(f"/qiita_db/jobs/{job_id}")
+        print(f"started job {job_id}", flush=True)
         beat = client.heartbeat(job_id)
         if beat.status_code != 200:
             print(f"first heartbeat refused: {beat.status_code} {beat.text}", file=sys.stderr)

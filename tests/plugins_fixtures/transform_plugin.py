@@ -3,6 +3,7 @@
 
 - `Upper case`: reads the input `line_table`, writes its lines upper-cased into the
   job's directory and reports them as the output `upper` (a `line_table`).
+- `Slow upper case`: the same after waiting `seconds` (outlives a server restart).
 - `Crash`: heartbeats, then dies with exit status 3 and a message on stderr.
 - `Stall`: optionally heartbeats once, then sleeps `seconds` and exits 0 without
   completing (a plugin that stops talking).
@@ -36,6 +37,13 @@ def upper_case(
     target.write_text(source.read_text().upper())
     output = {"artifact_type": TYPE_NAME, "filepaths": [[str(target), "plain_text"]]}
     return True, {"upper": output}, ""
+
+
+def slow_upper_case(
+    client: QiitaClient, job_id: str, parameters: dict[str, Any], output_dir: Path
+) -> tuple[bool, Any, str]:
+    time.sleep(float(parameters["seconds"]))
+    return upper_case(client, job_id, {**parameters, "suffix": "slow"}, output_dir)
 
 
 def crash(client: QiitaClient, job_id: str, parameters: dict[str, Any], output_dir: Path) -> Any:
@@ -94,6 +102,16 @@ PLUGIN = Plugin(
             optional={"suffix": ["string", "upper"]},
             outputs={"upper": TYPE_NAME},
             default_parameter_sets={"Defaults": {"suffix": "upper"}},
+        ),
+        Command(
+            "Slow upper case",
+            "Waits, then upper-cases every line",
+            slow_upper_case,
+            required={
+                "input_data": [f"artifact:{json.dumps([TYPE_NAME])}", None],
+                "seconds": ["integer", None],
+            },
+            outputs={"upper": TYPE_NAME},
         ),
         Command("Crash", "Dies", crash, required=NO_INPUT),
         Command(
