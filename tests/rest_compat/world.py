@@ -249,3 +249,33 @@ def completion(outputs: dict[str, list[tuple[Path, str]]], artifact_type: str = 
 async def mount_of(services: Services, kind: str) -> Path:
     async with unit_of_work(services, SYSTEM) as ctx:
         return (await artifact_types.get_mount(ctx, kind)).path
+
+
+async def make_owner(services: Services) -> int:
+    serial = next(_serial)
+    email = f"owner{serial}@foo.bar"
+    async with unit_of_work(services, SYSTEM) as ctx:
+        owner = Account(email=email, email_lower=email, level="user", password_hash="x")
+        ctx.session.add(owner)
+        await ctx.session.flush()
+        return owner.id
+
+
+async def make_job_for(
+    services: Services,
+    plugin: str,
+    version: str,
+    command: str,
+    owner_id: int,
+    parameters: dict[str, Any],
+    *,
+    status: str = "queued",
+) -> str:
+    """A job of a command found by plugin and command name (made by registration)."""
+    async with unit_of_work(services, SYSTEM) as ctx:
+        software = await plugins.find_plugin(ctx, plugin, version)
+        row = await plugins.find_command(ctx, software, command)
+        job = await jobs.insert_job(
+            ctx, command_id=row.id, account_id=owner_id, parameters=parameters, status=status
+        )
+        return job.id
