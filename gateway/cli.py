@@ -165,12 +165,13 @@ def _stop_quietly(signum: int, frame: object) -> None:
 
 
 def _print_banner(settings: Settings, demo: bool) -> None:
-    base = settings.effective_public_url
-    print(f"qiita-gateway serving on {base} (GraphiQL at {base}/graphql)", flush=True)
+    """Demo credentials (with --demo), then the URL line scripts wait for."""
     if demo:
         from gateway.demo import credentials_text
 
         print(credentials_text(), flush=True)
+    base = settings.effective_public_url
+    print(f"qiita-gateway serving on {base} (GraphiQL at {base}/graphql)", flush=True)
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -290,6 +291,76 @@ def cmd_client_add(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+# -- tokens, user levels and passwords, client listing ---------------------------------------
+
+
+def cmd_token_revoke(args: argparse.Namespace, settings: Settings) -> int:
+    from resolvers import auth
+    from resolvers.account_admin import require_account
+
+    async def work(ctx: Context) -> tuple[int, str]:
+        if args.user is not None:
+            account = await require_account(ctx, args.user)
+            return await auth.revoke_tokens(ctx, account_id=account.id), f"user {account.email}"
+        return await auth.revoke_tokens(ctx, client_id=args.client), f"client {args.client}"
+
+    count, whose = run_in_database(settings, work)
+    print(f"Revoked {count} token(s) of {whose}.")
+    return 0
+
+
+def cmd_client_list(args: argparse.Namespace, settings: Settings) -> int:
+    from resolvers.account_admin import ClientSummary, list_clients
+
+    clients: list[ClientSummary] = run_in_database(settings, list_clients)
+    if args.json:
+        print(json.dumps([vars(client) for client in clients], indent=2))
+        return 0
+    for client in clients:
+        bound = f" ({client.plugin})" if client.plugin else ""
+        print(f"{client.client_id}  {client.kind}{bound}")
+    return 0
+
+
+def cmd_user_set_level(args: argparse.Namespace, settings: Settings) -> int:
+    from resolvers.account_admin import set_user_level
+
+    async def work(ctx: Context) -> str:
+        account = await set_user_level(ctx, args.email, args.level)
+        return f"Account {account.email} is now {account.level}."
+
+    print(run_in_database(settings, work))
+    return 0
+
+
+def read_new_password() -> str:
+    """The first line of stdin when it is not a terminal; else a prompt, typed twice."""
+    import getpass
+
+    if not sys.stdin.isatty():
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise CommandError("no password on standard input")
+        return password
+    password = getpass.getpass("New password: ")
+    if getpass.getpass("Repeat it: ") != password:
+        raise CommandError("the two passwords differ")
+    return password
+
+
+def cmd_user_set_password(args: argparse.Namespace, settings: Settings) -> int:
+    from resolvers.account_admin import set_user_password
+
+    password = read_new_password()
+
+    async def work(ctx: Context) -> str:
+        account = await set_user_password(ctx, args.email, password)
+        return f"Password of {account.email} changed; its tokens are revoked."
+
+    print(run_in_database(settings, work))
+    return 0
+
+
 # -- parser -----------------------------------------------------------------------------------
 
 
@@ -386,6 +457,14 @@ def _register_user(commands: argparse._SubParsersAction[argparse.ArgumentParser]
     )
     add.add_argument("--name", metavar="N")
     add.add_argument("--affiliation", metavar="A")
+    set_level = add_command(user, "set-level", cmd_user_set_level, "change an account's level")
+    set_level.add_argument("email", metavar="EMAIL")
+    set_level.add_argument("level", metavar="LEVEL", help=f"one of: {', '.join(USER_LEVELS)}")
+    set_password = add_command(
+        user, "set-password", cmd_user_set_password,
+        "set a password (read from stdin, else prompted); revokes the user's tokens",
+    )  # fmt: skip
+    set_password.add_argument("email", metavar="EMAIL")
 
 
 def _register_client(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -400,6 +479,18 @@ def _register_client(commands: argparse._SubParsersAction[argparse.ArgumentParse
         "--password-grant", action="store_true", help="a client without secret for user logins"
     )
     add.add_argument("--json", action="store_true", help="print JSON for scripts")
+    listing = add_command(client, "list", cmd_client_list, "list clients (never their secrets)")
+    listing.add_argument("--json", action="store_true", help="print JSON for scripts")
+
+
+def _register_token(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    token = add_group(commands, "token", "access tokens")
+    revoke = add_command(
+        token, "revoke", cmd_token_revoke, "revoke every token of a client or user"
+    )
+    whose = revoke.add_mutually_exclusive_group(required=True)
+    whose.add_argument("--client", metavar="ID", help="the client's id")
+    whose.add_argument("--user", metavar="EMAIL", help="the user's e-mail")
 
 
 REGISTRARS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = [
@@ -408,6 +499,7 @@ REGISTRARS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]],
     _register_demo,
     _register_user,
     _register_client,
+    _register_token,
     _register_config,
 ]
 
