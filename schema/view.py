@@ -183,12 +183,12 @@ class GraphQLView(GraphQL[GraphQLContext, None]):
             if exc.operation_type == OperationType.MUTATION:
                 raise HTTPException(405, "Mutations are accepted only by POST.") from exc
             if exc.operation_type == OperationType.SUBSCRIPTION:
-                raise HTTPException(
-                    400, "Subscriptions are served over WebSocket (graphql-transport-ws)."
-                ) from exc
-            raise HTTPException(400, exc.as_http_error_reason(method)) from exc
+                return _request_error(
+                    "Subscriptions are served over WebSocket (graphql-transport-ws)."
+                )
+            return _request_error(exc.as_http_error_reason(method))
         except CannotGetOperationTypeError as exc:
-            raise HTTPException(400, exc.as_http_error_reason()) from exc
+            return _request_error(exc.as_http_error_reason())
         except MissingQueryError as exc:
             raise HTTPException(400, "No GraphQL query found in the request.") from exc
 
@@ -199,7 +199,12 @@ class GraphQLView(GraphQL[GraphQLContext, None]):
         media_type = getattr(request.state, "graphql_media_type", JSON)
         if media_type == GRAPHQL_RESPONSE_JSON and is_request_error(result):
             body.pop("data", None)
-            request.state.graphql_sub_response.status_code = 400
+            sub_response: Response = request.state.graphql_sub_response
+            if _codes(result) == {"UNAUTHENTICATED"}:
+                sub_response.status_code = 401
+                sub_response.headers["www-authenticate"] = "Bearer"
+            else:
+                sub_response.status_code = 400
         return body
 
     def create_response(
@@ -225,6 +230,15 @@ def is_request_error(result: ExecutionResult) -> bool:
 
 def _is_request_level(error: GraphQLError) -> bool:
     return error.path is None
+
+
+def _codes(result: ExecutionResult) -> set[object]:
+    return {(error.extensions or {}).get("code") for error in result.errors or ()}
+
+
+def _request_error(message: str) -> ExecutionResult:
+    """A GraphQL request error: 200 in application/json, 400 in graphql-response+json."""
+    return ExecutionResult(data=None, errors=[GraphQLError(message)])
 
 
 def negotiate_media_type(accept: str | None) -> str:

@@ -15,6 +15,12 @@ TYPE_BY_NAME = "query Probe($name: String!) { __type(name: $name) { name kind } 
 NEW_ONLY = {"accept": GRAPHQL_RESPONSE_JSON}
 
 
+@pytest.fixture
+def backend() -> str:
+    """The HTTP transport does not depend on the database: SQLite keeps these tests short."""
+    return "sqlite"
+
+
 async def test_get_runs_a_query_with_variables(client: httpx.AsyncClient) -> None:
     response = await client.get(
         "/graphql",
@@ -215,3 +221,47 @@ async def test_graphiql_licences_are_served_with_the_assets(client: httpx.AsyncC
         response = await client.get(f"/graphql/static/{name}")
         assert response.status_code == 200
         assert "MIT License" in response.text
+
+
+@pytest.mark.parametrize(
+    ("accept", "status"), [("application/json", 200), (GRAPHQL_RESPONSE_JSON, 400)]
+)
+async def test_unknown_operation_name_is_a_request_error(
+    client: httpx.AsyncClient, accept: str, status: int
+) -> None:
+    response = await client.post(
+        "/graphql",
+        json={"query": TYPENAME, "operationName": "Missing"},
+        headers={"accept": accept},
+    )
+    assert response.status_code == status
+    assert response.headers["content-type"] == accept
+    body = response.json()
+    assert body["errors"] == [{"message": 'Unknown operation named "Missing".'}]
+    assert ("data" in body) is (accept == "application/json")
+
+
+async def test_invalid_token_is_401_in_graphql_response_json(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/graphql",
+        json={"query": TYPENAME},
+        headers={**NEW_ONLY, "authorization": "Bearer not-a-valid-token"},
+    )
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == "Bearer"
+    assert response.headers["content-type"] == GRAPHQL_RESPONSE_JSON
+    body = response.json()
+    assert "data" not in body
+    assert body["errors"] == [
+        {"message": "Oauth2 error: token has timed out", "extensions": {"code": "UNAUTHENTICATED"}}
+    ]
+
+
+async def test_invalid_token_stays_200_in_application_json(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/graphql",
+        json={"query": TYPENAME},
+        headers={"accept": "application/json", "authorization": "Bearer not-a-valid-token"},
+    )
+    assert response.status_code == 200
+    assert response.json()["errors"][0]["extensions"] == {"code": "UNAUTHENTICATED"}
