@@ -128,6 +128,8 @@ class GraphQLView(GraphQL[GraphQLContext, None]):
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
+        if scope["method"] == "HEAD":  # answered as GET; the server sends no body for HEAD
+            scope = {**scope, "method": "GET"}
         request = Request(scope, receive=receive)
         media_type = negotiate_media_type(request.headers.get("accept"))
         request.state.graphql_media_type = media_type

@@ -265,3 +265,12 @@ async def test_invalid_token_stays_200_in_application_json(client: httpx.AsyncCl
     )
     assert response.status_code == 200
     assert response.json()["errors"][0]["extensions"] == {"code": "UNAUTHENTICATED"}
+
+
+async def test_head_answers_like_get(client: httpx.AsyncClient) -> None:
+    page = await client.head("/graphql", headers={"accept": "text/html"})
+    assert page.status_code == 200
+    assert page.headers["content-type"] == "text/html; charset=utf-8"
+    query = await client.head("/graphql", params={"query": TYPENAME}, headers=NEW_ONLY)
+    assert query.status_code == 200
+    assert query.headers["content-type"] == GRAPHQL_RESPONSE_JSON
