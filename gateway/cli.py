@@ -143,7 +143,7 @@ def _listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _settings_environment(settings: Settings, port: int) -> dict[str, str]:
+def _settings_environment(settings: Settings, port: int, config: Path | None) -> dict[str, str]:
     """QIITA_* variables that make worker processes load the same settings as this one."""
     env = {
         "QIITA_DATA_DIR": str(settings.resolved_data_dir),
@@ -153,6 +153,8 @@ def _settings_environment(settings: Settings, port: int) -> dict[str, str]:
     }
     if settings.database_url:
         env["QIITA_DATABASE_URL"] = settings.database_url
+    if config is not None:
+        env["QIITA_CONFIG"] = str(config.resolve())
     if settings.tls_cert and settings.tls_key:
         env["QIITA_TLS_CERT"] = str(settings.tls_cert)
         env["QIITA_TLS_KEY"] = str(settings.tls_key)
@@ -180,6 +182,12 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from gateway.app import create_app
 
+    ssl: dict[str, Any] = {}
+    if settings.tls_cert and settings.tls_key:
+        for option, path in (("certificate", settings.tls_cert), ("key", settings.tls_key)):
+            if not path.expanduser().is_file():
+                raise CommandError(f"TLS {option} file {path} does not exist")
+        ssl = {"ssl_certfile": str(settings.tls_cert), "ssl_keyfile": str(settings.tls_key)}
     ensure_database(settings)
     if args.demo:
         from gateway.demo import load_demo
@@ -190,9 +198,6 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     sock = _listen(settings.host, settings.port)
     port = int(sock.getsockname()[1])
     settings = settings.replace(port=port)
-    ssl: dict[str, Any] = {}
-    if settings.tls_cert and settings.tls_key:
-        ssl = {"ssl_certfile": str(settings.tls_cert), "ssl_keyfile": str(settings.tls_key)}
     common: dict[str, Any] = {
         "host": settings.host,
         "port": port,
@@ -203,7 +208,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     _print_banner(settings, args.demo)
     signal.signal(signal.SIGTERM, _stop_quietly)
     if settings.workers > 1:
-        os.environ.update(_settings_environment(settings, port))
+        os.environ.update(_settings_environment(settings, port, args.config))
         config = uvicorn.Config(
             "gateway.app:create_app_from_env", factory=True, workers=settings.workers, **common
         )

@@ -249,3 +249,14 @@ def test_db_upgrade_creates_the_database_in_a_fresh_data_dir(tmp_path: Path) -> 
     assert result.returncode == 0, result.stderr
     assert result.stdout.endswith("is up to date.\n")
     assert (tmp_path / "new" / "data" / "qiita.sqlite").is_file()
+
+
+def test_serve_with_missing_tls_files_is_exit_2(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.pem"
+    both = run_cli(
+        "serve", "--tls-cert", str(missing), "--tls-key", str(missing), data_dir=tmp_path / "data"
+    )
+    only_cert = run_cli("serve", "--tls-cert", str(missing), data_dir=tmp_path / "data")
+
+    assert_one_line_error(both, f"TLS certificate file {missing} does not exist")
+    assert_one_line_error(only_cert, "QIITA_TLS_CERT and QIITA_TLS_KEY must be given together")

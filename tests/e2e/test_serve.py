@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import ipaddress
 import os
 import queue
 import re
 import signal
+import ssl
 import subprocess
 import sys
 import threading
@@ -24,7 +27,7 @@ pytestmark = pytest.mark.slow
 
 STARTUP_TIMEOUT = 60.0
 STOP_TIMEOUT = 20.0
-BANNER = re.compile(r"serving on (http://127\.0\.0\.1:\d+)")
+BANNER = re.compile(r"serving on (https?://127\.0\.0\.1:\d+)")
 STUDIES = "query Studies { studies { totalCount nodes { studyId title } } }"
 
 
@@ -59,9 +62,11 @@ def _wait_for_banner(process: subprocess.Popen[str], lines: list[str]) -> str:
     raise AssertionError(f"no startup line within {STARTUP_TIMEOUT}s: {''.join(lines)}")
 
 
-def _wait_until_healthy(base_url: str, process: subprocess.Popen[str]) -> None:
+def _wait_until_healthy(
+    base_url: str, process: subprocess.Popen[str], verify: ssl.SSLContext | bool
+) -> None:
     deadline = time.monotonic() + STARTUP_TIMEOUT
-    with httpx.Client(base_url=base_url, timeout=5) as http:
+    with httpx.Client(base_url=base_url, timeout=5, verify=verify) as http:
         while time.monotonic() < deadline:
             assert process.poll() is None, "the server exited during startup"
             try:
@@ -74,7 +79,9 @@ def _wait_until_healthy(base_url: str, process: subprocess.Popen[str]) -> None:
 
 
 @contextmanager
-def running_server(tmp_path: Path, *args: str) -> Iterator[Server]:
+def running_server(
+    tmp_path: Path, *args: str, verify: ssl.SSLContext | bool = True
+) -> Iterator[Server]:
     """`qiita-gateway serve --port 0 <args>` until healthy; killed at exit if still running."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("QIITA_")}
     command = ["serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", str(tmp_path / "data")]
@@ -89,7 +96,7 @@ def running_server(tmp_path: Path, *args: str) -> Iterator[Server]:
     lines: list[str] = []
     try:
         base_url = _wait_for_banner(process, lines)
-        _wait_until_healthy(base_url, process)
+        _wait_until_healthy(base_url, process, verify)
         yield Server(process, base_url, lines)
     finally:
         if process.poll() is None:
@@ -138,3 +145,55 @@ def test_serve_with_two_workers_answers_and_stops_cleanly_on_sigterm(tmp_path: P
         assert answers[0].json() == {"data": {"studies": {"totalCount": 0, "nodes": []}}}
         server.process.send_signal(signal.SIGTERM)
         assert server.process.wait(timeout=STOP_TIMEOUT) == 0
+
+
+def _self_signed_certificate(folder: Path) -> tuple[Path, Path]:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_path, key_path
+
+
+def test_serve_with_tls_answers_https(tmp_path: Path) -> None:
+    cert, key = _self_signed_certificate(tmp_path)
+    trust = ssl.create_default_context(cafile=str(cert))
+
+    with running_server(
+        tmp_path, "--tls-cert", str(cert), "--tls-key", str(key), verify=trust
+    ) as server:
+        with httpx.Client(base_url=server.base_url, timeout=10, verify=trust) as http:
+            health = http.get("/healthz")
+        server.process.send_signal(signal.SIGTERM)
+        assert server.process.wait(timeout=STOP_TIMEOUT) == 0
+
+    assert server.base_url.startswith("https://127.0.0.1:")
+    assert health.json() == {"status": "ok"}
