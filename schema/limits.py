@@ -1,9 +1,10 @@
 """Query limits built from the settings: depth, aliases, tokens, page size and cost.
 
-The cost of an operation is computed before execution from its document, as
-GitHub's API does: every object-returning field costs one per parent object it
-is resolved for, connections multiply their children by `first`/`last` (or the
-default page size) and plain lists by `LIST_ESTIMATE`. An operation over the
+The cost of an operation is computed before execution from its document, in the
+spirit of GitHub's API: it is the number of objects the operation may return.
+Every object-returning field costs one per parent object it is resolved for;
+connections multiply what is below them by `first`/`last` (or the default page
+size), plain lists by `LIST_ESTIMATE` (`nodes(ids:)` by the number of ids). An operation over the
 budget, or asking for a page over `max_page_size`, fails before any SQL runs.
 The cost is reported under `extensions.cost` of a refusal, and of any response whose
 request asks for it with `"extensions": {"cost": true}`.

@@ -1,0 +1,25 @@
+"""The committed schema.graphql is the schema the code builds."""
+
+from __future__ import annotations
+
+from schema.sdl import SDL_PATH, printed_sdl
+
+
+def test_committed_sdl_matches_the_code() -> None:
+    assert SDL_PATH.read_text() == printed_sdl(), (
+        "schema.graphql is out of date: regenerate it with "
+        "`python -c 'from schema.sdl import write_sdl; write_sdl()'` and review the diff"
+    )
+
+
+def test_contract_names_are_in_the_sdl() -> None:
+    sdl = printed_sdl()
+    for line in (
+        "study(studyId: Int!): Study",
+        "artifact(artifactId: Int!): Artifact",
+        "job(jobId: String!): ProcessingJob",
+        "plugin(name: String!, version: String!): Plugin",
+        "plugins(active: Boolean = null): [Plugin!]!",
+        "node(id: ID!): Node",
+    ):
+        assert line in sdl
