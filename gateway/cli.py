@@ -366,6 +366,72 @@ def cmd_user_set_password(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+# -- plugins ----------------------------------------------------------------------------------
+
+
+def _with_services(settings: Settings, work: Callable[[Services], Awaitable[T]]) -> T:
+    """Migrate if needed, then run `work` with services of its own (no server needed)."""
+    ensure_database(settings)
+
+    async def run() -> T:
+        engine = create_engine(settings, pool=False)
+        try:
+            return await work(Services(settings=settings, sessions=create_session_factory(engine)))
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+def _report_plugins(report: Any) -> int:
+    for line in report.warnings:
+        print(f"warning: {line}")
+    for label in report.registered:
+        print(f"registered: {label}")
+    for line in report.errors:
+        print(f"error: {line}")
+    return USAGE_ERROR if report.errors else 0
+
+
+def cmd_plugin_reload(args: argparse.Namespace, settings: Settings) -> int:
+    from gateway.plugin_loader import load_plugins, register_when_serving
+
+    async def work(services: Services) -> Any:
+        report = await load_plugins(services)
+        await register_when_serving(services, report, within=args.wait)
+        return report
+
+    return _report_plugins(_with_services(settings, work))
+
+
+def cmd_plugin_add(args: argparse.Namespace, settings: Settings) -> int:
+    from gateway.plugin_loader import add_plugin
+
+    if not args.file.is_file():
+        raise CommandError(f"no such file: {args.file}")
+
+    async def work(services: Services) -> Any:
+        return await add_plugin(services, args.file, within=args.wait)
+
+    return _report_plugins(_with_services(settings, work))
+
+
+def cmd_plugin_list(args: argparse.Namespace, settings: Settings) -> int:
+    from resolvers.plugin_registration import list_plugins
+
+    plugins = run_in_database(settings, list_plugins)
+    if args.json:
+        print(json.dumps([vars(plugin) for plugin in plugins], indent=2))
+        return 0
+    for plugin in plugins:
+        state = "active" if plugin.active else "inactive"
+        print(
+            f"{plugin.name} {plugin.version}  {plugin.type}  {state}  "
+            f"{plugin.commands} command(s)  {plugin.config_path or '-'}"
+        )
+    return 0
+
+
 # -- parser -----------------------------------------------------------------------------------
 
 
@@ -498,6 +564,26 @@ def _register_token(commands: argparse._SubParsersAction[argparse.ArgumentParser
     whose.add_argument("--user", metavar="EMAIL", help="the user's e-mail")
 
 
+def _register_plugin(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    plugin = add_group(commands, "plugin", "plugins and their configuration files")
+    reload = add_command(
+        plugin, "reload", cmd_plugin_reload,
+        "re-read every *.conf of the plugins dir, then register the plugins with the server",
+    )  # fmt: skip
+    add = add_command(
+        plugin, "add", cmd_plugin_add,
+        "copy a plugin configuration file into the plugins dir, load and register it",
+    )  # fmt: skip
+    add.add_argument("file", type=Path, metavar="FILE")
+    for command in (reload, add):
+        command.add_argument(
+            "--wait", type=float, default=10.0, metavar="S",
+            help="seconds to wait for the server to answer (default 10)",
+        )  # fmt: skip
+    listing = add_command(plugin, "list", cmd_plugin_list, "list the registered plugins")
+    listing.add_argument("--json", action="store_true", help="print JSON for scripts")
+
+
 REGISTRARS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = [
     _register_serve,
     _register_db,
@@ -505,6 +591,7 @@ REGISTRARS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]],
     _register_user,
     _register_client,
     _register_token,
+    _register_plugin,
     _register_config,
 ]
 

@@ -32,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.models import Account, OAuthClient, OAuthRateLimit, OAuthToken, utcnow
 from db.settings import Settings
+from resolvers.accounts import password_problem
 from resolvers.context import Principal
 from resolvers.credentials import hash_password, hash_token, new_token, verify_password
 from resolvers.oauth_errors import (
@@ -63,6 +64,7 @@ __all__ = [
     "TokenRequest",
     "authenticate_bearer",
     "consume_daily_request",
+    "forget_cached_tokens",
     "issue_token",
     "principal_for_token",
     "purge_expired_tokens",
@@ -138,6 +140,8 @@ async def _load_credentials(services: HasSessions, request: TokenRequest) -> Cre
                 )
             ).scalar_one_or_none()
     user = None
+    if wants_user and password is not None and password_problem(password) is not None:
+        wants_user = False  # fails the password policy: the same error as a wrong password
     if wants_user:
         assert password is not None
         stored = account.password_hash if account is not None else _decoy_hash()
@@ -384,15 +388,23 @@ async def revoke_tokens(
         statement = statement.where(OAuthToken.account_id == account_id)
     async with services.sessions() as session, session.begin():
         result = await session.execute(statement.execution_options(synchronize_session=False))
+    forget_cached_tokens(services, client_id=client_id, account_id=account_id)
+    count = int(result.rowcount)  # type: ignore[attr-defined]
+    logger.info("revoked %d token(s) (client %s, account %s)", count, client_id, account_id)
+    return count
+
+
+def forget_cached_tokens(
+    services: HasSessions, *, client_id: str | None = None, account_id: int | None = None
+) -> None:
+    """Drop this process's cached validations of a client's and/or a user's tokens
+    (of every token when neither is given)."""
     cache = _cache_for(services)
     for key, entry in list(cache.items()):
         if (client_id is None or entry.principal.client_id == client_id) and (
             account_id is None or entry.principal.account_id == account_id
         ):
             cache.pop(key, None)
-    count = int(result.rowcount)  # type: ignore[attr-defined]
-    logger.info("revoked %d token(s) (client %s, account %s)", count, client_id, account_id)
-    return count
 
 
 async def purge_expired_tokens(services: HasSessions) -> int:
