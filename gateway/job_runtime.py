@@ -17,7 +17,7 @@ from db.settings import Settings
 from gateway.dispatcher import Dispatcher
 from gateway.launchers import build_launcher
 from gateway.launchers.local import ProcessExit
-from gateway.plugin_loader import LoadReport, load_plugins, register_plugins, wait_until_serving
+from gateway.plugin_loader import LoadReport, load_plugins, register_when_serving
 from gateway.watchdog import Watchdog
 from resolvers.context import Services
 from resolvers.launching import Launcher
@@ -62,12 +62,8 @@ class JobRuntime:
             self._registration = asyncio.create_task(self._register(self.plugins))
 
     async def _register(self, report: LoadReport) -> None:
-        url = self.settings.effective_public_url
-        if not await wait_until_serving(url):
-            logger.warning("plugins not registered: the server did not answer at %s", url)
-            return
         try:
-            await register_plugins(self._services, report)
+            await register_when_serving(self._services, report)
         except Exception:
             logger.exception("registering the plugins failed")
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import shlex
 import shutil
 import subprocess
 from dataclasses import dataclass, field
@@ -75,7 +76,7 @@ async def load_plugins(services: Services, *, update: bool = True) -> LoadReport
     return report
 
 
-async def add_plugin(services: Services, path: Path) -> LoadReport:
+async def add_plugin(services: Services, path: Path, *, within: float) -> LoadReport:
     """Copy one configuration file into the plugins folder, load it and register it."""
     report = LoadReport()
     try:
@@ -86,7 +87,7 @@ async def add_plugin(services: Services, path: Path) -> LoadReport:
     target = await asyncio.to_thread(_copy_into, path, services.settings.resolved_plugins_dir)
     definition = read_plugin_config(target)
     await _load_one(services, definition, report, update=True)
-    await register_plugins(services, report)
+    await register_when_serving(services, report, within=within)
     return report
 
 
@@ -133,6 +134,21 @@ async def register_plugins(services: Services, report: LoadReport) -> None:
             report.errors.append(f"{plugin.config_path}: registration failed: {error}")
 
 
+async def register_when_serving(
+    services: Services, report: LoadReport, *, within: float = SERVER_WAIT_TIMEOUT
+) -> None:
+    """Register the loaded plugins once the server answers (they call it back)."""
+    if not report.loaded:
+        return
+    url = services.settings.effective_public_url
+    if not await wait_until_serving(url, within=within):
+        message = f"plugins not registered: the server does not answer at {url}"
+        logger.warning("%s", message)
+        report.errors.append(message)
+        return
+    await register_plugins(services, report)
+
+
 async def run_register(services: Services, plugin: LoadedPlugin) -> str | None:
     """Run one plugin's register command; None on success, else what went wrong."""
     request = LaunchRequest(
@@ -143,6 +159,7 @@ async def run_register(services: Services, plugin: LoadedPlugin) -> str | None:
         log_path=services.settings.resolved_data_dir / "register.log",
     )
     argv = shell_command(request)
+    shown = shlex.join(argv)
     try:
         process = await asyncio.create_subprocess_exec(
             *argv,
@@ -152,16 +169,16 @@ async def run_register(services: Services, plugin: LoadedPlugin) -> str | None:
             start_new_session=True,
         )
     except OSError as exc:
-        return f"cannot start {argv!r}: {exc}"
+        return f"cannot start {shown}: {exc}"
     try:
         stdout, stderr = await asyncio.wait_for(process.communicate(), REGISTER_TIMEOUT)
     except TimeoutError:
         process.kill()
         await process.wait()
-        return f"{argv!r} did not finish within {REGISTER_TIMEOUT:.0f} s"
+        return f"{shown} did not finish within {REGISTER_TIMEOUT:.0f} s"
     if process.returncode != 0:
         return (
-            f"{argv!r} exited with status {process.returncode}\n"
+            f"{shown} exited with status {process.returncode}\n"
             f"stdout: {_clip(stdout)}\nstderr: {_clip(stderr)}"
         )
     return None

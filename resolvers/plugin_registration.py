@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from db.models import Command, OAuthClient, Publication, Software, SoftwarePublication
 from resolvers.context import Context
@@ -142,6 +142,41 @@ async def apply_plugin_definition(
     for warning in result.warnings:
         logger.warning("%s", warning)
     return result
+
+
+@dataclass(frozen=True)
+class PluginSummary:
+    name: str
+    version: str
+    type: str
+    active: bool
+    commands: int
+    config_path: str | None
+
+
+async def list_plugins(ctx: Context) -> list[PluginSummary]:
+    """Every plugin with its number of commands, by name and version."""
+    counts = (
+        select(Command.software_id, func.count(Command.id).label("n"))
+        .group_by(Command.software_id)
+        .subquery()
+    )
+    query = (
+        select(Software, func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.software_id == Software.id)
+        .order_by(Software.name, Software.version)
+    )
+    return [
+        PluginSummary(
+            name=software.name,
+            version=software.version,
+            type=software.type,
+            active=software.active,
+            commands=int(count),
+            config_path=software.config_path,
+        )
+        for software, count in await ctx.session.execute(query)
+    ]
 
 
 async def activate_plugins(ctx: Context, software_ids: list[int]) -> None:
