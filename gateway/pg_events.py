@@ -10,6 +10,7 @@ deployments on one server do not see each other's events.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 from typing import Any
@@ -57,6 +58,9 @@ class PostgresEventBus:
         self._closing = True
         if self._reconnect_task is not None:
             self._reconnect_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._reconnect_task
+            self._reconnect_task = None
         for connection in (self._listener, self._publisher):
             if connection is not None and not connection.is_closed():
                 await connection.close(timeout=5)
@@ -69,13 +73,23 @@ class PostgresEventBus:
             logger.warning("event %s/%s is too large to publish; dropped", event.topic, event.key)
             return
         async with self._publish_lock:
-            try:
-                if self._publisher is None or self._publisher.is_closed():
-                    self._publisher = await asyncpg.connect(self._dsn, timeout=CONNECT_TIMEOUT)
-                await self._publisher.execute("SELECT pg_notify($1, $2)", CHANNEL, payload)
-            except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
-                self._publisher = None
-                logger.warning("could not publish event %s/%s: %s", event.topic, event.key, exc)
+            for attempt in (1, 2):  # a second try on a fresh connection if the first broke
+                try:
+                    if self._publisher is None or self._publisher.is_closed():
+                        self._publisher = await asyncpg.connect(self._dsn, timeout=CONNECT_TIMEOUT)
+                    await self._publisher.execute("SELECT pg_notify($1, $2)", CHANNEL, payload)
+                    return
+                except (
+                    OSError,
+                    TimeoutError,
+                    asyncpg.PostgresError,
+                    asyncpg.InterfaceError,
+                ) as exc:
+                    self._publisher = None
+                    if attempt == 2:
+                        logger.warning(
+                            "could not publish event %s/%s: %s", event.topic, event.key, exc
+                        )
 
     def subscribe(self, topic: str) -> EventSubscription:
         return EventSubscription(self._fanout, topic)

@@ -163,3 +163,23 @@ async def test_a_change_on_one_worker_reaches_a_subscriber_on_another(
         async with unit_of_work(other, plugin) as ctx:
             await jobs.heartbeat_job(ctx, job_id)
         assert (await receive(ws))["payload"]["data"] == {"jobUpdated": {"status": "running"}}
+
+
+@postgresql_only
+async def test_postgres_publish_survives_a_dropped_connection(
+    two_buses: tuple[PostgresEventBus, PostgresEventBus], postgres_dsn: str
+) -> None:
+    first, second = two_buses
+    subscription = first.subscribe("job")
+    await second.publish(Event(topic="job", key="before"))
+    assert (await asyncio.wait_for(anext(subscription), WAIT)).key == "before"
+    publisher = second._publisher
+    assert publisher is not None
+    admin = await asyncpg.connect(postgres_dsn)
+    try:
+        await admin.execute("SELECT pg_terminate_backend($1)", publisher.get_server_pid())
+    finally:
+        await admin.close()
+    await second.publish(Event(topic="job", key="after"))
+    assert (await asyncio.wait_for(anext(subscription), WAIT)).key == "after"
+    await subscription.aclose()
