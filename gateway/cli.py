@@ -26,7 +26,7 @@ import socket
 import sys
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NoReturn, TypeVar, cast
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -598,7 +598,10 @@ REGISTRARS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]],
 
 def build_parser() -> Parser:
     parser = Parser(prog=PROG, description="GraphQL gateway over Qiita's resources.")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = cast(
+        "argparse._SubParsersAction[argparse.ArgumentParser]",
+        parser.add_subparsers(dest="command", required=True, metavar="COMMAND"),
+    )
     for register in REGISTRARS:
         register(commands)
     return parser

@@ -13,6 +13,7 @@ study study 1 and its raw FASTQ artifact artifact 1.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -195,7 +196,7 @@ class Loader:
             path = self.ctx.files.absolute(mount.mountpoint, relpath)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(file.body)
-            self.ctx.on_rollback(lambda path=path: path.unlink(missing_ok=True))
+            self.ctx.on_rollback(functools.partial(path.unlink, missing_ok=True))
             stored.append(
                 StoredFile(
                     data_directory_id=mount.id,
