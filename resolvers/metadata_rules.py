@@ -75,6 +75,7 @@ _MISSING_VALUE_SPELLINGS = {
     "unspecified": "not applicable",
 }
 CANONICAL_MISSING_VALUES = frozenset(_MISSING_VALUE_SPELLINGS.values())
+_MISSING_VALUE_LENGTHS = frozenset(len(spelling) for spelling in _MISSING_VALUE_SPELLINGS)
 
 
 @dataclass(frozen=True)
@@ -191,10 +192,13 @@ def normalise_value(value: str | None) -> str | None:
     """
     if value is None:
         return None
-    cleaned = _EMBEDDED_BLANKS.sub("", value).strip()
+    # Fast path first: a template holds millions of cells and most are plain text.
+    cleaned = (value if value.isprintable() else _EMBEDDED_BLANKS.sub("", value)).strip()
     if not cleaned:
         return None
-    return _MISSING_VALUE_SPELLINGS.get(cleaned.lower(), cleaned)
+    if len(cleaned) in _MISSING_VALUE_LENGTHS:
+        return _MISSING_VALUE_SPELLINGS.get(cleaned.lower(), cleaned)
+    return cleaned
 
 
 def value_as_text(value: Any, *, sample: str, column: str) -> str | None:
@@ -263,7 +267,12 @@ def clean_table(
             column = stored_by_raw.get(raw_column)
             if column is None:
                 continue
-            row[column] = normalise_value(value_as_text(value, sample=name, column=column))
+            text = (
+                value
+                if value.__class__ is str
+                else value_as_text(value, sample=name, column=column)
+            )
+            row[column] = normalise_value(text)
         rows[stored] = row
         submitted[stored] = str(raw_name)
     return CleanTable(rows=rows, columns=columns, submitted_names=submitted, warnings=warnings)

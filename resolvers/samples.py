@@ -210,11 +210,13 @@ async def patch_samples(ctx: Context, study_id: int, table: Mapping[str, Any]) -
     all_columns = existing_columns + new_categories
 
     old_values = await _values_by_id(ctx, [stored[name] for name in updated_names])
+    current: dict[str, dict[str, Any]] = {}
     changes = []
     for name in updated_names:
         sample_id = stored[name]
         before = old_values[sample_id]
         after = {**dict.fromkeys(all_columns), **before, **clean.rows[name]}
+        current[name] = after
         if after != before:
             changes.append({"id": sample_id, "values": after})
 
@@ -224,20 +226,17 @@ async def patch_samples(ctx: Context, study_id: int, table: Mapping[str, Any]) -
         for statement in _add_null_keys(dialect, study_id, new_categories):
             await ctx.session.execute(statement)
     if added:
+        for name in added:
+            current[name] = {**dict.fromkeys(all_columns), **clean.rows[name]}
         rows = [
-            {
-                "study_id": study_id,
-                "sample_name": name,
-                "values": {**dict.fromkeys(all_columns), **clean.rows[name]},
-            }
-            for name in added
+            {"study_id": study_id, "sample_name": name, "values": current[name]} for name in added
         ]
         await ctx.session.execute(insert(Sample), rows)
     if changes:
         await ctx.session.execute(update(Sample), changes)
     template.modified_at = utcnow()
     await ctx.session.flush()
-    await regenerate_sample_file(ctx, study_id)
+    await regenerate_sample_file(ctx, study_id, known=current)
     logger.info(
         "study %s sample information: %d added, %d updated, %d new categories",
         study_id,
@@ -265,7 +264,7 @@ async def _create_sample_information(
     ]
     await ctx.session.execute(insert(Sample), rows)
     await ctx.session.flush()
-    await regenerate_sample_file(ctx, study_id)
+    await regenerate_sample_file(ctx, study_id, known=clean.rows)
     logger.info("study %s sample information created with %d samples", study_id, len(rows))
     return SamplePatchResult(
         added=list(clean.rows),

@@ -34,6 +34,7 @@ logger = logging.getLogger(__name__)
 
 TEMPLATES_KIND = "templates"
 MAX_NAME_ATTEMPTS = 1000
+NAME_CHUNK = 1000
 
 
 def template_text(
@@ -46,12 +47,12 @@ def template_text(
     """The file body: `sample_name`, then the columns and `id_column` sorted; rows by name."""
     header = sorted({*columns, id_column})
     lines = ["\t".join(["sample_name", *header])]
+    ident, position = str(id_value), header.index(id_column)
     for name, values in sorted(rows, key=lambda row: row[0]):
-        cells = [name]
-        for column in header:
-            value = str(id_value) if column == id_column else values.get(column)
-            cells.append("" if value is None else str(value))
-        lines.append("\t".join(cells))
+        cells = [values.get(column) for column in header]
+        text = ["" if cell is None else str(cell) for cell in cells]
+        text[position] = ident
+        lines.append(name + "\t" + "\t".join(text))
     return "\n".join(lines) + "\n"
 
 
@@ -121,13 +122,36 @@ def _local_stamp(moment: dt.datetime) -> str:
     return moment.astimezone().strftime("%Y%m%d-%H%M%S")
 
 
-async def regenerate_sample_file(ctx: Context, study_id: int) -> StoredFile:
-    """Write `<study>_<YYYYmmdd-HHMMSS>.txt` from the stored sample information and register it."""
+async def _sample_rows(
+    ctx: Context, study_id: int, known: Mapping[str, Mapping[str, Any]]
+) -> list[tuple[str, Mapping[str, Any]]]:
+    """Every sample's values; rows the caller already holds are not read (and decoded) again."""
+    if not known:
+        query = select(Sample.sample_name, Sample.values).where(Sample.study_id == study_id)
+        return [(name, values) for name, values in await ctx.session.execute(query)]
+    names_query = select(Sample.sample_name).where(Sample.study_id == study_id)
+    names = list((await ctx.session.execute(names_query)).scalars())
+    missing = [name for name in names if name not in known]
+    rows: list[tuple[str, Mapping[str, Any]]] = [(n, known[n]) for n in names if n in known]
+    for start in range(0, len(missing), NAME_CHUNK):
+        query = select(Sample.sample_name, Sample.values).where(
+            Sample.study_id == study_id, Sample.sample_name.in_(missing[start : start + NAME_CHUNK])
+        )
+        rows.extend((name, values) for name, values in await ctx.session.execute(query))
+    return rows
+
+
+async def regenerate_sample_file(
+    ctx: Context, study_id: int, *, known: Mapping[str, Mapping[str, Any]] | None = None
+) -> StoredFile:
+    """Write `<study>_<YYYYmmdd-HHMMSS>.txt` from the stored sample information and register it.
+
+    `known` may hold the current values of some samples (as just written) to save a re-read.
+    """
     template = await ctx.session.get(SampleTemplate, study_id)
     if template is None:
         raise NotFound("Study does not have sample information")
-    query = select(Sample.sample_name, Sample.values).where(Sample.study_id == study_id)
-    rows = [(name, values) for name, values in await ctx.session.execute(query)]
+    rows = await _sample_rows(ctx, study_id, known or {})
     text = template_text(template.columns, rows, id_column="qiita_study_id", id_value=study_id)
     stem = f"{study_id}_{_local_stamp(utcnow())}"
     owner = {"sample_template_study_id": study_id}
