@@ -7,7 +7,7 @@ from strawberry.schema.config import StrawberryConfig
 
 from db.settings import Settings
 from schema.limits import build_extensions
-from schema.root import Query
+from schema.root import Mutation, Query
 from schema.subscriptions import Subscription
 from schema.types.analyses import Analysis
 from schema.types.artifacts import Artifact
@@ -39,6 +39,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     """The schema with the limits, error handling and introspection policy of `settings`."""
     return strawberry.Schema(
         query=Query,
+        mutation=Mutation,
         subscription=Subscription,
         types=NODE_TYPES,
         extensions=build_extensions(settings),

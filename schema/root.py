@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import strawberry
 
+from schema.mutations.jobs import JobMutations
+from schema.mutations.studies import StudyMutations
 from schema.queries.analyses import AnalysisQueries
 from schema.queries.artifacts import ArtifactQueries
 from schema.queries.jobs import JobQueries
@@ -14,4 +16,9 @@ from schema.queries.studies import StudyQueries
 
 @strawberry.type
 class Query(NodeQueries, StudyQueries, ArtifactQueries, JobQueries, PluginQueries, AnalysisQueries):
+    pass
+
+
+@strawberry.type
+class Mutation(StudyMutations, JobMutations):
     pass

@@ -1,0 +1,135 @@
+"""Mutations on artifacts and processing jobs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry.scalars import JSON
+
+from resolvers import artifacts, job_submission, uploaded_artifacts
+from resolvers.access import require_edit_study
+from resolvers.context import Context
+from resolvers.errors import Forbidden, Invalid
+from schema.context import Info
+from schema.errors import UserError
+from schema.mutations.running import run_mutation
+from schema.relay import integer_key
+from schema.types.artifacts import Artifact
+from schema.types.jobs import ProcessingJob
+
+
+@strawberry.input(description="An uploaded file and its filepath type (name or id).")
+class UploadedFileInput:
+    path: str = strawberry.field(description="Relative to the study's upload folder.")
+    filepath_type: str
+
+
+@strawberry.input
+class AttachArtifactInput:
+    study_id: int
+    prep_id: int
+    artifact_type: str
+    files: list[UploadedFileInput]
+    name: str
+
+
+@strawberry.type
+class AttachArtifactPayload:
+    artifact: Artifact | None
+    user_errors: list[UserError]
+
+
+@strawberry.input
+class SubmitJobInput:
+    command_id: strawberry.ID = strawberry.field(
+        description="A Command id (global, or Qiita's integer command id)."
+    )
+    parameters: JSON = strawberry.field(
+        description="The parameter values as the plugin receives them; artifacts as ids."
+    )
+
+
+@strawberry.type
+class SubmitJobPayload:
+    job: ProcessingJob | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class RequestHtmlSummaryPayload:
+    job: ProcessingJob | None
+    user_errors: list[UserError]
+
+
+@strawberry.input
+class RequestHtmlSummaryInput:
+    artifact_id: int
+
+
+def _submitter(ctx: Context) -> int:
+    principal = ctx.principal
+    if principal.kind != "user" or principal.account_id is None or principal.level == "guest":
+        raise Forbidden("Jobs are submitted by signed-in users: send a user's bearer token.")
+    return principal.account_id
+
+
+@strawberry.type
+class JobMutations:
+    @strawberry.mutation(
+        description="Attach uploaded files as a preparation's artifact "
+        "(as `POST /api/v1/study/{id}/preparation/{pid}/artifact`)."
+    )
+    async def attach_artifact(
+        self, info: Info, input: AttachArtifactInput
+    ) -> AttachArtifactPayload | None:
+        async def action(ctx: Context) -> Any:
+            return await uploaded_artifacts.attach_uploaded_artifact(
+                ctx,
+                input.study_id,
+                input.prep_id,
+                artifact_type=input.artifact_type,
+                filepaths=[(f.path, f.filepath_type) for f in input.files],
+                name=input.name,
+            )
+
+        row, errors = await run_mutation(info, action)
+        return AttachArtifactPayload(
+            artifact=Artifact.from_row(row) if row is not None else None, user_errors=errors
+        )
+
+    @strawberry.mutation(
+        description="Create a job of a command on artifacts and queue it for its plugin."
+    )
+    async def submit_job(self, info: Info, input: SubmitJobInput) -> SubmitJobPayload | None:
+        command_id = integer_key("Command", input.command_id)
+
+        async def action(ctx: Context) -> Any:
+            user = _submitter(ctx)
+            if not isinstance(input.parameters, dict):
+                raise Invalid("Parameters must be a JSON object.", "parameters")
+            return await job_submission.submit_job(ctx, command_id, input.parameters, user=user)
+
+        row, errors = await run_mutation(info, action)
+        return SubmitJobPayload(
+            job=ProcessingJob.from_row(row) if row is not None else None, user_errors=errors
+        )
+
+    @strawberry.mutation(
+        description="Queue the type plugin's HTML summary job of an artifact you may change."
+    )
+    async def request_html_summary(
+        self, info: Info, input: RequestHtmlSummaryInput
+    ) -> RequestHtmlSummaryPayload | None:
+        async def action(ctx: Context) -> Any:
+            user = _submitter(ctx)
+            artifact = await artifacts.get_artifact(ctx, input.artifact_id)
+            if artifact.study_id is None:
+                raise Forbidden("Only study artifacts get HTML summaries on request.")
+            await require_edit_study(ctx, artifact.study_id)
+            return await job_submission.submit_html_summary(ctx, artifact.id, user=user)
+
+        row, errors = await run_mutation(info, action)
+        return RequestHtmlSummaryPayload(
+            job=ProcessingJob.from_row(row) if row is not None else None, user_errors=errors
+        )

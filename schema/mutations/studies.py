@@ -1,0 +1,196 @@
+"""Mutations on studies, persons, sample information and preparations (study-api.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry.scalars import JSON
+
+from resolvers import persons, preparations, samples, studies
+from resolvers.context import Context
+from resolvers.errors import Invalid
+from schema.context import Info
+from schema.errors import UserError
+from schema.mutations.running import run_mutation
+from schema.types.persons import Person
+from schema.types.preparations import Preparation
+from schema.types.studies import Study
+
+
+@strawberry.input(description="A contact named by (name, affiliation), as in the REST API.")
+class ContactInput:
+    name: str
+    affiliation: str
+
+
+@strawberry.input
+class CreateStudyInput:
+    title: str
+    abstract: str
+    description: str
+    alias: str
+    owner_email: str
+    principal_investigator: ContactInput
+    lab_person: ContactInput
+    notes: str = ""
+
+
+@strawberry.type
+class CreateStudyPayload:
+    study: Study | None
+    user_errors: list[UserError]
+
+
+@strawberry.input
+class CreatePersonInput:
+    name: str
+    affiliation: str
+    email: str
+    phone: str | None = None
+    address: str | None = None
+
+
+@strawberry.type
+class CreatePersonPayload:
+    person: Person | None
+    user_errors: list[UserError]
+
+
+@strawberry.input(description="Samples to add or update: {sample name: {category: value}}.")
+class UpdateSampleMetadataInput:
+    study_id: int
+    samples: JSON
+
+
+@strawberry.type
+class UpdateSampleMetadataPayload:
+    study: Study | None
+    added: list[str]
+    updated: list[str]
+    new_categories: list[str]
+    created_sample_information: bool
+    warnings: list[str]
+    user_errors: list[UserError]
+
+
+@strawberry.input
+class CreatePreparationInput:
+    study_id: int
+    data_type: str
+    metadata: JSON = strawberry.field(description="{sample name: {category: value}}.")
+    name: str | None = None
+    investigation_type: str | None = None
+
+
+@strawberry.type
+class CreatePreparationPayload:
+    preparation: Preparation | None
+    user_errors: list[UserError]
+
+
+def _table(value: Any, field: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise Invalid("Expected a JSON object {sample name: {category: value}}.", field)
+    return value
+
+
+@strawberry.type
+class StudyMutations:
+    @strawberry.mutation(description="Create a study (as `POST /api/v1/study`).")
+    async def create_study(self, info: Info, input: CreateStudyInput) -> CreateStudyPayload | None:
+        async def action(ctx: Context) -> Any:
+            return await studies.create_study(
+                ctx,
+                title=input.title,
+                abstract=input.abstract,
+                description=input.description,
+                alias=input.alias,
+                owner_email=input.owner_email,
+                principal_investigator=(
+                    input.principal_investigator.name,
+                    input.principal_investigator.affiliation,
+                ),
+                lab_person=(input.lab_person.name, input.lab_person.affiliation),
+                notes=input.notes,
+            )
+
+        row, errors = await run_mutation(info, action)
+        return CreateStudyPayload(
+            study=Study.from_row(row) if row is not None else None, user_errors=errors
+        )
+
+    @strawberry.mutation(description="Create a study contact (as `POST /api/v1/person`).")
+    async def create_person(
+        self, info: Info, input: CreatePersonInput
+    ) -> CreatePersonPayload | None:
+        async def action(ctx: Context) -> Any:
+            return await persons.create_person(
+                ctx,
+                name=input.name,
+                affiliation=input.affiliation,
+                email=input.email,
+                phone=input.phone,
+                address=input.address,
+            )
+
+        row, errors = await run_mutation(info, action)
+        return CreatePersonPayload(
+            person=Person.from_row(row) if row is not None else None, user_errors=errors
+        )
+
+    @strawberry.mutation(
+        description="Add or update samples (as `PATCH /api/v1/study/{id}/samples`)."
+    )
+    async def update_sample_metadata(
+        self, info: Info, input: UpdateSampleMetadataInput
+    ) -> UpdateSampleMetadataPayload | None:
+        async def action(ctx: Context) -> Any:
+            result = await samples.patch_samples(
+                ctx, input.study_id, _table(input.samples, "samples")
+            )
+            return result, await studies.get_study(ctx, input.study_id)
+
+        done, errors = await run_mutation(info, action)
+        if done is None:
+            return UpdateSampleMetadataPayload(
+                study=None,
+                added=[],
+                updated=[],
+                new_categories=[],
+                created_sample_information=False,
+                warnings=[],
+                user_errors=errors,
+            )
+        result, study = done
+        return UpdateSampleMetadataPayload(
+            study=Study.from_row(study),
+            added=result.added,
+            updated=result.updated,
+            new_categories=result.new_categories,
+            created_sample_information=result.created_template,
+            warnings=result.warnings,
+            user_errors=[],
+        )
+
+    @strawberry.mutation(
+        description="Create a preparation (as `POST /api/v1/study/{id}/preparation`)."
+    )
+    async def create_preparation(
+        self, info: Info, input: CreatePreparationInput
+    ) -> CreatePreparationPayload | None:
+        async def action(ctx: Context) -> Any:
+            return await preparations.create_preparation(
+                ctx,
+                input.study_id,
+                input.data_type,
+                _table(input.metadata, "metadata"),
+                name=input.name,
+                investigation_type=input.investigation_type,
+            )
+
+        row, errors = await run_mutation(info, action)
+        return CreatePreparationPayload(
+            preparation=Preparation.from_row(row) if row is not None else None,
+            user_errors=errors,
+        )

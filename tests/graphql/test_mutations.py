@@ -1,0 +1,285 @@
+"""Mutations: the same rules and the same stored state as the REST writes they mirror."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from sqlalchemy import select
+
+from db.models import ProcessingJob, ProcessingJobInput
+from resolvers.context import Services
+from tests.graph_factories import make_person, make_plugin, make_study_tree
+from tests.graphql.conftest import Callers, error_codes, run_graphql
+
+CREATE_PERSON = """mutation($input: CreatePersonInput!) {
+  createPerson(input: $input) { person { personId name } userErrors { field message code } } }"""
+
+CREATE_STUDY = """mutation($input: CreateStudyInput!) {
+  createStudy(input: $input) {
+    study { studyId title status owner { email } principalInvestigator { name } }
+    userErrors { field message } } }"""
+
+UPDATE_SAMPLES = """mutation($input: UpdateSampleMetadataInput!) {
+  updateSampleMetadata(input: $input) {
+    study { studyId sampleInformation { categories sampleCount } }
+    added updated newCategories createdSampleInformation
+    userErrors { field message code } } }"""
+
+SUBMIT_JOB = """mutation($input: SubmitJobInput!) {
+  submitJob(input: $input) { job { jobId status inputs { artifactId } }
+    userErrors { field message } } }"""
+
+
+async def test_create_person_matches_rest_state(
+    client: httpx.AsyncClient, callers: Callers
+) -> None:
+    headers = callers.owner.headers
+    rest = await client.post(
+        "/api/v1/person",
+        params={"name": "Rest Person", "affiliation": "Lab", "email": "r@x.org"},
+        headers=headers,
+    )
+    assert rest.status_code == 201
+    result = await run_graphql(
+        client,
+        CREATE_PERSON,
+        {"input": {"name": "Graph Person", "affiliation": "Lab", "email": "r@x.org"}},
+        caller=callers.owner,
+    )
+    payload = result["data"]["createPerson"]
+    assert payload["userErrors"] == []
+    assert payload["person"]["name"] == "Graph Person"
+    listing = await client.get("/api/v1/person", headers=headers)
+    bodies = {entry["name"]: entry for entry in listing.json()}
+    assert {k: v for k, v in bodies["Graph Person"].items() if k != "name"} == {
+        k: v for k, v in bodies["Rest Person"].items() if k != "name"
+    }
+    again = await run_graphql(
+        client,
+        CREATE_PERSON,
+        {"input": {"name": "Graph Person", "affiliation": "Lab", "email": "r@x.org"}},
+        caller=callers.owner,
+    )
+    assert again["data"]["createPerson"] is None
+    assert error_codes(again) == ["CONFLICT"]
+    assert again["errors"][0]["message"] == "Person already exists"
+
+
+def _study_body(title: str, owner: str, pi: str) -> dict[str, Any]:
+    return {
+        "title": title,
+        "study_abstract": "abstract",
+        "study_description": "description",
+        "study_alias": "alias",
+        "owner": owner,
+        "contacts": {
+            "principal_investigator": [pi, "Example Lab"],
+            "lab_person": [pi, "Example Lab"],
+        },
+        "notes": "",
+    }
+
+
+async def test_create_study_leaves_the_same_state_as_rest(
+    client: httpx.AsyncClient, services: Services, callers: Callers
+) -> None:
+    await make_person(services, name="Dr PI")
+    owner = callers.owner.account.email
+    rest = await client.post(
+        "/api/v1/study",
+        json=_study_body("Rest study", owner, "Dr PI"),
+        headers=callers.owner.headers,
+    )
+    assert rest.status_code == 201, rest.text
+    graph_input = {
+        "title": "  Graph   study ",
+        "abstract": "abstract",
+        "description": "description",
+        "alias": "alias",
+        "ownerEmail": owner,
+        "principalInvestigator": {"name": "Dr PI", "affiliation": "Example Lab"},
+        "labPerson": {"name": "Dr PI", "affiliation": "Example Lab"},
+    }
+    result = await run_graphql(client, CREATE_STUDY, {"input": graph_input}, caller=callers.owner)
+    payload = result["data"]["createStudy"]
+    assert payload["userErrors"] == []
+    study = payload["study"]
+    assert study["title"] == "Graph study"
+    assert study["status"] == "sandbox"
+    assert study["owner"] == {"email": owner}
+    rest_read = (
+        await client.get(f"/api/v1/study/{rest.json()['id']}", headers=callers.owner.headers)
+    ).json()
+    graph_read = (
+        await client.get(f"/api/v1/study/{study['studyId']}", headers=callers.owner.headers)
+    ).json()
+    for body in (rest_read, graph_read):
+        body.pop("title", None)
+        body.pop("id", None)
+    assert graph_read == rest_read
+
+
+async def test_create_study_for_someone_else_is_forbidden(
+    client: httpx.AsyncClient, services: Services, callers: Callers
+) -> None:
+    await make_person(services, name="Dr PI")
+    graph_input = {
+        "title": "Not mine",
+        "abstract": "a",
+        "description": "d",
+        "alias": "x",
+        "ownerEmail": callers.other.account.email,
+        "principalInvestigator": {"name": "Dr PI", "affiliation": "Example Lab"},
+        "labPerson": {"name": "Dr PI", "affiliation": "Example Lab"},
+    }
+    result = await run_graphql(client, CREATE_STUDY, {"input": graph_input}, caller=callers.owner)
+    assert result["data"] == {"createStudy": None}
+    assert error_codes(result) == ["FORBIDDEN"]
+
+
+async def test_update_sample_metadata_matches_rest_patch(
+    client: httpx.AsyncClient, services: Services, callers: Callers
+) -> None:
+    rest_tree = await make_study_tree(services, callers.owner.account, samples=2)
+    graph_tree = await make_study_tree(services, callers.owner.account, samples=2)
+
+    def body(study_id: int) -> dict[str, Any]:
+        return {
+            f"{study_id}.S0": {"env_package": "air", "host": "h", "depth": "3"},
+            "NEW1": {"env_package": "soil", "host": "h2", "depth": "5"},
+        }
+
+    rest = await client.patch(
+        f"/api/v1/study/{rest_tree.study_id}/samples",
+        json=body(rest_tree.study_id),
+        headers=callers.owner.headers,
+    )
+    assert rest.status_code == 201, rest.text
+    result = await run_graphql(
+        client,
+        UPDATE_SAMPLES,
+        {"input": {"studyId": graph_tree.study_id, "samples": body(graph_tree.study_id)}},
+        caller=callers.owner,
+    )
+    payload = result["data"]["updateSampleMetadata"]
+    assert payload["userErrors"] == []
+    assert payload["added"] == [f"{graph_tree.study_id}.NEW1"]
+    assert payload["updated"] == [f"{graph_tree.study_id}.S0"]
+    assert payload["newCategories"] == ["depth"]
+    assert payload["study"]["sampleInformation"] == {
+        "categories": ["depth", "env_package", "host"],
+        "sampleCount": 3,
+    }
+
+    async def read(study_id: int) -> dict[str, Any]:
+        response = await client.get(
+            f"/api/v1/study/{study_id}/samples/categories=depth,env_package,host",
+            headers=callers.owner.headers,
+        )
+        assert response.status_code == 200
+        data: dict[str, Any] = response.json()
+        return {
+            "header": data["header"],
+            "samples": {k.split(".", 1)[1]: v for k, v in data["samples"].items()},
+        }
+
+    assert await read(graph_tree.study_id) == await read(rest_tree.study_id)
+
+
+async def test_update_sample_metadata_user_errors_change_nothing(
+    client: httpx.AsyncClient, services: Services, callers: Callers
+) -> None:
+    tree = await make_study_tree(services, callers.owner.account, samples=2)
+    bad = {f"{tree.study_id}.S0": {"env_package": "air"}}
+    result = await run_graphql(
+        client,
+        UPDATE_SAMPLES,
+        {"input": {"studyId": tree.study_id, "samples": bad}},
+        caller=callers.owner,
+    )
+    payload = result["data"]["updateSampleMetadata"]
+    assert payload["study"] is None
+    assert payload["userErrors"][0]["code"] == "BAD_USER_INPUT"
+    assert payload["userErrors"][0]["message"]
+    check = await run_graphql(
+        client,
+        "query($id: Int!) { study(studyId: $id) { samples(first: 1) { nodes { metadata } } } }",
+        {"id": tree.study_id},
+        caller=callers.owner,
+    )
+    assert check["data"]["study"]["samples"]["nodes"][0]["metadata"] == {
+        "env_package": "soil",
+        "host": None,
+    }
+
+
+async def test_submit_job_queues_a_job_on_the_artifact(
+    client: httpx.AsyncClient, services: Services, callers: Callers
+) -> None:
+    plugin = await make_plugin(services)
+    tree = await make_study_tree(services, callers.owner.account, command_id=plugin.command_id)
+    commands = await run_graphql(
+        client,
+        'query($n: String!) { plugin(name: $n, version: "1.0") { commands { id name } } }',
+        {"n": plugin.name},
+    )
+    [command] = commands["data"]["plugin"]["commands"]
+    parameters = {"input_data": tree.root_artifact_id, "threads": 4, "similarity": 0.9}
+    result = await run_graphql(
+        client,
+        SUBMIT_JOB,
+        {"input": {"commandId": command["id"], "parameters": parameters}},
+        caller=callers.owner,
+    )
+    payload = result["data"]["submitJob"]
+    assert payload["userErrors"] == [], payload
+    job = payload["job"]
+    assert job["status"] == "queued"
+    assert job["inputs"] == [{"artifactId": tree.root_artifact_id}]
+    async with services.sessions() as session:
+        row = await session.get(ProcessingJob, job["jobId"])
+        assert row is not None
+        assert row.account_id == callers.owner.account.id
+        assert row.command_id == plugin.command_id
+        assert row.parameters["threads"] == 4
+        links = (
+            (
+                await session.execute(
+                    select(ProcessingJobInput.artifact_id).where(
+                        ProcessingJobInput.job_id == row.id
+                    )
+                )
+            )
+            .scalars()
+            .all()
+        )
+        assert list(links) == [tree.root_artifact_id]
+
+
+async def test_submit_job_with_bad_parameters_reports_user_errors(
+    client: httpx.AsyncClient, services: Services, callers: Callers
+) -> None:
+    plugin = await make_plugin(services)
+    tree = await make_study_tree(services, callers.owner.account, command_id=plugin.command_id)
+    result = await run_graphql(
+        client,
+        SUBMIT_JOB,
+        {
+            "input": {
+                "commandId": str(plugin.command_id),
+                "parameters": {"input_data": tree.root_artifact_id, "bogus": 1},
+            }
+        },
+        caller=callers.owner,
+    )
+    payload = result["data"]["submitJob"]
+    assert payload["job"] is None
+    assert len(payload["userErrors"]) == 1
+    anonymous = await run_graphql(
+        client,
+        SUBMIT_JOB,
+        {"input": {"commandId": str(plugin.command_id), "parameters": {}}},
+    )
+    assert anonymous["data"] == {"submitJob": None}
+    assert error_codes(anonymous) == ["FORBIDDEN"]
