@@ -62,15 +62,17 @@ async def slurm_live(settings: Settings) -> AsyncIterator[Live]:
         yield server
 
 
-def slurm_job(external_id: str) -> dict[str, str]:
-    shown = subprocess.run(
+async def slurm_job(external_id: str) -> dict[str, str]:
+    """`scontrol show job` as a dict, run off the event loop the live server shares."""
+    shown = await asyncio.to_thread(
+        subprocess.run,
         ["scontrol", "--oneliner", "show", "job", external_id],
         capture_output=True,
         text=True,
         timeout=10,
         check=True,
-    ).stdout
-    return dict(part.split("=", 1) for part in shown.split() if "=" in part)
+    )
+    return dict(part.split("=", 1) for part in shown.stdout.split() if "=" in part)
 
 
 async def set_resources(live: Live, command: int, resources: dict[str, str]) -> None:
@@ -96,7 +98,7 @@ async def test_transformation_job_on_slurm_ends_as_released_artifact_with_html_s
     assert done.status == "success", launch_log(slurm_live.settings, job.id)
     assert done.launcher == "slurm"
     assert done.external_id is not None
-    transform = slurm_job(done.external_id)
+    transform = await slurm_job(done.external_id)
     assert transform["JobName"] == f"qiita-{job.id}"
     assert (transform["MinMemoryNode"], transform["TimeLimit"]) == ("72M", "00:04:00")
     job_dir = slurm_live.settings.resolved_data_dir / "working_dir" / job.id
@@ -134,7 +136,7 @@ async def test_transformation_job_on_slurm_ends_as_released_artifact_with_html_s
     assert (validator.status, validator.launcher) == ("success", "slurm")
     assert validator.external_id is not None
     # The validator's command has no resources of its own: the settings' defaults apply.
-    assert slurm_job(validator.external_id)["MinMemoryNode"] == "64M"
+    assert (await slurm_job(validator.external_id))["MinMemoryNode"] == "64M"
 
     summary = await wait_for_status(services, summary_job.id, "success", "error")
     assert summary.status == "success", launch_log(slurm_live.settings, summary_job.id)
@@ -178,7 +180,7 @@ async def test_crashing_plugin_on_slurm_fails_its_job_with_its_output(slurm_live
     assert failed.status == "error"
     assert failed.launcher == "slurm"
     assert failed.external_id is not None
-    assert slurm_job(failed.external_id)["JobState"] == "FAILED"
+    assert (await slurm_job(failed.external_id))["JobState"] == "FAILED"
     message = await error_message(slurm_live, failed)
     assert message.startswith(
         f"error from launch_slurm when launching cmd='{start_command(slurm_live, job.id)}'"
@@ -214,3 +216,27 @@ async def error_message(live: Live, job: ProcessingJob) -> str:
         entry = await session.get(LogEntry, job.error_log_id)
         assert entry is not None
         return entry.msg
+
+
+async def test_job_cancelled_in_slurm_ends_in_error_with_slurm_message(slurm_live: Live) -> None:
+    services = slurm_live.services
+    owner = await make_study(services)
+    stall = await command_id(services, "Line tools", "Stall")
+
+    async with unit_of_work(services, owner.principal) as ctx:
+        job = await submit_job(ctx, stall, {"seconds": 120}, user=owner.principal.account_id)
+    running = await wait_for_status(services, job.id, "running")
+    assert running.external_id is not None
+    await asyncio.to_thread(
+        subprocess.run, ["scancel", running.external_id], timeout=10, check=True
+    )
+    failed = await wait_for_status(services, job.id, "success", "error")
+
+    assert failed.status == "error"
+    assert (await slurm_job(running.external_id))["JobState"] == "CANCELLED"
+    message = await error_message(slurm_live, failed)
+    assert message.startswith(
+        f"error from launch_slurm when launching cmd='{start_command(slurm_live, job.id)}'"
+    )
+    assert f"*** JOB {running.external_id} ON " in message
+    assert " CANCELLED AT " in message
