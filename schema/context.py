@@ -21,6 +21,9 @@ class GraphQLContext:
     """Set when a token was sent but is not valid (reported as UNAUTHENTICATED)."""
     connection_params: dict[str, object] | None = None
     """A subscription socket's `connection_init` payload (set by the WebSocket handler)."""
+    authorization: str | None = None
+    """The `Authorization` value the caller was authenticated with: long-lived
+    subscriptions check it again before each push (expired or revoked tokens stop them)."""
     loaders: Loaders = field(init=False)
     """Built per request: DataLoader caches never outlive one operation's caller."""
 

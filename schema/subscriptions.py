@@ -15,7 +15,8 @@ from typing import Protocol
 import strawberry
 from graphql import GraphQLError
 
-from resolvers.errors import DomainError, NotFound
+from resolvers import auth
+from resolvers.errors import DomainError, NotFound, Unauthenticated
 from resolvers.events import Event
 from resolvers.listing.jobs import JobFilter, job_ordering, search_jobs
 from resolvers.pagination import PageRequest
@@ -85,6 +86,7 @@ async def _read_job(info: Info, job_id: str) -> ProcessingJob | None:
     """The job through `Query.job`'s loader, rebuilt first: the socket's context outlives
     operations, and each push must be as current as the event (nested fields included)."""
     context = info.context
+    await _require_valid_token(context)
     context.loaders = build_context(context.services, context.principal).loaders
     return await load_job(info, job_id.lower())
 
@@ -94,6 +96,7 @@ async def _matching_job(
 ) -> ProcessingJob | None:
     """The job if the caller may read it and it meets `conditions` (None: only validate)."""
     only = dataclasses.replace(conditions, job_ids=() if job_id is None else (job_id,))
+    await _require_valid_token(context)
     try:
         async with context.unit_of_work() as ctx:
             page = await search_jobs(ctx, only, job_ordering(), PageRequest(first=1))
@@ -103,6 +106,16 @@ async def _matching_job(
         return None
     context.loaders = build_context(context.services, context.principal).loaders
     return ProcessingJob.from_row(page.items[0])
+
+
+async def _require_valid_token(context: GraphQLContext) -> None:
+    """The socket's token is still valid (not expired, not revoked), else UNAUTHENTICATED."""
+    if context.authorization is None:
+        return
+    try:
+        await auth.principal_for_token(context.services, auth.bearer_token(context.authorization))
+    except Unauthenticated as error:
+        raise _graphql_error(error) from None
 
 
 def _job_filter(given: JobFilterInput) -> JobFilter:

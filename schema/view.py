@@ -77,7 +77,10 @@ class GraphQLView(GraphQL[GraphQLContext, None]):
                 principal = await auth.authenticate_bearer(self.services, authorization)
             except OAuthFailure as failure:
                 auth_error = failure.description
-        return build_context(self.services, principal, auth_error=auth_error)
+        context = build_context(self.services, principal, auth_error=auth_error)
+        if principal.is_authenticated:
+            context.authorization = authorization
+        return context
 
     # -- authentication of subscriptions ------------------------------------------------
 
@@ -99,7 +102,7 @@ class GraphQLView(GraphQL[GraphQLContext, None]):
                 raise ConnectionRejectionError({"message": "The token is invalid or expired."})
             authenticated = build_context(self.services, principal)
             context.principal, context.loaders = principal, authenticated.loaders
-            context.auth_error = None
+            context.auth_error, context.authorization = None, authorization
         if not context.principal.is_authenticated or context.auth_error is not None:
             logger.info("refused a subscription socket without a valid token")
             raise ConnectionRejectionError(

@@ -9,7 +9,7 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from resolvers import jobs
+from resolvers import auth, jobs
 from resolvers.context import Principal, unit_of_work
 from tests.factories import bearer, make_user, principal_for, token_for
 from tests.graphql_transport.conftest import (
@@ -193,3 +193,28 @@ async def test_closing_the_socket_ends_its_subscriptions(live: LiveServer) -> No
         await subscribe(ws, "b", JOBS_UPDATED, {"filter": {"status": ["error"]}})
         await wait_for_subscribers(live.services, "job", 2)
     await wait_for_subscribers(live.services, "job", 0)
+
+
+async def test_revoking_the_token_ends_the_subscription_at_the_next_change(
+    live: LiveServer,
+) -> None:
+    owner = await make_user(live.services)
+    token = await token_for(live.services, "user", account=owner)
+    software_id, command_id = await make_command(live.services)
+    job_id = await make_job(live.services, account_id=owner.id, command_id=command_id)
+    plugin = await _plugin(live, software_id)
+
+    async with graphql_socket(live, bearer_payload(token)) as ws:
+        await subscribe(ws, "1", JOB_UPDATED, {"jobId": job_id})
+        assert (await receive(ws))["payload"]["data"]["jobUpdated"]["status"] == "queued"
+        await auth.revoke_tokens(live.services, account_id=owner.id)
+        await _heartbeat(live, plugin, job_id)
+        message = await receive(ws)
+        assert (message["id"], message["type"]) == ("1", "next")
+        assert message["payload"]["errors"] == [
+            {
+                "message": "Oauth2 error: token has timed out",
+                "extensions": {"code": "UNAUTHENTICATED"},
+            }
+        ]
+        assert await receive(ws) == {"id": "1", "type": "complete"}
