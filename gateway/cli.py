@@ -8,9 +8,9 @@ unusable database) prints one line and exits with 2; anything else is a bug,
 logged once with its traceback, exit 1.
 
 To add a command: write `cmd_<name>(args, settings) -> int`, then register it
-in `build_parser` with `add_command(<group>, "<name>", cmd_<name>, "<help>")`
-(groups: the top level, `db`, `demo`, `user`, `client`, ...; `add_group`
-creates a new one).
+with `add_command(<group>, "<name>", cmd_<name>, "<help>")` in the `_register_*`
+function of its group (`db`, `demo`, `user`, `client`, ...). A new group gets its
+own `_register_<group>` (using `add_group`) listed in `REGISTRARS`.
 """
 
 from __future__ import annotations
