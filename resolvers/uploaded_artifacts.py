@@ -9,6 +9,7 @@ type's mountpoint only when the database accepted the artifact (`create_artifact
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -20,8 +21,11 @@ from resolvers.artifact_types import check_filepath_types, get_artifact_type, ge
 from resolvers.artifacts import create_artifact
 from resolvers.context import Context
 from resolvers.errors import Conflict, Invalid, NotFound
+from resolvers.job_submission import submit_html_summary
 from resolvers.preparations import PREPARATION_NOT_FOUND
 from resolvers.studies import find_editable_study
+
+logger = logging.getLogger(__name__)
 
 # study-api.md §6.2: the exact message scripts see.
 PREPARATION_OF_OTHER_STUDY = "Preparation ID not associated with the study"
@@ -118,7 +122,7 @@ async def attach_uploaded_artifact(
         )
     folder = await study_upload_folder(ctx, study_id)
     paths = _uploaded_files(folder, [filename for filename, _ in filepaths])
-    return await create_artifact(
+    artifact = await create_artifact(
         ctx,
         artifact_type=type_row.name,
         files=[(str(path), fp_type) for path, fp_type in zip(paths, type_names, strict=True)],
@@ -126,3 +130,16 @@ async def attach_uploaded_artifact(
         prep_id=prep_id,
         files_root=folder,
     )
+    await _request_summary(ctx, artifact.id)
+    return artifact
+
+
+async def _request_summary(ctx: Context, artifact_id: int) -> None:
+    """The type plugin's HTML summary job, as for any new artifact (decisions.md)."""
+    user = ctx.principal.account_id
+    if not ctx.settings.html_summary_after_release or user is None:
+        return
+    try:
+        await submit_html_summary(ctx, artifact_id, user=user)
+    except NotFound as exc:
+        logger.info("artifact %s gets no HTML summary: %s", artifact_id, exc.message)

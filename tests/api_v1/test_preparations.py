@@ -9,10 +9,18 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from db.models import Artifact, PrepSample, PrepTemplate, StoredFile
+from db.models import (
+    Artifact,
+    PrepSample,
+    PrepTemplate,
+    ProcessingJob,
+    SoftwareArtifactType,
+    StoredFile,
+)
 from resolvers.context import Services, unit_of_work
 from tests.api_v1.builders import add_artifact, add_study
 from tests.api_v1.conftest import Caller, patch
+from tests.factories import make_command, make_software
 
 JSON = "application/json; charset=UTF-8"
 
@@ -291,3 +299,19 @@ async def test_trailing_slash_after_artifact_reaches_preparation_creation(
     )
     assert response.status_code == 400
     assert response.json() == {"message": "Missing argument data_type"}
+
+
+async def test_attach_submits_the_type_plugins_html_summary_job(
+    client: httpx.AsyncClient, services: Services, owner: Caller, sid: int, prep_id: int
+) -> None:
+    software_id = await make_software(services, software_type="artifact definition")
+    command_id = await make_command(services, software_id, name="Generate HTML summary")
+    async with unit_of_work(services) as ctx:
+        ctx.session.add(SoftwareArtifactType(software_id=software_id, artifact_type_id=3))
+    write_uploads(services.settings.data_dir, sid, ["fwd.fastq.gz", "bc.fastq.gz"])
+    response = await attach(client, owner, sid, prep_id, artifact_body())
+    assert response.status_code == 201
+    async with unit_of_work(services) as ctx:
+        job = (await ctx.session.execute(select(ProcessingJob))).scalar_one()
+    assert (job.command_id, job.status, job.account_id) == (command_id, "queued", owner.account.id)
+    assert job.parameters == {"input_data": response.json()["id"]}
