@@ -47,11 +47,11 @@ async def push(request: Request) -> Response:
         pushed: list[cloud_files.PushedFile] = []
         content_type = request.headers.get("content-type", "")
         if content_type.startswith("multipart/form-data"):
-            form = await request.form()
-            for field, value in form.multi_items():
-                if isinstance(value, UploadFile):
-                    data = await value.read()
-                    pushed.append(cloud_files.PushedFile(field, value.filename or "", data))
+            async with request.form() as form:
+                for field, value in form.multi_items():
+                    if isinstance(value, UploadFile):
+                        data = await value.read()
+                        pushed.append(cloud_files.PushedFile(field, value.filename or "", data))
         written = await cloud_files.store_pushed_files(ctx, pushed)
     lines = "".join(f" - {path}\n" for path in written)
     body = f"Stored {len(written)} files into BASE_DATA_DIR of Qiita:\n{lines}"
