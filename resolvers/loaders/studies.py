@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
@@ -19,19 +19,7 @@ from db.models import (
 from resolvers.access import editable_studies_filter, readable_studies_filter
 from resolvers.loaders.grouping import many_per_key, one_per_key
 from resolvers.loaders.scope import ReadScope
-
-STATUS_PRECEDENCE = ("public", "private", "awaiting_approval")
-
-
-def derived_status(visibilities: Iterable[str]) -> str:
-    """A study's (or prep's) status from its artifacts' visibilities, archived ones
-    ignored: public, else private, else awaiting_approval, else sandbox (domain.md §3.6).
-    """
-    present = set(visibilities)
-    for status in STATUS_PRECEDENCE:
-        if status in present:
-            return status
-    return "sandbox"
+from resolvers.studies import status_from_visibilities
 
 
 async def studies_by_id(scope: ReadScope, ids: Sequence[int]) -> list[Study | None]:
@@ -55,7 +43,7 @@ async def statuses_for_studies(scope: ReadScope, ids: Sequence[int]) -> list[str
         .group_by(Artifact.study_id, Artifact.visibility)
     )
     groups = many_per_key(ids, await scope.rows(query), lambda row: row[0])
-    return [derived_status(row[1] for row in group) for group in groups]
+    return [status_from_visibilities(row[1] for row in group) for group in groups]
 
 
 async def publications_for_studies(
