@@ -22,7 +22,7 @@ import json
 import logging
 from collections.abc import Mapping
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from graphql import GraphQLError
@@ -108,26 +108,18 @@ class GraphQLView(GraphQL[GraphQLContext, None]):
             raise ConnectionRejectionError(
                 {"message": 'Send {"Authorization": "Bearer <token>"} in connection_init.'}
             )
-        return UNSET
-
-    async def run(
-        self,
-        request: Request | WebSocket,
-        context: GraphQLContext | UnsetType = UNSET,
-        root_value: UnsetType | None = UNSET,
-    ) -> Response | WebSocket:
-        if (
-            self.is_websocket_request(request)
-            and await self.pick_websocket_subprotocol(request) is None
-        ):
-            # Refused at the handshake (HTTP 403): only graphql-transport-ws is spoken here.
-            logger.info("refused a WebSocket without the graphql-transport-ws subprotocol")
-            return await self.reject_websocket(request)
-        return await super().run(request, context, root_value)  # type: ignore[arg-type]
+        return cast(UnsetType, UNSET)
 
     # -- GraphQL over HTTP --------------------------------------------------------------
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            websocket = WebSocket(scope, receive=receive, send=send)
+            if await self.pick_websocket_subprotocol(websocket) is None:
+                # Refused at the handshake (HTTP 403): only graphql-transport-ws is spoken.
+                logger.info("refused a WebSocket without the graphql-transport-ws subprotocol")
+                await self.reject_websocket(websocket)
+                return
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
