@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, func, or_, select
 
 from db.settings import Settings
 from resolvers.context import Context
@@ -41,8 +41,8 @@ def capped_size(settings: Settings, request: PageRequest) -> int:
 class Ordering:
     """Order by `value` (ascending unless `descending`), ties broken by the unique `tie`."""
 
-    value: ColumnElement[Any]
-    tie: ColumnElement[Any]
+    value: SQLColumnExpression[Any]
+    tie: SQLColumnExpression[Any]
     descending: bool = False
 
 

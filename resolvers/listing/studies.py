@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy import ColumnElement, SQLColumnExpression, and_, exists, or_, select
 
 from db.models import Account, Artifact, DataType, PrepTemplate, Study
 from resolvers.access import readable_studies_filter
@@ -80,7 +80,7 @@ def _conditions(ctx: Context, where: StudyFilter) -> list[ColumnElement[bool]]:
 
 
 def study_ordering(field: StudyOrderField, *, descending: bool = False) -> Ordering:
-    columns: dict[str, ColumnElement[Any]] = {
+    columns: dict[str, SQLColumnExpression[Any]] = {
         "id": Study.id,
         "title": Study.title,
         "first_contact": Study.first_contact,

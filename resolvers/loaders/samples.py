@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, func, select
 from sqlalchemy.orm import aliased
 
 from db.models import Sample, SampleTemplate, Study
@@ -44,7 +44,7 @@ class SamplePageKey:
 
 def value_matches(values: Any, where: MetadataFilter) -> ColumnElement[bool]:
     """SQL: the JSON `values` column has `where.value` under `where.category`."""
-    extracted = values[where.category].as_string()
+    extracted: ColumnElement[str] = values[where.category].as_string()
     if where.value is None:
         return extracted.is_(None)
     return extracted == where.value
@@ -126,8 +126,8 @@ async def windowed_pages(
     scope: ReadScope,
     base: Select[Any],
     entity: Any,
-    owner: ColumnElement[int],
-    name: ColumnElement[str],
+    owner: SQLColumnExpression[int],
+    name: SQLColumnExpression[str],
     request: PageRequest,
     owner_ids: list[int],
 ) -> dict[int, Page[Any]]:
