@@ -7,7 +7,7 @@ import io
 
 from sqlalchemy import select
 
-from db.models import Analysis, AnalysisShare, DataDirectory, FilepathType, StoredFile
+from db.models import Analysis, DataDirectory, FilepathType, StoredFile
 from resolvers import access
 from resolvers.context import Context
 from resolvers.errors import Invalid, NotFound
@@ -16,28 +16,11 @@ INDEX_COLUMN = "#SampleID"
 MAPPING_FILE_TYPE = "plain_text"
 
 
-async def _require_read(ctx: Context, analysis: Analysis) -> None:
-    principal = ctx.principal
-    if access.has_plugin_api_rights(principal) or analysis.owner_id == principal.account_id:
-        return
-    if principal.account_id is not None:
-        shared = await ctx.session.execute(
-            select(AnalysisShare.analysis_id).where(
-                AnalysisShare.analysis_id == analysis.id,
-                AnalysisShare.account_id == principal.account_id,
-            )
-        )
-        if shared.first() is not None:
-            return
-    raise NotFound(f"Analysis not found: {analysis.id}")
-
-
 async def read_analysis_metadata(ctx: Context, analysis_id: int) -> dict[str, dict[str, str]]:
     """{sample: {column: value}} from the analysis mapping file, indexed by `#SampleID`."""
+    await access.require_read_analysis(ctx, analysis_id)
     analysis = await ctx.session.get(Analysis, analysis_id)
-    if analysis is None:
-        raise NotFound(f"Analysis not found: {analysis_id}")
-    await _require_read(ctx, analysis)
+    assert analysis is not None
     row = (
         await ctx.session.execute(
             select(DataDirectory.mountpoint, StoredFile.relpath)

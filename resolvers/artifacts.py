@@ -20,7 +20,6 @@ from sqlalchemy import delete, select, update
 from db.files import PathOutsideRoot, content_size, crc32_checksum, move_path, resolve_inside
 from db.models import (
     Analysis,
-    AnalysisShare,
     Artifact,
     ArtifactParent,
     ArtifactType,
@@ -293,35 +292,11 @@ async def create_artifact(
     return artifact
 
 
-async def _require_read(ctx: Context, artifact: Artifact) -> None:
-    principal = ctx.principal
-    if access.has_plugin_api_rights(principal):
-        return
-    if artifact.study_id is not None and await access.can_read_study(ctx, artifact.study_id):
-        return
-    if artifact.analysis_id is not None and principal.account_id is not None:
-        owner = await ctx.session.execute(
-            select(Analysis.id).where(
-                Analysis.id == artifact.analysis_id, Analysis.owner_id == principal.account_id
-            )
-        )
-        shared = await ctx.session.execute(
-            select(AnalysisShare.analysis_id).where(
-                AnalysisShare.analysis_id == artifact.analysis_id,
-                AnalysisShare.account_id == principal.account_id,
-            )
-        )
-        if owner.first() is not None or shared.first() is not None:
-            return
-    raise NotFound(f"Artifact {artifact.id} does not exist.")
-
-
 async def get_artifact(ctx: Context, artifact_id: int) -> Artifact:
     """The artifact if it exists and the caller may read it; NotFound otherwise."""
     artifact = await ctx.session.get(Artifact, artifact_id)
-    if artifact is None:
-        raise NotFound(f"Artifact {artifact_id} does not exist.")
-    await _require_read(ctx, artifact)
+    if artifact is None or not await access.can_read_artifact(ctx, artifact_id):
+        raise NotFound(f"Artifact not found: {artifact_id}")
     return artifact
 
 
@@ -382,7 +357,7 @@ async def require_artifact_writer(ctx: Context, artifact: Artifact) -> None:
     """Plugin-side artifact changes need plugin-API rights (decisions.md, Authorization)."""
     if not access.has_plugin_api_rights(ctx.principal):
         if artifact.study_id is None or not await access.can_edit_study(ctx, artifact.study_id):
-            raise NotFound(f"Artifact {artifact.id} does not exist.")
+            raise NotFound(f"Artifact not found: {artifact.id}")
 
 
 async def set_html_summary(

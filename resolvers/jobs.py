@@ -84,24 +84,21 @@ async def job_software(ctx: Context, job: ProcessingJob) -> tuple[Command, Softw
 
 
 async def get_job(ctx: Context, job_id: str) -> ProcessingJob:
-    """The job if the caller may read it: plugin-API clients, admins and the job's owner."""
-    job = await load_job(ctx, job_id)
-    principal = ctx.principal
-    if access.has_plugin_api_rights(principal) or job.account_id == principal.account_id:
-        return job
-    raise NotFound(f"Job not found: {job_id}")
+    """The job if the caller may read it (access.readable_jobs_filter); NotFound otherwise."""
+    query = select(ProcessingJob).where(
+        ProcessingJob.id == parse_job_id(job_id), access.readable_jobs_filter(ctx.principal)
+    )
+    job = (
+        await ctx.session.execute(query.execution_options(populate_existing=True))
+    ).scalar_one_or_none()
+    if job is None:
+        raise NotFound(f"Job not found: {job_id}")
+    return job
 
 
 async def require_act_on_job(ctx: Context, job: ProcessingJob) -> None:
-    """Plugin clients act only on their own plugin's jobs; system clients and admins on all."""
-    principal = ctx.principal
-    if principal.kind == "system" or principal.is_admin:
-        return
-    if principal.kind == "plugin":
-        command, _ = await job_software(ctx, job)
-        if command.software_id == principal.software_id:
-            return
-    raise Forbidden(f"This client may not act on job {job.id}: it belongs to another plugin.")
+    """Heartbeat, step and complete: see access.can_act_on_job."""
+    await access.require_act_on_job(ctx, job)
 
 
 @dataclass(frozen=True)

@@ -62,7 +62,7 @@ async def test_get_unknown_or_malformed_artifact_is_404(
     client: httpx.AsyncClient, world: World
 ) -> None:
     for text, message in [
-        ("999", "Artifact 999 does not exist."),
+        ("999", "Artifact not found: 999"),
         ("x1", "Artifact not found: x1"),
     ]:
         response = await client.get(

@@ -154,7 +154,8 @@ async def test_heartbeat_by_another_plugin_is_403(
     )
     assert response.status_code == 403
     assert response.json() == {
-        "message": f"This client may not act on job {job_id}: it belongs to another plugin."
+        "message": f"This client may not act on job {job_id}: "
+        "its command belongs to another plugin."
     }
     assert (await job_row(services, job_id)).status == "queued"
 
