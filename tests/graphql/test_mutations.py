@@ -283,3 +283,51 @@ async def test_submit_job_with_bad_parameters_reports_user_errors(
     )
     assert anonymous["data"] == {"submitJob": None}
     assert error_codes(anonymous) == ["FORBIDDEN"]
+
+
+CREATE_PREP = """mutation($input: CreatePreparationInput!) {
+  createPreparation(input: $input) {
+    preparation { prepId dataType sampleCount study { studyId } }
+    userErrors { field message code } } }"""
+
+
+async def test_create_preparation_and_its_user_errors(
+    client: httpx.AsyncClient, services: Services, callers: Callers
+) -> None:
+    tree = await make_study_tree(services, callers.owner.account, samples=2)
+    metadata = {"S0": {"primer": "GTGC"}, "S1": {"primer": "GTGC"}}
+    made = await run_graphql(
+        client,
+        CREATE_PREP,
+        {"input": {"studyId": tree.study_id, "dataType": "18S", "metadata": metadata}},
+        caller=callers.owner,
+    )
+    payload = made["data"]["createPreparation"]
+    assert payload["userErrors"] == [], payload
+    assert payload["preparation"]["dataType"] == "18S"
+    assert payload["preparation"]["sampleCount"] == 2
+    assert payload["preparation"]["study"] == {"studyId": tree.study_id}
+    bad = await run_graphql(
+        client,
+        CREATE_PREP,
+        {"input": {"studyId": tree.study_id, "dataType": "Nope", "metadata": metadata}},
+        caller=callers.owner,
+    )
+    bad_payload = bad["data"]["createPreparation"]
+    assert bad_payload["preparation"] is None
+    assert [e["code"] for e in bad_payload["userErrors"]] == ["BAD_USER_INPUT"]
+    count = await run_graphql(
+        client,
+        "query($id: Int!) { study(studyId: $id) { preparations { prepId } } }",
+        {"id": tree.study_id},
+        caller=callers.owner,
+    )
+    assert len(count["data"]["study"]["preparations"]) == 2
+    forbidden = await run_graphql(
+        client,
+        CREATE_PREP,
+        {"input": {"studyId": tree.study_id, "dataType": "18S", "metadata": metadata}},
+        caller=callers.other,
+    )
+    assert forbidden["data"] == {"createPreparation": None}
+    assert error_codes(forbidden) in (["FORBIDDEN"], ["NOT_FOUND"])
