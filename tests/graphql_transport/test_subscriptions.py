@@ -218,3 +218,27 @@ async def test_revoking_the_token_ends_the_subscription_at_the_next_change(
             }
         ]
         assert await receive(ws) == {"id": "1", "type": "complete"}
+
+
+async def test_socket_from_a_page_of_another_origin_is_refused(live: LiveServer) -> None:
+    with pytest.raises(InvalidStatus) as refused:
+        async with connect(
+            live.ws_url,
+            subprotocols=[PROTOCOL],  # type: ignore[list-item]
+            origin="http://elsewhere.example",  # type: ignore[arg-type]
+            open_timeout=10,
+        ):
+            pass
+    assert refused.value.response.status_code == 403
+
+
+async def test_socket_from_the_servers_own_pages_is_accepted(live: LiveServer) -> None:
+    token = await token_for(live.services, "user")
+    async with connect(
+        live.ws_url,
+        subprotocols=[PROTOCOL],  # type: ignore[list-item]
+        origin=live.http_url,  # type: ignore[arg-type]
+        open_timeout=10,
+    ) as ws:
+        await ws.send(json.dumps({"type": "connection_init", "payload": bearer_payload(token)}))
+        assert await receive(ws) == {"type": "connection_ack"}
