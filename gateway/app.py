@@ -18,6 +18,7 @@ from db.session import create_engine, create_session_factory
 from db.settings import Settings, load_settings
 from gateway.events import create_event_bus
 from gateway.job_runtime import JobRuntime
+from gateway.plugin_loader import load_plugins, register_plugins
 from resolvers.context import Services
 from rest_compat.errors import EXCEPTION_HANDLERS
 from rest_compat.routes import build_routes
@@ -82,6 +83,14 @@ def create_app(settings: Settings) -> Starlette:
     app.router.redirect_slashes = False
     app.state.services = services
     app.state.jobs = jobs
+
+    async def reload_plugins() -> list[str]:
+        # `POST /apitest/reload_plugins/` (plugin-api.md §7): load with update, register.
+        report = await load_plugins(services, update=True)
+        await register_plugins(services, report)
+        return report.errors
+
+    app.state.reload_plugins = reload_plugins
     return app
 
 

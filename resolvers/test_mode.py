@@ -15,7 +15,7 @@ from db.models import Account, Command, ProcessingJob, Software, utcnow
 from resolvers import access
 from resolvers.artifacts import create_artifact
 from resolvers.context import Context
-from resolvers.errors import Forbidden, Invalid, NotFound
+from resolvers.errors import Conflict, Forbidden, Invalid, NotFound
 from resolvers.job_submission import check_parameters
 from resolvers.jobs import insert_job, load_job
 
@@ -113,3 +113,14 @@ async def create_test_artifact(
         ctx, artifact_type=artifact_type, files=files, name=name, **origin
     )
     return artifact.id
+
+
+def require_test_client(ctx: Context) -> None:
+    """The test-mode routes are for plugin and system clients (and admins)."""
+    _require_rights(ctx)
+
+
+def check_plugin_reload(errors: Sequence[str]) -> None:
+    """A reload whose files or register runs failed is refused, naming each problem (§7)."""
+    if errors:
+        raise Conflict("Reloading the plugins failed: " + "; ".join(errors))

@@ -7,7 +7,13 @@ from starlette.responses import Response
 
 from resolvers import test_mode
 from rest_compat.bearer import authenticated_unit_of_work
-from rest_compat.encoding import MalformedBody, json_response, parse_json_text, read_arguments
+from rest_compat.encoding import (
+    MalformedBody,
+    empty_response,
+    json_response,
+    parse_json_text,
+    read_arguments,
+)
 
 
 async def create_job(request: Request) -> Response:
@@ -54,3 +60,12 @@ async def create_artifact(request: Request) -> Response:
             job_id=args.get("job_id") or None,
         )
     return json_response({"artifact": artifact_id})
+
+
+async def reload_plugins(request: Request) -> Response:
+    """Load every plugin configuration file with update, activate and register each."""
+    async with authenticated_unit_of_work(request) as ctx:
+        test_mode.require_test_client(ctx)
+    errors = await request.app.state.reload_plugins()
+    test_mode.check_plugin_reload(errors)
+    return empty_response()

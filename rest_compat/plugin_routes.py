@@ -86,4 +86,5 @@ APITEST_ROUTES: list[BaseRoute] = [  # 25-29, test mode only (rest_compat/routes
     QiitaRoute("/apitest/processing_job/", {"POST": apitest.create_job}),
     QiitaRoute("/apitest/prep_template/", {"POST": prep_templates.create_prep}),
     QiitaRoute("/apitest/artifact/", {"POST": apitest.create_artifact}),
+    QiitaRoute("/apitest/reload_plugins/", {"POST": apitest.reload_plugins}),
 ]

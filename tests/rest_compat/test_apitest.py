@@ -103,3 +103,30 @@ async def test_prep_template_route_matches_the_plugin_route(
                                  headers=bearer(world.system_token))  # fmt: skip
     assert response.status_code == 200
     assert set(response.json()) == {"prep"}
+
+
+async def test_reload_plugins_with_no_configuration_is_empty_200(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    response = await client.post("/apitest/reload_plugins/", headers=bearer(world.system_token))
+    assert response.status_code == 200
+    assert response.content == b""
+
+
+async def test_reload_plugins_reports_a_failing_registration(
+    client: httpx.AsyncClient, services: Services, world: World
+) -> None:
+    folder = services.settings.resolved_plugins_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "Broken_1.0.conf").write_text(
+        "[main]\nNAME = Broken\nVERSION = 1.0\nDESCRIPTION = d\nENVIRONMENT_SCRIPT = true\n"
+        "START_SCRIPT = false\nPLUGIN_TYPE = artifact transformation\nPUBLICATIONS = \n\n"
+        f"[oauth2]\nSERVER_CERT = \nCLIENT_ID = {'a' * 50}\nCLIENT_SECRET = {'b' * 255}\n"
+    )
+    response = await client.post("/apitest/reload_plugins/", headers=bearer(world.system_token))
+    assert response.status_code == 409
+    message = response.json()["message"]
+    assert message.startswith("Reloading the plugins failed: ")
+    assert "Broken_1.0.conf: registration failed:" in message
+    plugin = await client.get("/qiita_db/plugins/Broken/1.0/", headers=bearer(world.system_token))
+    assert (plugin.status_code, plugin.json()["active"]) == (200, True)
