@@ -318,5 +318,14 @@ async def test_missing_file_at_release_fails_validator_and_job(
     job = await fetch_job(client, world, job_id)
     assert job["status"] == "error"
     assert job["msg"].startswith("1 validator jobs failed: ")
-    # the first output's file was moved back when the release was undone
+    # the first output's file was moved back and its rows are gone with the undone release
     assert outputs["deblur final table"][0][0].is_file()
+    async with services.sessions() as session:
+        made = await session.execute(
+            select(Artifact.id).where(Artifact.produced_by_job_id == job_id)
+        )
+        assert made.first() is None
+        files = await session.execute(
+            select(StoredFile.id).where(StoredFile.relpath.like("%.biom"))
+        )
+        assert files.first() is None
