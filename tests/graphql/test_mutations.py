@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import httpx
 from sqlalchemy import select
 
-from db.models import ProcessingJob, ProcessingJobInput
+from db.models import (
+    Artifact,
+    PrepSample,
+    PrepTemplate,
+    ProcessingJob,
+    ProcessingJobInput,
+    Sample,
+    StoredFile,
+)
 from resolvers.context import Services
 from tests.graph_factories import make_person, make_plugin, make_study_tree
 from tests.graphql.conftest import Callers, error_codes, run_graphql
@@ -331,3 +340,160 @@ async def test_create_preparation_and_its_user_errors(
     )
     assert forbidden["data"] == {"createPreparation": None}
     assert error_codes(forbidden) in (["FORBIDDEN"], ["NOT_FOUND"])
+
+
+ATTACH = """mutation($input: AttachArtifactInput!) {
+  attachArtifact(input: $input) {
+    artifact { artifactId name visibility type { name } files { relpath filepathType { name } } }
+    userErrors { field message code } } }"""
+
+
+def _write_uploads(data_dir: Path, study_id: int) -> Path:
+    folder = data_dir / "uploads" / str(study_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("fwd.fastq.gz", "bc.fastq.gz"):
+        (folder / name).write_bytes(b"@r\nACGT\n+\nIIII\n")
+    return folder
+
+
+async def _prep_state(services: Services, prep_id: int) -> dict[str, Any]:
+    async with services.sessions() as session:
+        prep = await session.get(PrepTemplate, prep_id)
+        assert prep is not None
+        rows = (
+            await session.execute(
+                select(Sample.sample_name, PrepSample.values)
+                .join(Sample, Sample.id == PrepSample.sample_id)
+                .where(PrepSample.prep_id == prep_id)
+                .order_by(Sample.sample_name)
+            )
+        ).all()
+        artifact = await session.get(Artifact, prep.artifact_id) if prep.artifact_id else None
+        files = (
+            (
+                await session.execute(
+                    select(StoredFile.relpath, StoredFile.filepath_type_id, StoredFile.size)
+                    .where(StoredFile.artifact_id == artifact.id)
+                    .order_by(StoredFile.id)
+                )
+            ).all()
+            if artifact is not None
+            else []
+        )
+    return {
+        "name": prep.name.replace(str(prep.id), "<id>"),
+        "data_type_id": prep.data_type_id,
+        "investigation_type": prep.investigation_type,
+        "columns": prep.columns,
+        "samples": [(name.split(".", 1)[1], values) for name, values in rows],
+        "artifact": None
+        if artifact is None
+        else (artifact.name, artifact.visibility, artifact.artifact_type_id, artifact.data_type_id),
+        "files": [
+            (relpath.replace(str(artifact.id), "<id>"), kind, size)
+            for relpath, kind, size in files
+            if artifact is not None
+        ],
+    }
+
+
+async def test_create_preparation_and_attach_artifact_match_rest(
+    client: httpx.AsyncClient, services: Services, callers: Callers
+) -> None:
+    headers = callers.owner.headers
+    rest_tree = await make_study_tree(services, callers.owner.account, samples=2)
+    graph_tree = await make_study_tree(services, callers.owner.account, samples=2)
+    metadata = {"S0": {"primer": "GTGC"}, "S1": {"primer": "GTGA"}}
+    rest_prep = await client.post(
+        f"/api/v1/study/{rest_tree.study_id}/preparation?data_type=16S&investigation_type=Other",
+        json=metadata,
+        headers=headers,
+    )
+    assert rest_prep.status_code == 201, rest_prep.text
+    rest_prep_id = rest_prep.json()["id"]
+    made = await run_graphql(
+        client,
+        CREATE_PREP,
+        {
+            "input": {
+                "studyId": graph_tree.study_id,
+                "dataType": "16S",
+                "investigationType": "Other",
+                "metadata": metadata,
+            }
+        },
+        caller=callers.owner,
+    )
+    graph_prep_id = made["data"]["createPreparation"]["preparation"]["prepId"]
+    assert await _prep_state(services, graph_prep_id) == await _prep_state(services, rest_prep_id)
+
+    data_dir = services.settings.data_dir
+    _write_uploads(data_dir, rest_tree.study_id)
+    graph_uploads = _write_uploads(data_dir, graph_tree.study_id)
+    rest_attach = await client.post(
+        f"/api/v1/study/{rest_tree.study_id}/preparation/{rest_prep_id}/artifact",
+        json={
+            "artifact_type": "FASTQ",
+            "filepaths": [["fwd.fastq.gz", "raw_forward_seqs"], ["bc.fastq.gz", "raw_barcodes"]],
+            "artifact_name": "reads",
+        },
+        headers=headers,
+    )
+    assert rest_attach.status_code == 201, rest_attach.text
+    attached = await run_graphql(
+        client,
+        ATTACH,
+        {
+            "input": {
+                "studyId": graph_tree.study_id,
+                "prepId": graph_prep_id,
+                "artifactType": "FASTQ",
+                "name": "reads",
+                "files": [
+                    {"path": "fwd.fastq.gz", "filepathType": "raw_forward_seqs"},
+                    {"path": "bc.fastq.gz", "filepathType": "raw_barcodes"},
+                ],
+            }
+        },
+        caller=callers.owner,
+    )
+    payload = attached["data"]["attachArtifact"]
+    assert payload["userErrors"] == [], payload
+    artifact = payload["artifact"]
+    assert artifact["visibility"] == "sandbox"
+    assert artifact["type"] == {"name": "FASTQ"}
+    assert artifact["files"] == [
+        {
+            "relpath": f"{artifact['artifactId']}/fwd.fastq.gz",
+            "filepathType": {"name": "raw_forward_seqs"},
+        },
+        {
+            "relpath": f"{artifact['artifactId']}/bc.fastq.gz",
+            "filepathType": {"name": "raw_barcodes"},
+        },
+    ]
+    assert list(graph_uploads.iterdir()) == []
+    assert await _prep_state(services, graph_prep_id) == await _prep_state(services, rest_prep_id)
+    rest_status = await client.get(f"/api/v1/study/{rest_tree.study_id}/status", headers=headers)
+    graph_status = await client.get(f"/api/v1/study/{graph_tree.study_id}/status", headers=headers)
+    assert [p["has_artifact"] for p in graph_status.json()["preparations"]] == [
+        p["has_artifact"] for p in rest_status.json()["preparations"]
+    ]
+
+    again = await run_graphql(
+        client,
+        ATTACH,
+        {
+            "input": {
+                "studyId": graph_tree.study_id,
+                "prepId": graph_prep_id,
+                "artifactType": "FASTQ",
+                "name": "reads",
+                "files": [{"path": "missing.gz", "filepathType": "raw_forward_seqs"}],
+            }
+        },
+        caller=callers.owner,
+    )
+    refused = again["data"]["attachArtifact"]
+    assert refused["artifact"] is None
+    assert [e["code"] for e in refused["userErrors"]] == ["BAD_USER_INPUT"]
