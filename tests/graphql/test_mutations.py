@@ -10,11 +10,15 @@ from sqlalchemy import select
 
 from db.models import (
     Artifact,
+    Command,
+    CommandParameter,
     PrepSample,
     PrepTemplate,
     ProcessingJob,
     ProcessingJobInput,
     Sample,
+    Software,
+    SoftwareArtifactType,
     StoredFile,
 )
 from resolvers.context import Services
@@ -497,3 +501,60 @@ async def test_create_preparation_and_attach_artifact_match_rest(
     refused = again["data"]["attachArtifact"]
     assert refused["artifact"] is None
     assert [e["code"] for e in refused["userErrors"]] == ["BAD_USER_INPUT"]
+
+
+SUMMARY = """mutation($id: Int!) {
+  requestHtmlSummary(input: {artifactId: $id}) {
+    job { status command { name } } userErrors { message } } }"""
+
+
+async def _make_summary_command(services: Services) -> int:
+    async with services.sessions() as session, session.begin():
+        software = Software(
+            name="Type plugin", version="1.0", type="artifact definition", active=True
+        )
+        session.add(software)
+        await session.flush()
+        session.add(SoftwareArtifactType(software_id=software.id, artifact_type_id=3))
+        command = Command(software_id=software.id, name="Generate HTML summary")
+        session.add(command)
+        await session.flush()
+        session.add(
+            CommandParameter(
+                command_id=command.id, name="input_data", type="artifact", required=True
+            )
+        )
+        return command.id
+
+
+async def test_request_html_summary_queues_the_type_plugins_job(
+    client: httpx.AsyncClient, services: Services, callers: Callers
+) -> None:
+    tree = await make_study_tree(services, callers.owner.account, visibility="public")
+    missing = await run_graphql(
+        client, SUMMARY, {"id": tree.root_artifact_id}, caller=callers.owner
+    )
+    assert missing["data"] == {"requestHtmlSummary": None}
+    assert error_codes(missing) == ["NOT_FOUND"]
+    command_id = await _make_summary_command(services)
+    made = await run_graphql(client, SUMMARY, {"id": tree.root_artifact_id}, caller=callers.owner)
+    assert made["data"]["requestHtmlSummary"] == {
+        "job": {"status": "queued", "command": {"name": "Generate HTML summary"}},
+        "userErrors": [],
+    }
+    async with services.sessions() as session:
+        jobs = (
+            (
+                await session.execute(
+                    select(ProcessingJob.parameters).where(ProcessingJob.command_id == command_id)
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert list(jobs) == [{"input_data": tree.root_artifact_id}]
+    stranger = await run_graphql(
+        client, SUMMARY, {"id": tree.root_artifact_id}, caller=callers.other
+    )
+    assert stranger["data"] == {"requestHtmlSummary": None}
+    assert error_codes(stranger) == ["FORBIDDEN"]
