@@ -72,19 +72,15 @@ async def test_no_authorization_header(probe: httpx.AsyncClient) -> None:
     )
 
 
-@pytest.mark.parametrize(
-    "header",
-    ["", "Bearer", "bearer {token}", "BEARER {token}", "Token {token}", "Bearer {token} extra"],
-)
-async def test_malformed_authorization_header(
-    probe: httpx.AsyncClient, services: Services, header: str
-) -> None:
+async def test_malformed_authorization_header(probe: httpx.AsyncClient, services: Services) -> None:
     token = await token_for(services, "system")
-    response = await probe.get(PROBE, headers={"Authorization": header.format(token=token)})
-    assert_oauth_error(
-        response,
-        {"error": "invalid_grant", "error_description": "Oauth2 error: invalid access token"},
-    )
+    for header in ("", "Bearer", "bearer {token}", "BEARER {token}", "Token {token}",
+                   "Bearer {token} extra"):  # fmt: skip
+        response = await probe.get(PROBE, headers={"Authorization": header.format(token=token)})
+        assert_oauth_error(
+            response,
+            {"error": "invalid_grant", "error_description": "Oauth2 error: invalid access token"},
+        )
 
 
 async def test_any_whitespace_separates_the_two_words(
@@ -95,10 +91,9 @@ async def test_any_whitespace_separates_the_two_words(
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("token", ["None", "x" * 55, "unknown"])
-async def test_unknown_token_has_timed_out(probe: httpx.AsyncClient, token: str) -> None:
-    response = await probe.get(PROBE, headers=bearer(token))
-    assert_oauth_error(response, TIMED_OUT)
+async def test_unknown_token_has_timed_out(probe: httpx.AsyncClient) -> None:
+    for token in ("None", "x" * 55, "unknown"):
+        assert_oauth_error(await probe.get(PROBE, headers=bearer(token)), TIMED_OUT)
 
 
 async def test_head_is_authenticated_like_get(probe: httpx.AsyncClient, services: Services) -> None:
