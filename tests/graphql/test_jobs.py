@@ -107,3 +107,13 @@ async def test_jobs_keyset_pages_are_stable_when_times_tie(
             break
         after = page["pageInfo"]["endCursor"]
     assert seen == sorted((tree.job_id for tree in trees), reverse=True)
+
+
+async def test_anonymous_sees_jobs_of_public_artifacts_only(
+    client: httpx.AsyncClient, services: Services, callers: Callers
+) -> None:
+    public = await make_study_tree(services, callers.owner.account, visibility="public")
+    await make_study_tree(services, callers.owner.account)
+    result = await run_graphql(client, JOBS, {"first": 10}, caller=callers.anonymous)
+    assert [n["jobId"] for n in result["data"]["jobs"]["nodes"]] == [public.job_id]
+    assert result["data"]["jobs"]["nodes"][0]["user"] == {"email": callers.owner.account.email}

@@ -208,3 +208,43 @@ async def test_samples_connection_filters_on_a_category_value(
         f"{tree.study_id}.S4"
     ]
     assert rest["data"]["study"]["samples"]["pageInfo"]["hasNextPage"] is False
+
+
+async def test_preparation_query_with_its_samples_and_table(
+    client: httpx.AsyncClient, services: Services, callers: Callers
+) -> None:
+    tree = await make_study_tree(services, callers.owner.account, samples=3)
+    query = """query($id: Int!) { preparation(prepId: $id) {
+        prepId name study { studyId } table
+        samples(last: 2) { totalCount nodes { sampleName metadata } pageInfo { hasPreviousPage } }
+        artifacts { artifactId } } }"""
+    result = await run_graphql(client, query, {"id": tree.prep_id}, caller=callers.owner)
+    assert "errors" not in result, result
+    prep = result["data"]["preparation"]
+    names = list(tree.sample_names)
+    assert prep["study"] == {"studyId": tree.study_id}
+    assert list(prep["table"]) == names
+    assert prep["samples"]["totalCount"] == 3
+    assert [n["sampleName"] for n in prep["samples"]["nodes"]] == names[1:]
+    assert prep["samples"]["pageInfo"] == {"hasPreviousPage": True}
+    assert prep["artifacts"] == [
+        {"artifactId": tree.root_artifact_id},
+        {"artifactId": tree.child_artifact_id},
+    ]
+    hidden = await run_graphql(client, query, {"id": tree.prep_id}, caller=callers.other)
+    assert hidden["data"] == {"preparation": None}
+    assert error_codes(hidden) == ["NOT_FOUND"]
+
+
+async def test_persons_need_authentication(
+    client: httpx.AsyncClient, services: Services, callers: Callers
+) -> None:
+    tree = await make_study_tree(services, callers.owner.account, samples=1)
+    query = "{ persons(first: 5) { totalCount nodes { name affiliation } } }"
+    listed = await run_graphql(client, query, caller=callers.other)
+    assert listed["data"]["persons"]["totalCount"] == 1
+    assert listed["data"]["persons"]["nodes"][0]["affiliation"] == "Example Lab"
+    anonymous = await run_graphql(client, query)
+    assert anonymous["data"] is None
+    assert error_codes(anonymous) == ["UNAUTHENTICATED"]
+    assert tree.study_id > 0
