@@ -261,7 +261,7 @@ def clean_table(
         )
     rows: dict[str, dict[str, str | None]] = {}
     submitted: dict[str, str] = {}
-    for (raw_name, cells), name, stored in zip(table.items(), names, prefixed, strict=True):
+    for (_raw_name, cells), name, stored in zip(table.items(), names, prefixed, strict=True):
         row: dict[str, str | None] = dict.fromkeys(columns)
         for raw_column, value in cells.items():
             column = stored_by_raw.get(raw_column)
@@ -274,5 +274,5 @@ def clean_table(
             )
             row[column] = normalise_value(text)
         rows[stored] = row
-        submitted[stored] = str(raw_name)
+        submitted[stored] = name
     return CleanTable(rows=rows, columns=columns, submitted_names=submitted, warnings=warnings)

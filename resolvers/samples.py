@@ -14,10 +14,11 @@ from typing import Any
 
 from sqlalchemy import Update, func, insert, literal, select, update
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.exc import IntegrityError
 
 from db.models import PrepSample, Sample, SampleTemplate, utcnow
 from resolvers.context import Context
-from resolvers.errors import Invalid, NotFound
+from resolvers.errors import Conflict, Invalid, NotFound
 from resolvers.metadata_rules import CleanTable, clean_table
 from resolvers.preparations import preparation_statuses
 from resolvers.studies import find_editable_study, find_study
@@ -155,6 +156,22 @@ def _add_null_keys(dialect: str, study_id: int, categories: list[str]) -> list[U
     return statements
 
 
+async def _lock_template(ctx: Context, study_id: int) -> SampleTemplate | None:
+    """The study's template, write-locked first so that concurrent patches apply in turn.
+
+    An UPDATE takes the row lock on PostgreSQL and the write lock on SQLite (whose
+    reads would otherwise see a state another writer is about to change).
+    """
+    touch = (
+        update(SampleTemplate)
+        .where(SampleTemplate.study_id == study_id)
+        .values(modified_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    await ctx.session.execute(touch)
+    return await ctx.session.get(SampleTemplate, study_id, populate_existing=True)
+
+
 async def _stored_names(ctx: Context, study_id: int) -> dict[str, int]:
     query = select(Sample.sample_name, Sample.id).where(Sample.study_id == study_id)
     return {name: sample_id for name, sample_id in await ctx.session.execute(query)}
@@ -196,7 +213,7 @@ async def patch_samples(ctx: Context, study_id: int, table: Mapping[str, Any]) -
     if not table:
         raise Invalid(NO_SAMPLES, "samples")
     clean = clean_table(study_id, table)
-    template = await ctx.session.get(SampleTemplate, study_id)
+    template = await _lock_template(ctx, study_id)
     if template is None:
         return await _create_sample_information(ctx, study_id, clean)
     existing_columns = list(template.columns)
@@ -257,7 +274,13 @@ async def _create_sample_information(
     ctx: Context, study_id: int, clean: CleanTable
 ) -> SamplePatchResult:
     ctx.session.add(SampleTemplate(study_id=study_id, columns=list(clean.columns)))
-    await ctx.session.flush()
+    try:
+        await ctx.session.flush()
+    except IntegrityError:  # another request created it first; this one rolls back
+        raise Conflict(
+            f"The sample information of study {study_id} was just created by another "
+            "request; send the change again."
+        ) from None
     rows = [
         {"study_id": study_id, "sample_name": name, "values": values}
         for name, values in clean.rows.items()
