@@ -1,0 +1,37 @@
+"""Error translation: domain errors keep their message and code; others are masked."""
+
+from __future__ import annotations
+
+from graphql import GraphQLError
+
+from resolvers.errors import Conflict, Invalid
+from schema.errors import DomainErrorExtension, user_errors
+
+
+def _raised(error: Exception) -> GraphQLError:
+    return GraphQLError(str(error), original_error=error)
+
+
+def test_domain_errors_keep_message_and_code() -> None:
+    translated = DomainErrorExtension(production=True)._translate(_raised(Conflict("Taken.")))
+    assert (translated.message, translated.extensions) == ("Taken.", {"code": "CONFLICT"})
+
+
+def test_unexpected_errors_are_masked_in_production() -> None:
+    error = _raised(RuntimeError("password=hunter2 in SQL"))
+    masked = DomainErrorExtension(production=True)._translate(error)
+    assert (masked.message, masked.extensions) == (
+        "Unexpected error.",
+        {"code": "INTERNAL_SERVER_ERROR"},
+    )
+    development = DomainErrorExtension(production=False)._translate(error)
+    assert development.message == "Unexpected error. RuntimeError"
+
+
+def test_invalid_becomes_a_user_error_with_its_field() -> None:
+    [error] = user_errors(Invalid("Unknown data type: X", "data_type"))
+    assert (error.field, error.message, error.code) == (
+        ["data_type"],
+        "Unknown data type: X",
+        "BAD_USER_INPUT",
+    )
