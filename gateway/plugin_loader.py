@@ -31,7 +31,9 @@ from resolvers.plugin_registration import (
     PluginDefinition,
     activate_plugins,
     apply_plugin_definition,
+    begin_registration,
     deactivate_plugins_except,
+    end_registration,
 )
 
 logger = logging.getLogger(__name__)
@@ -150,7 +152,21 @@ async def register_when_serving(
 
 
 async def run_register(services: Services, plugin: LoadedPlugin) -> str | None:
-    """Run one plugin's register command; None on success, else what went wrong."""
+    """Run one plugin's register command; None on success, else what went wrong.
+
+    While it runs the plugin is marked as registering, so the command definitions it
+    sends replace the stored ones.
+    """
+    async with unit_of_work(services, SYSTEM) as ctx:
+        await begin_registration(ctx, plugin.software_id, seconds=REGISTER_TIMEOUT)
+    try:
+        return await _register_process(services, plugin)
+    finally:
+        async with unit_of_work(services, SYSTEM) as ctx:
+            await end_registration(ctx, plugin.software_id)
+
+
+async def _register_process(services: Services, plugin: LoadedPlugin) -> str | None:
     request = LaunchRequest(
         job_id="register",
         argv_setup=plugin.environment_script,

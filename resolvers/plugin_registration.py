@@ -9,12 +9,21 @@ calling back to create its types and commands) is started by gateway/.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select, update
 
-from db.models import Command, OAuthClient, Publication, Software, SoftwarePublication
+from db.models import (
+    Command,
+    OAuthClient,
+    Publication,
+    ServerSetting,
+    Software,
+    SoftwarePublication,
+    utcnow,
+)
 from resolvers.context import Context
 from resolvers.credentials import hash_client_secret, verify_client_secret
 from resolvers.errors import Conflict, Invalid
@@ -22,6 +31,8 @@ from resolvers.errors import Conflict, Invalid
 logger = logging.getLogger(__name__)
 
 PLUGIN_TYPES = ("artifact definition", "artifact transformation")
+REGISTRATION_KEY = "plugin registration {}"
+"""Server setting naming a plugin whose register run is in progress (value: its deadline)."""
 
 
 @dataclass(frozen=True)
@@ -251,3 +262,39 @@ async def _link_client(ctx: Context, software: Software, client_id: str, secret:
         client.client_secret_hash = hash_client_secret(secret)
         client.software_id = software.id
     await ctx.session.flush()
+
+
+# Re-registration updates command definitions (decisions.md). qiita_client only sends the
+# definition of a command that the plugin's `commands` list lacks, so while the server runs
+# a plugin's register command that list is reported empty to the plugin itself, and the
+# definitions it then posts replace the stored ones (resolvers/plugins.py).
+
+
+async def begin_registration(ctx: Context, software_id: int, *, seconds: float) -> None:
+    """Mark the plugin as registering for at most `seconds`."""
+    key = REGISTRATION_KEY.format(software_id)
+    deadline = (utcnow() + dt.timedelta(seconds=seconds)).isoformat()
+    row = await ctx.session.get(ServerSetting, key)
+    if row is None:
+        ctx.session.add(ServerSetting(key=key, value=deadline))
+    else:
+        row.value = deadline
+    await ctx.session.flush()
+
+
+async def end_registration(ctx: Context, software_id: int) -> None:
+    row = await ctx.session.get(ServerSetting, REGISTRATION_KEY.format(software_id))
+    if row is not None:
+        await ctx.session.delete(row)
+        await ctx.session.flush()
+
+
+async def registration_in_progress(ctx: Context, software_id: int) -> bool:
+    row = await ctx.session.get(ServerSetting, REGISTRATION_KEY.format(software_id))
+    if row is None or not isinstance(row.value, str):
+        return False
+    try:
+        deadline = dt.datetime.fromisoformat(row.value)
+    except ValueError:
+        return False
+    return deadline > utcnow()

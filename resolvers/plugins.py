@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from db.models import (
     ArtifactType,
@@ -27,6 +27,7 @@ from db.models import (
 from resolvers import access
 from resolvers.context import Context
 from resolvers.errors import Conflict, Forbidden, Invalid, NotFound
+from resolvers.plugin_registration import registration_in_progress
 
 SIMPLE_TYPES = frozenset(
     {"string", "integer", "float", "boolean", "bool", "reference", "prep_template", "analysis"}
@@ -109,15 +110,18 @@ async def get_plugin(ctx: Context, name: str, version: str) -> PluginDetails:
     commands = await ctx.session.execute(
         select(Command.name).where(Command.software_id == software.id).order_by(Command.id)
     )
+    names = list(commands.scalars())
+    if ctx.principal.software_id == software.id and await registration_in_progress(
+        ctx, software.id
+    ):
+        names = []  # the plugin then sends every definition (plugin_registration.py)
     publications = await ctx.session.execute(
         select(Publication.doi, Publication.pubmed_id)
         .join(SoftwarePublication, SoftwarePublication.doi == Publication.doi)
         .where(SoftwarePublication.software_id == software.id)
         .order_by(Publication.doi)
     )
-    return PluginDetails(
-        software, list(commands.scalars()), [(doi, pubmed) for doi, pubmed in publications]
-    )
+    return PluginDetails(software, names, [(doi, pubmed) for doi, pubmed in publications])
 
 
 async def find_command(ctx: Context, software: Software, command_name: str) -> Command:
@@ -334,13 +338,20 @@ async def _artifact_type_ids(ctx: Context, names: set[str]) -> dict[str, int]:
 async def create_command(
     ctx: Context, name: str, version: str, definition: CommandDefinition
 ) -> Command:
-    """Create an active command with its parameters, sets and outputs (§5.2)."""
+    """Create an active command with its parameters, sets and outputs (§5.2).
+
+    During the plugin's register run an existing command is updated to the definition.
+    """
     software = await find_plugin(ctx, name, version)
     _require_own_plugin(ctx, software)
-    existing = select(Command.id).where(
-        Command.software_id == software.id, Command.name == definition.name
-    )
-    if (await ctx.session.execute(existing)).first() is not None:
+    existing = (
+        await ctx.session.execute(
+            select(Command).where(
+                Command.software_id == software.id, Command.name == definition.name
+            )
+        )
+    ).scalar_one_or_none()
+    if existing is not None and not await registration_in_progress(ctx, software.id):
         raise Conflict(
             f"The command {definition.name!r} already exists in plugin {name} {version}."
         )
@@ -368,14 +379,22 @@ async def create_command(
     if unknown:
         raise Invalid(f"Unknown artifact type(s): {', '.join(unknown)}", field="parameters")
 
-    command = Command(
-        software_id=software.id,
-        name=definition.name,
-        description=definition.description,
-        active=True,
-        is_analysis=definition.analysis_only,
-    )
-    ctx.session.add(command)
+    kept_outputs: set[str] = set()
+    if existing is not None:
+        command = existing
+        command.description = definition.description
+        command.active = True
+        command.is_analysis = definition.analysis_only
+        kept_outputs = await _clear_definition(ctx, command, outputs, type_ids)
+    else:
+        command = Command(
+            software_id=software.id,
+            name=definition.name,
+            description=definition.description,
+            active=True,
+            is_analysis=definition.analysis_only,
+        )
+        ctx.session.add(command)
     await ctx.session.flush()
     for position, p in enumerate(parameters):
         row = CommandParameter(
@@ -395,6 +414,7 @@ async def create_command(
     ctx.session.add_all(
         CommandOutput(command_id=command.id, name=o, artifact_type_id=type_ids[t])
         for o, t in outputs.items()
+        if o not in kept_outputs
     )
     if software.type == "artifact definition":
         await _link_types(
@@ -402,6 +422,37 @@ async def create_command(
         )
     await ctx.session.flush()
     return command
+
+
+async def _clear_definition(
+    ctx: Context,
+    command: Command,
+    outputs: dict[str, Any],
+    type_ids: dict[str, int],
+) -> set[str]:
+    """Make room for a new definition of `command` (re-registration).
+
+    Parameters and parameter sets are replaced. Outputs that artifacts may name are kept
+    and re-typed; their names are returned, so that only new outputs are inserted.
+    """
+    kept_names: set[str] = set()
+    await ctx.session.execute(
+        delete(DefaultParameterSet).where(DefaultParameterSet.command_id == command.id)
+    )
+    await ctx.session.execute(
+        delete(CommandParameter).where(CommandParameter.command_id == command.id)
+    )
+    kept = (
+        await ctx.session.execute(
+            select(CommandOutput).where(CommandOutput.command_id == command.id)
+        )
+    ).scalars()
+    for output in kept:
+        if output.name in outputs:
+            output.artifact_type_id = type_ids[outputs[output.name]]
+            kept_names.add(output.name)
+    await ctx.session.flush()
+    return kept_names
 
 
 async def _link_types(ctx: Context, software: Software, type_ids: set[int]) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from db.files import crc32_checksum
 from db.models import (
@@ -17,6 +17,8 @@ from db.models import (
     ArtifactParent,
     ArtifactType,
     Command,
+    CommandOutput,
+    CommandParameter,
     DataDirectory,
     FilepathType,
     ProcessingJob,
@@ -26,6 +28,7 @@ from db.models import (
     SoftwareArtifactType,
     StoredFile,
 )
+from gateway.plugin_loader import load_plugins, register_plugins
 from resolvers.context import unit_of_work
 from resolvers.events import Event
 from resolvers.job_submission import submit_job
@@ -173,3 +176,52 @@ async def test_transformation_job_ends_as_released_artifact_with_html_summary(li
     changes = [s for i, s in enumerate(statuses) if i == 0 or statuses[i - 1] != s]
     assert changes == ["in_construction", "queued", "running", "success"]
     assert (await job_row(services, job.id)).step is not None
+
+
+async def test_reregistration_updates_changed_command_definitions(live: Live) -> None:
+    services = live.services
+    upper = await command_id(services, "Line tools", "Upper case")
+    async with services.sessions() as session:
+        outputs_before = list(
+            (
+                await session.execute(
+                    select(CommandOutput.id).where(CommandOutput.command_id == upper)
+                )
+            ).scalars()
+        )
+    config = live.settings.resolved_plugins_dir / "Line tools_0.1.conf"
+    config.write_text(
+        config.read_text().replace(
+            "export PLUGIN_LOAD='100%'", "export PLUGIN_LOAD='100%' LINE_TOOLS_VARIANT=2"
+        )
+    )
+    report = await load_plugins(services)
+    await register_plugins(services, report)
+    assert report.errors == []
+    assert report.registered == ["Line types 1.0", "Line tools 0.1"]
+
+    async with services.sessions() as session:
+        parameters = {
+            row.name: (row.type, row.required, row.default_value)
+            for row in (
+                await session.execute(
+                    select(CommandParameter).where(CommandParameter.command_id == upper)
+                )
+            ).scalars()
+        }
+        outputs_after = list(
+            (
+                await session.execute(
+                    select(CommandOutput.id).where(CommandOutput.command_id == upper)
+                )
+            ).scalars()
+        )
+        commands = (await session.execute(select(func.count()).select_from(Command))).scalar_one()
+    assert await command_id(services, "Line tools", "Upper case") == upper
+    assert parameters == {
+        "input_data": ("artifact", True, None),
+        "suffix": ("string", False, "shout"),
+        "repeat": ("integer", False, "1"),
+    }
+    assert outputs_after == outputs_before
+    assert commands == 10

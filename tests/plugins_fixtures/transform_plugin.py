@@ -11,11 +11,15 @@
 - `Complete twice`: completes successfully, then posts a second completion.
 - `Unknown output`: completes with an output name its command does not declare.
 - `Quick`: completes at once without artifacts (for load tests).
+
+With LINE_TOOLS_VARIANT=2 in its environment, `Upper case` is declared as a newer
+release would declare it (for re-registration tests).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -25,6 +29,10 @@ from plugin_kit import Command, Plugin, QiitaClient
 
 TYPE_NAME = "line_table"
 NO_INPUT = {"note": ["string", None]}
+UPPER_OPTIONAL: dict[str, Any] = {"suffix": ["string", "upper"]}
+if os.environ.get("LINE_TOOLS_VARIANT") == "2":
+    # A newer release of the plugin: a new parameter, a changed default.
+    UPPER_OPTIONAL = {"suffix": ["string", "shout"], "repeat": ["integer", "1"]}
 
 
 def upper_case(
@@ -99,7 +107,7 @@ PLUGIN = Plugin(
             "Upper-cases every line",
             upper_case,
             required={"input_data": [f"artifact:{json.dumps([TYPE_NAME])}", None]},
-            optional={"suffix": ["string", "upper"]},
+            optional=UPPER_OPTIONAL,
             outputs={"upper": TYPE_NAME},
             default_parameter_sets={"Defaults": {"suffix": "upper"}},
         ),
