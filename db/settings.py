@@ -211,4 +211,6 @@ def load_settings(
         raise SettingsError("QIITA_TLS_CERT and QIITA_TLS_KEY must be given together")
     if settings.max_page_size < 1 or settings.default_page_size < 1:
         raise SettingsError("page sizes must be at least 1")
+    if settings.token_ttl < 1:
+        raise SettingsError(f"QIITA_TOKEN_TTL={settings.token_ttl}: tokens must live at least 1 s")
     return settings

@@ -23,7 +23,10 @@ async def authenticate(request: Request) -> Response:
     form = {name: value for name in TOKEN_FIELDS if (value := arguments.get(name)) is not None}
     token_request = auth.TokenRequest(form=form, authorization=request.headers.get("authorization"))
     issued = await auth.request_token(services_of(request), token_request)
-    return json_response(issued.as_body())
+    response = json_response(issued.as_body())
+    response.headers["Cache-Control"] = "no-store"  # RFC 6749 §5.1
+    response.headers["Pragma"] = "no-cache"
+    return response
 
 
 AUTH_ROUTES: list[BaseRoute] = [

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from db.models import Account, OAuthToken
+from db.settings import SettingsError, load_settings
 from resolvers.context import Services
 from resolvers.credentials import hash_token
 from tests.factories import (
@@ -45,6 +46,7 @@ async def stored_token(services: Services, token: str) -> OAuthToken | None:
 async def assert_token(services: Services, response: httpx.Response, grant: str) -> OAuthToken:
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == JSON
+    assert response.headers["cache-control"] == "no-store"
     body = response.json()
     assert list(body) == ["access_token", "token_type", "expires_in"]
     assert body["token_type"] == "Bearer"
@@ -356,3 +358,8 @@ async def test_path_without_trailing_slash_is_not_routed(
     response = await client.post(URL.rstrip("/"), data=client_form(plugin))
     assert response.status_code == 405
     assert response.content == b""
+
+
+def test_token_lifetime_must_be_at_least_a_second() -> None:
+    with pytest.raises(SettingsError, match="QIITA_TOKEN_TTL=0"):
+        load_settings({"QIITA_TOKEN_TTL": "0"})
