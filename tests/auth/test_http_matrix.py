@@ -116,3 +116,17 @@ async def test_study_routes_refuse_requests_without_a_token(
     assert response.status_code == 400
     if method == "GET":
         assert response.json() == OAUTH_MISSING
+
+
+async def test_head_on_a_plugin_route_is_authenticated_like_get(
+    client: httpx.AsyncClient, services: Services
+) -> None:
+    """decisions.md: HEAD requires the same authentication as GET (Qiita answered 200)."""
+    software_id, job, _ = await two_plugin_jobs(services)
+    path = f"/qiita_db/jobs/{job.id}"
+    refused = await client.head(path)
+    assert refused.status_code == 400
+    assert refused.content == b""
+    token = await token_of_kind(services, "plugin", software_id)
+    assert token is not None
+    assert (await client.head(path, headers=bearer(token))).status_code == 200
