@@ -242,3 +242,14 @@ async def test_socket_from_the_servers_own_pages_is_accepted(live: LiveServer) -
     ) as ws:
         await ws.send(json.dumps({"type": "connection_init", "payload": bearer_payload(token)}))
         assert await receive(ws) == {"type": "connection_ack"}
+
+
+async def test_subscribing_to_a_malformed_job_id_is_not_found(live: LiveServer) -> None:
+    token = await token_for(live.services, "user")
+    async with graphql_socket(live, bearer_payload(token)) as ws:
+        await subscribe(ws, "1", JOB_UPDATED, {"jobId": "not-a-uuid"})
+        message = await receive(ws)
+        assert message["payload"]["errors"] == [
+            {"message": "Job not found: not-a-uuid", "extensions": {"code": "NOT_FOUND"}}
+        ]
+        assert await receive(ws) == {"id": "1", "type": "complete"}
