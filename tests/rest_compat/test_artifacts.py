@@ -8,7 +8,6 @@ import re
 from pathlib import Path
 
 import httpx
-import pytest
 from sqlalchemy import func, select
 
 from db.models import ProcessingJob, StoredFile
@@ -125,45 +124,39 @@ async def test_patch_replaces_the_previous_summary_with_html_and_dir(
     assert (folder / "support" / "style.css").is_file()
 
 
-@pytest.mark.parametrize(
-    ("data", "status", "body"),
-    [
-        ({"path": "/html_summary/", "value": "x"}, 400, "Missing argument op"),
-        ({"op": "add", "value": "x"}, 400, "Missing argument path"),
-        ({"op": "add", "path": "/html_summary/"}, 400, "Missing argument value"),
-        (
-            {"op": "replace", "path": "/html_summary/", "value": "x"},
-            400,
-            {"message": 'Operation "replace" not supported. Current supported operations: add'},
-        ),
-        (
-            {"op": "add", "path": "/html_summary/extra/", "value": "x"},
-            400,
-            {"message": "Incorrect path parameter value"},
-        ),
-        (
-            {"op": "add", "path": "/html_summary/", "value": '{"dir": null}'},
-            400,
-            {"message": 'The value must be a path or {"html": <path>, "dir": <path or null>}.'},
-        ),
-    ],
-)
-async def test_patch_rejects_bad_fields(
-    client: httpx.AsyncClient,
-    world: World,
-    data: dict[str, str],
-    status: int,
-    body: str | dict[str, str],
-) -> None:
-    response = await client.patch(
-        f"/qiita_db/artifacts/{world.fastq_id}/", data=data, headers=bearer(world.deblur.token)
-    )
-    assert response.status_code == status
-    if isinstance(body, str):
-        assert response.headers["content-type"].startswith("text/plain")
-        assert response.text == body
-    else:
-        assert response.json() == body
+BAD_PATCHES = [
+    ({"path": "/html_summary/", "value": "x"}, 400, "Missing argument op"),
+    ({"op": "add", "value": "x"}, 400, "Missing argument path"),
+    ({"op": "add", "path": "/html_summary/"}, 400, "Missing argument value"),
+    (
+        {"op": "replace", "path": "/html_summary/", "value": "x"},
+        400,
+        {"message": 'Operation "replace" not supported. Current supported operations: add'},
+    ),
+    (
+        {"op": "add", "path": "/html_summary/extra/", "value": "x"},
+        400,
+        {"message": "Incorrect path parameter value"},
+    ),
+    (
+        {"op": "add", "path": "/html_summary/", "value": '{"dir": null}'},
+        400,
+        {"message": 'The value must be a path or {"html": <path>, "dir": <path or null>}.'},
+    ),
+]
+
+
+async def test_patch_rejects_bad_fields(client: httpx.AsyncClient, world: World) -> None:
+    for data, status, body in BAD_PATCHES:
+        response = await client.patch(
+            f"/qiita_db/artifacts/{world.fastq_id}/", data=data, headers=bearer(world.deblur.token)
+        )
+        assert response.status_code == status
+        if isinstance(body, str):
+            assert response.headers["content-type"].startswith("text/plain")
+            assert response.text == body
+        else:
+            assert response.json() == body
 
 
 async def test_patch_with_missing_file_or_outside_path_changes_nothing(
@@ -278,25 +271,24 @@ async def test_inject_as_an_output_of_a_job_creates_the_artifact_directly(
     assert await validators_of(services, job_id) == []
 
 
-@pytest.mark.parametrize(
-    ("extra", "message"),
-    [
-        ({}, "You need to specify a job_id or a prep_id"),
-        ({"job_id": "x", "prep_id": "1"}, "You need to specify only a job_id or a prep_id"),
-    ],
-)
+JOB_OR_PREP_CASES = [
+    ({}, "You need to specify a job_id or a prep_id"),
+    ({"job_id": "x", "prep_id": "1"}, "You need to specify only a job_id or a prep_id"),
+]
+
+
 async def test_inject_needs_exactly_one_of_job_and_prep(
-    client: httpx.AsyncClient, services: Services, world: World, extra: dict[str, str],
-    message: str,
-) -> None:  # fmt: skip
-    before = await job_count(services)
-    response = await client.post(
-        "/qiita_db/artifact/", data=inject_fields(world, {"biom": []}, **extra),
-        headers=bearer(world.deblur.token),
-    )  # fmt: skip
-    assert response.status_code == 400
-    assert response.json() == {"message": message}
-    assert await job_count(services) == before
+    client: httpx.AsyncClient, services: Services, world: World
+) -> None:
+    for extra, message in JOB_OR_PREP_CASES:
+        before = await job_count(services)
+        response = await client.post(
+            "/qiita_db/artifact/", data=inject_fields(world, {"biom": []}, **extra),
+            headers=bearer(world.deblur.token),
+        )  # fmt: skip
+        assert response.status_code == 400
+        assert response.json() == {"message": message}
+        assert await job_count(services) == before
 
 
 async def test_inject_unknown_output_name_is_400(

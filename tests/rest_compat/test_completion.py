@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 from sqlalchemy import select
 
 from db.models import Artifact, ArtifactParent, ProcessingJob, ProcessingJobValidator, StoredFile
@@ -125,30 +124,30 @@ async def test_complete_when_not_running_is_403(
         assert (await fetch_job(client, world, job_id))["status"] == status
 
 
-@pytest.mark.parametrize(
-    ("body", "message"),
-    [
-        (b"not json", "The request body is not valid JSON: "),
-        (b"[1, 2]", "Invalid completion payload: the body must be a JSON object"),
-        (b'{"error": ""}', "Invalid completion payload: missing key 'success'"),
-        (b'{"success": "yes"}', "Invalid completion payload: 'success' must be true or false"),
-        (
-            b'{"success": true, "artifacts": {"t": {"artifact_type": "BIOM", "filepaths": [1]}}}',
-            "Invalid completion payload: artifacts['t'].filepaths must be a list of "
-            "[path, filepath_type]",
-        ),
-    ],
-)
+MALFORMED_REPORTS = [
+    (b"not json", "The request body is not valid JSON: "),
+    (b"[1, 2]", "Invalid completion payload: the body must be a JSON object"),
+    (b'{"error": ""}', "Invalid completion payload: missing key 'success'"),
+    (b'{"success": "yes"}', "Invalid completion payload: 'success' must be true or false"),
+    (
+        b'{"success": true, "artifacts": {"t": {"artifact_type": "BIOM", "filepaths": [1]}}}',
+        "Invalid completion payload: artifacts['t'].filepaths must be a list of "
+        "[path, filepath_type]",
+    ),
+]
+
+
 async def test_malformed_report_is_400_and_job_stays_running(
-    client: httpx.AsyncClient, services: Services, world: World, body: bytes, message: str
+    client: httpx.AsyncClient, services: Services, world: World
 ) -> None:
-    job_id = await make_job(services, world, status="running")
-    response = await complete(client, job_id, body, world.deblur.token)
-    assert response.status_code == 400
-    assert response.headers["content-type"] == JSON
-    assert response.json()["message"].startswith(message)
-    job = await fetch_job(client, world, job_id)
-    assert (job["status"], job["msg"]) == ("running", "")
+    for body, message in MALFORMED_REPORTS:
+        job_id = await make_job(services, world, status="running")
+        response = await complete(client, job_id, body, world.deblur.token)
+        assert response.status_code == 400
+        assert response.headers["content-type"] == JSON
+        assert response.json()["message"].startswith(message)
+        job = await fetch_job(client, world, job_id)
+        assert (job["status"], job["msg"]) == ("running", "")
 
 
 async def test_unknown_job_is_404(client: httpx.AsyncClient, world: World) -> None:

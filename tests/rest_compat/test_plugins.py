@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import httpx
-import pytest
 from sqlalchemy import select
 
 from db.models import Command
@@ -68,46 +66,40 @@ async def test_create_type_accepts_the_documented_name_field(
     assert "other_type" in listed
 
 
-@pytest.mark.parametrize(
-    ("change", "status", "body"),
-    [
-        ({"description": None}, 400, "Missing argument description"),
-        ({"type_name": None}, 400, "Missing argument type_name"),
-        ({"filepath_types": "[[1"}, 400, {"message": "Argument filepath_types is not valid JSON"}),
-        (
-            {"filepath_types": json.dumps([["no_such_type", True]])},
-            400,
-            {"message": "Unknown filepath type: no_such_type"},
-        ),
-        (
-            {"is_user_uploadable": "maybe"},
-            400,
-            {"message": "Argument is_user_uploadable must be true or false, not 'maybe'"},
-        ),
-        (
-            {"type_name": "../escape"},
-            400,
-            {"message": "The artifact type name '../escape' cannot be used as a folder name."},
-        ),
-    ],
-)
-async def test_create_type_rejects_bad_fields(
-    client: httpx.AsyncClient,
-    world: World,
-    change: dict[str, Any],
-    status: int,
-    body: str | dict[str, str],
-) -> None:
-    fields = {k: v for k, v in (TYPE_FIELDS | change).items() if v is not None}
-    headers = bearer(world.type_plugin.token)
-    response = await client.post("/qiita_db/artifacts/types/", data=fields, headers=headers)
-    assert response.status_code == status
-    if isinstance(body, str):
-        assert response.text == body
-    else:
-        assert response.json() == body
-    listed = (await client.get("/qiita_db/artifacts/types/", headers=headers)).json()
-    assert "new_type" not in listed
+BAD_TYPE_FIELDS = [
+    ({"description": None}, 400, "Missing argument description"),
+    ({"type_name": None}, 400, "Missing argument type_name"),
+    ({"filepath_types": "[[1"}, 400, {"message": "Argument filepath_types is not valid JSON"}),
+    (
+        {"filepath_types": json.dumps([["no_such_type", True]])},
+        400,
+        {"message": "Unknown filepath type: no_such_type"},
+    ),
+    (
+        {"is_user_uploadable": "maybe"},
+        400,
+        {"message": "Argument is_user_uploadable must be true or false, not 'maybe'"},
+    ),
+    (
+        {"type_name": "../escape"},
+        400,
+        {"message": "The artifact type name '../escape' cannot be used as a folder name."},
+    ),
+]
+
+
+async def test_create_type_rejects_bad_fields(client: httpx.AsyncClient, world: World) -> None:
+    for change, status, body in BAD_TYPE_FIELDS:
+        fields = {k: v for k, v in (TYPE_FIELDS | change).items() if v is not None}
+        headers = bearer(world.type_plugin.token)
+        response = await client.post("/qiita_db/artifacts/types/", data=fields, headers=headers)
+        assert response.status_code == status
+        if isinstance(body, str):
+            assert response.text == body
+        else:
+            assert response.json() == body
+        listed = (await client.get("/qiita_db/artifacts/types/", headers=headers)).json()
+        assert "new_type" not in listed
 
 
 async def test_get_plugin(client: httpx.AsyncClient, world: World) -> None:
@@ -227,51 +219,45 @@ async def test_create_command_from_json_in_form_fields(
     }
 
 
-@pytest.mark.parametrize(
-    ("change", "status", "message"),
-    [
-        ({"name": "Deblur"}, 409, "The command 'Deblur' already exists in plugin Deblur 2021.09."),
-        ({"required_parameters": "{"}, 400, "Argument required_parameters is not valid JSON"),
-        (
-            {"outputs": json.dumps({"t": "NOPE"})},
-            400,
-            "Error creating Deblur, Pick OTUs, Picks OTUs - Unknown artifact_type: NOPE",
-        ),
-        (
-            {"optional_parameters": json.dumps({"x": ["wat", 1]})},
-            400,
-            "Unknown parameter type 'wat' for parameter 'x'",
-        ),
-        (
-            {"optional_parameters": json.dumps({"m": ['choice:["a"]', "b"]})},
-            400,
-            "The default value 'b' of parameter 'm' is not one of ['a']",
-        ),
-        (
-            {"default_parameter_sets": json.dumps({"S": {"unknown": 1}})},
-            400,
-            "Parameter set 'S' has parameters that are not optional parameters of the "
-            "command: unknown",
-        ),
-    ],
-)
+BAD_DEFINITIONS = [
+    ({"name": "Deblur"}, 409, "The command 'Deblur' already exists in plugin Deblur 2021.09."),
+    ({"required_parameters": "{"}, 400, "Argument required_parameters is not valid JSON"),
+    (
+        {"outputs": json.dumps({"t": "NOPE"})},
+        400,
+        "Error creating Deblur, Pick OTUs, Picks OTUs - Unknown artifact_type: NOPE",
+    ),
+    (
+        {"optional_parameters": json.dumps({"x": ["wat", 1]})},
+        400,
+        "Unknown parameter type 'wat' for parameter 'x'",
+    ),
+    (
+        {"optional_parameters": json.dumps({"m": ['choice:["a"]', "b"]})},
+        400,
+        "The default value 'b' of parameter 'm' is not one of ['a']",
+    ),
+    (
+        {"default_parameter_sets": json.dumps({"S": {"unknown": 1}})},
+        400,
+        "Parameter set 'S' has parameters that are not optional parameters of the command: unknown",
+    ),
+]
+
+
 async def test_create_command_rejects_bad_definitions(
-    client: httpx.AsyncClient,
-    services: Services,
-    world: World,
-    change: dict[str, str],
-    status: int,
-    message: str,
+    client: httpx.AsyncClient, services: Services, world: World
 ) -> None:
-    base = f"/qiita_db/plugins/{world.deblur.name}/{world.deblur.version}"
-    response = await client.post(
-        f"{base}/commands/", data=command_fields(**change), headers=bearer(world.deblur.token)
-    )
-    assert response.status_code == status
-    assert response.json() == {"message": message}
-    async with services.sessions() as session:
-        names = (await session.execute(select(Command.name).order_by(Command.id))).scalars()
-        assert "Pick OTUs" not in list(names)
+    for change, status, message in BAD_DEFINITIONS:
+        base = f"/qiita_db/plugins/{world.deblur.name}/{world.deblur.version}"
+        response = await client.post(
+            f"{base}/commands/", data=command_fields(**change), headers=bearer(world.deblur.token)
+        )
+        assert response.status_code == status
+        assert response.json() == {"message": message}
+        async with services.sessions() as session:
+            names = (await session.execute(select(Command.name).order_by(Command.id))).scalars()
+            assert "Pick OTUs" not in list(names)
 
 
 async def test_create_command_missing_field_is_400(client: httpx.AsyncClient, world: World) -> None:
@@ -293,22 +279,26 @@ async def test_another_plugin_may_not_add_commands(client: httpx.AsyncClient, wo
     assert response.json() == {"message": "This client may not change plugin Deblur 2021.09."}
 
 
-@pytest.mark.parametrize("method", ["POST", "GET"])
+ACTIVATION_METHODS = ["POST", "GET"]
+
+
 async def test_activate_command(
-    client: httpx.AsyncClient, services: Services, world: World, method: str
+    client: httpx.AsyncClient, services: Services, world: World
 ) -> None:
-    async with services.sessions() as session, session.begin():
-        command = await session.get(Command, world.deblur_command_id)
-        assert command is not None
-        command.active = False
-    url = f"/qiita_db/plugins/{world.deblur.name}/{world.deblur.version}/commands/Deblur/activate/"
-    response = await client.request(method, url, headers=bearer(world.deblur.token))
-    assert response.status_code == 200
-    assert response.content == b""
-    async with services.sessions() as session:
-        command = await session.get(Command, world.deblur_command_id)
-        assert command is not None
-        assert command.active is True
-    response = await client.post(url.replace("Deblur/activate", "Nope/activate"),
-                                 headers=bearer(world.deblur.token))  # fmt: skip
-    assert response.status_code == 404
+    for method in ACTIVATION_METHODS:
+        async with services.sessions() as session, session.begin():
+            command = await session.get(Command, world.deblur_command_id)
+            assert command is not None
+            command.active = False
+        base = f"/qiita_db/plugins/{world.deblur.name}/{world.deblur.version}"
+        url = f"{base}/commands/Deblur/activate/"
+        response = await client.request(method, url, headers=bearer(world.deblur.token))
+        assert response.status_code == 200
+        assert response.content == b""
+        async with services.sessions() as session:
+            command = await session.get(Command, world.deblur_command_id)
+            assert command is not None
+            assert command.active is True
+        response = await client.post(url.replace("Deblur/activate", "Nope/activate"),
+                                     headers=bearer(world.deblur.token))  # fmt: skip
+        assert response.status_code == 404
