@@ -25,7 +25,7 @@ from resolvers.access import has_plugin_api_rights
 from resolvers.context import Context
 from resolvers.errors import Invalid, NotFound
 from resolvers.metadata_rules import PREP_FORBIDDEN_WORDS, clean_table
-from resolvers.studies import find_editable_study, find_study
+from resolvers.studies import find_editable_study, find_study, is_storable_id
 from resolvers.template_files import regenerate_prep_file
 
 logger = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ INFERRED_INVESTIGATION_TYPES = {
 
 async def find_preparation(ctx: Context, prep_id: int) -> PrepTemplate:
     """A preparation of a study the caller may read; `Preparation not found` otherwise."""
-    prep = await ctx.session.get(PrepTemplate, prep_id)
+    prep = await ctx.session.get(PrepTemplate, prep_id) if is_storable_id(prep_id) else None
     if prep is None:
         raise NotFound(PREPARATION_NOT_FOUND)
     try:
@@ -58,7 +58,8 @@ async def find_preparation(ctx: Context, prep_id: int) -> PrepTemplate:
 async def resolve_data_type(ctx: Context, data_type: str | int) -> DataType:
     """A data type by name or numeric id; Invalid listing the known names otherwise."""
     text = str(data_type).strip()
-    condition = DataType.id == int(text) if text.isdigit() else DataType.name == text
+    by_id = text.isdigit() and is_storable_id(int(text))
+    condition = DataType.id == int(text) if by_id else DataType.name == text
     found = (await ctx.session.execute(select(DataType).where(condition))).scalar_one_or_none()
     if found is None:
         names = (await ctx.session.execute(select(DataType.name).order_by(DataType.id))).scalars()

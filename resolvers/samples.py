@@ -34,6 +34,7 @@ NO_SAMPLE_INFORMATION = "Study does not have sample information"
 CATEGORY_NOT_FOUND = "Category not found"
 
 ID_CHUNK = 1000
+CATEGORIES_PER_QUERY = 500
 SQLITE_KEYS_PER_STATEMENT = 2000
 SQLITE_KEYS_PER_CALL = 60
 
@@ -123,15 +124,17 @@ async def get_sample_categories(
     if missing:
         raise CategoriesNotFound(missing)
     unique = list(dict.fromkeys(categories))
-    position = {category: index for index, category in enumerate(unique)}
-    extracted = [
-        Sample.values[category].as_string().label(f"c{index}")
-        for index, category in enumerate(unique)
-    ]
-    query = select(Sample.sample_name, *extracted).where(Sample.study_id == study_id)
-    samples: dict[str, list[str | None]] = {}
-    for row in await ctx.session.execute(query):
-        samples[row[0]] = [row[1 + position[category]] for category in categories]
+    extracted: dict[str, dict[str, str | None]] = {}
+    # A result row holds at most 2,000 columns on SQLite: wide requests go in slices.
+    for start in range(0, len(unique), CATEGORIES_PER_QUERY):
+        chunk = unique[start : start + CATEGORIES_PER_QUERY]
+        columns = [Sample.values[c].as_string().label(f"c{i}") for i, c in enumerate(chunk)]
+        query = select(Sample.sample_name, *columns).where(Sample.study_id == study_id)
+        for name, *values in await ctx.session.execute(query):
+            extracted.setdefault(name, {}).update(zip(chunk, values, strict=True))
+    samples = {
+        name: [values[category] for category in categories] for name, values in extracted.items()
+    }
     return CategoryValues(header=list(categories), samples=samples)
 
 

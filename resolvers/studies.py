@@ -38,6 +38,7 @@ TITLE_EXISTS = "Study title already exists"
 UNKNOWN_PI = "Unknown principal investigator"
 UNKNOWN_LAB_PERSON = "Unknown lab person"
 
+MAX_ID = 2**63 - 1
 VISIBILITY_PRECEDENCE = ("public", "private", "awaiting_approval")
 _BLANKS = re.compile(r"\s+")
 
@@ -57,8 +58,15 @@ async def list_studies(ctx: Context, page: PageRequest) -> Page[Study]:
     return await keyset_page(ctx, query, Study.__table__.c.id, page)
 
 
+def is_storable_id(value: int) -> bool:
+    """Ids are 64-bit: a larger number from a URL names nothing (and must not reach SQL)."""
+    return 0 <= value <= MAX_ID
+
+
 async def find_study(ctx: Context, study_id: int, *, with_contacts: bool = False) -> Study:
     """A readable study; `Study not found` otherwise, unreadable ones included (§1.6)."""
+    if not is_storable_id(study_id):
+        raise NotFound(STUDY_NOT_FOUND)
     query = select(Study).where(Study.id == study_id, readable_studies_filter(ctx.principal))
     if with_contacts:
         query = query.options(

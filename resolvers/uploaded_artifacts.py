@@ -23,7 +23,7 @@ from resolvers.context import Context
 from resolvers.errors import Conflict, Invalid, NotFound
 from resolvers.job_submission import submit_html_summary
 from resolvers.preparations import PREPARATION_NOT_FOUND
-from resolvers.studies import find_editable_study
+from resolvers.studies import find_editable_study, is_storable_id
 
 logger = logging.getLogger(__name__)
 
@@ -86,7 +86,7 @@ def _uploaded_files(folder: Path, filenames: Sequence[str]) -> list[Path]:
 async def find_study_preparation(ctx: Context, study_id: int, prep_id: int) -> PrepTemplate:
     """A preparation of a study the caller may change; checks in study-api.md §6.2 order."""
     await find_editable_study(ctx, study_id)
-    prep = await ctx.session.get(PrepTemplate, prep_id)
+    prep = await ctx.session.get(PrepTemplate, prep_id) if is_storable_id(prep_id) else None
     if prep is None:
         raise NotFound(PREPARATION_NOT_FOUND)
     if prep.study_id != study_id:

@@ -159,6 +159,13 @@ async def test_a_thousand_categories(
     }
     info = await client.get(f"/api/v1/study/{study_id}/samples/info", headers=owner.headers)
     assert len(info.json()["categories"]) == 2000
+    everything = ",".join(info.json()["categories"])
+    wide = await client.get(
+        f"/api/v1/study/{study_id}/samples/categories={everything}", headers=owner.headers
+    )
+    assert wide.status_code == 200
+    assert len(wide.json()["header"]) == 2000
+    assert wide.json()["samples"][f"{study_id}.s.0"][-1] == "x"
 
 
 async def test_a_patch_failing_in_its_last_sample_changes_nothing(

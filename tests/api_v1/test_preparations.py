@@ -100,6 +100,7 @@ async def test_preparation_of_unknown_study_is_404(
     ("query", "body", "message"),
     [
         ("data_type=Nope", None, "Unknown data type 'Nope'; use one of: 16S, 18S, ITS"),
+        ("data_type=99999999999999999999", None, "Unknown data type '99999999999999999999'"),
         ("data_type=16S", {"zz": {"barcode": "A"}}, "Samples found in prep template but not "
                                                     "sample template: {sid}.zz"),
         ("data_type=16S", {"s1": {"ph": "A"}}, "These columns are already in the sample "
@@ -265,10 +266,11 @@ async def test_attach_lookup_errors(
     assert (unknown_study.status_code, unknown_study.json()) == (
         404, {"message": "Study not found"}
     )  # fmt: skip
-    unknown_prep = await attach(client, owner, sid, 999, artifact_body())
-    assert (unknown_prep.status_code, unknown_prep.json()) == (
-        404, {"message": "Preparation not found"}
-    )  # fmt: skip
+    for prep in (999, 2**70):
+        unknown_prep = await attach(client, owner, sid, prep, artifact_body())
+        assert (unknown_prep.status_code, unknown_prep.json()) == (
+            404, {"message": "Preparation not found"}
+        )  # fmt: skip
     other = await add_study(services, owner.principal)
     wrong_study = await attach(client, owner, other, prep_id, artifact_body())
     assert (wrong_study.status_code, wrong_study.json()) == (

@@ -70,7 +70,16 @@ async def test_study_without_lab_person_has_null_contact(
     assert response.json()["contacts"]["lab_person"] is None
 
 
-@pytest.mark.parametrize("path", ["/api/v1/study/999", "/api/v1/study/0", "/api/v1/study/0/status"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/study/999",
+        "/api/v1/study/0",
+        "/api/v1/study/0/status",
+        "/api/v1/study/99999999999999999999999/associations",
+        "/api/v1/study/9223372036854775808/samples",
+    ],
+)
 async def test_unknown_study_is_404_with_message(
     client: httpx.AsyncClient, owner: Caller, path: str
 ) -> None:
