@@ -161,11 +161,12 @@ async def create_validators(
         plans.append((output, declared[name], await _artifact_name(ctx, job, name), validate))
 
     validator_ids: list[str] = []
+    checked_by_server: list[int] = []
     for output, command_output, artifact_name, validate in plans:
         if validate is None:
             type_row = await get_artifact_type(ctx, output.artifact_type)
             await check_filepath_types(ctx, type_row, [fp for _, fp in output.filepaths])
-            await create_artifact(
+            artifact = await create_artifact(
                 ctx,
                 artifact_type=output.artifact_type,
                 files=output.filepaths,
@@ -174,6 +175,7 @@ async def create_validators(
                 command_output_id=command_output.id,
                 **_origin(job, inputs, template=template),
             )
+            checked_by_server.append(artifact.id)
             continue
         files: dict[str, list[str]] = {}
         for path, fp_type in output.filepaths:
@@ -203,6 +205,7 @@ async def create_validators(
     await ctx.session.flush()
     if not validator_ids:
         await change_status(ctx, job.id, expected=("running",), to="success")
+        await after_release(ctx, job, checked_by_server)
         return []
     await write_step(ctx, job.id, _validating_step(validator_ids, {}))
     await submit_jobs(ctx, validator_ids)

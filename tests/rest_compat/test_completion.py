@@ -10,14 +10,17 @@ import httpx
 from sqlalchemy import select
 
 from db.models import Artifact, ArtifactParent, ProcessingJob, ProcessingJobValidator, StoredFile
-from resolvers.context import Services
+from resolvers import plugins
+from resolvers.context import Services, unit_of_work
 from tests.factories import bearer
 from tests.rest_compat.conftest import HTML, JSON
 from tests.rest_compat.world import (
+    SYSTEM,
     World,
     completion,
     job_dir,
     make_job,
+    make_job_for,
     mount_of,
     write_file,
 )
@@ -328,3 +331,55 @@ async def test_missing_file_at_release_fails_validator_and_job(
             select(StoredFile.id).where(StoredFile.relpath.like("%.biom"))
         )
         assert files.first() is None
+
+
+async def add_demux_command(services: Services, world: World) -> int:
+    definition = plugins.CommandDefinition(
+        name="Split libraries",
+        description="Demultiplexes",
+        required_parameters={"input": ['artifact:["FASTQ"]', None]},
+        optional_parameters={},
+        outputs={"demultiplexed": "Demultiplexed"},
+    )
+    async with unit_of_work(services, SYSTEM) as ctx:
+        command = await plugins.create_command(
+            ctx, world.deblur.name, world.deblur.version, definition
+        )
+        return command.id
+
+
+async def test_output_without_type_plugin_is_checked_by_the_server(
+    client: httpx.AsyncClient, services: Services, world: World
+) -> None:
+    await add_demux_command(services, world)
+    job_id = await make_job_for(
+        services, world.deblur.name, world.deblur.version, "Split libraries", world.owner_id,
+        {"input": world.fastq_id}, status="running",
+    )  # fmt: skip
+    folder = job_dir(services, job_id)
+    fasta = write_file(folder / "seqs.fna")
+    body = completion({"demultiplexed": [(fasta, "preprocessed_fasta")]}, "Demultiplexed")
+    assert (await complete(client, job_id, body, world.deblur.token)).status_code == 200
+    job = await fetch_job(client, world, job_id)
+    assert job["status"] == "error"
+    assert job["msg"] == (
+        "Missing required filepath type(s) for artifact type Demultiplexed: preprocessed_fastq"
+    )
+    assert fasta.exists()
+
+    job_id = await make_job_for(
+        services, world.deblur.name, world.deblur.version, "Split libraries", world.owner_id,
+        {"input": world.fastq_id}, status="running",
+    )  # fmt: skip
+    folder = job_dir(services, job_id)
+    files = [(write_file(folder / "seqs.fna"), "preprocessed_fasta"),
+             (write_file(folder / "seqs.fastq"), "preprocessed_fastq")]  # fmt: skip
+    body = completion({"demultiplexed": files}, "Demultiplexed")
+    assert (await complete(client, job_id, body, world.deblur.token)).status_code == 200
+    assert (await fetch_job(client, world, job_id))["status"] == "success"
+    assert await validators_of(services, job_id) == []
+    async with services.sessions() as session:
+        artifact = (
+            await session.execute(select(Artifact).where(Artifact.produced_by_job_id == job_id))
+        ).scalar_one()
+        assert (artifact.name, artifact.visibility) == ("demultiplexed", "sandbox")
