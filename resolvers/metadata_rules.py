@@ -57,7 +57,8 @@ READER_DROPPED_COLUMNS = frozenset({"sample_id", "sample-id"})
 
 _SAMPLE_NAME = re.compile(r"[A-Za-z0-9.]+")
 _COLUMN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_:|]*")
-_EMBEDDED_BLANKS = re.compile(r"[\t\n\r\v\f]")
+# Tabs, line breaks and the other control characters (NUL cannot be stored in PostgreSQL).
+_EMBEDDED_BLANKS = re.compile(r"[\x00-\x1f\x7f]")
 
 _MISSING_VALUE_SPELLINGS = {
     "not collected": "not collected",

@@ -322,7 +322,7 @@ async def sample_details(
 ) -> list[SampleDetail]:
     """Accessions and preparations of each requested sample, in request order (§4.5, §4.6)."""
     await find_study(ctx, study_id)
-    wanted = list(dict.fromkeys(sample_ids))
+    wanted = [name for name in dict.fromkeys(sample_ids) if "\x00" not in name]
     samples: dict[str, tuple[int, str | None]] = {}
     for start in range(0, len(wanted), ID_CHUNK):
         names_query = select(Sample.sample_name, Sample.id, Sample.ebi_sample_accession).where(

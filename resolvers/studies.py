@@ -28,7 +28,7 @@ from db.models import (
 )
 from resolvers.access import can_edit_study, readable_studies_filter
 from resolvers.context import Context
-from resolvers.errors import Conflict, Forbidden, NotFound
+from resolvers.errors import Conflict, Forbidden, Invalid, NotFound
 from resolvers.pagination import Page, PageRequest, keyset_page
 
 # study-api.md §1.6, §3.2: the exact messages scripts see.
@@ -96,6 +96,8 @@ def normalise_title(title: str) -> str:
 
 async def _person_id(ctx: Context, contact: tuple[str, str]) -> int | None:
     name, affiliation = contact
+    if "\x00" in name + affiliation:
+        return None
     query = select(StudyPerson.id).where(
         StudyPerson.name == name, StudyPerson.affiliation == affiliation
     )
@@ -118,8 +120,17 @@ async def create_study(
 
     Admins may create studies for anyone; other users only studies they own themselves.
     """
+    for field, text in (("title", title), ("study_abstract", abstract),
+                        ("study_description", description), ("study_alias", alias),
+                        ("notes", notes)):  # fmt: skip
+        if "\x00" in text:
+            raise Invalid(f"The {field} contains a NUL character.", field)
     owner_query = select(Account).where(Account.email_lower == owner_email.strip().lower())
-    owner = (await ctx.session.execute(owner_query)).scalar_one_or_none()
+    owner = (
+        None
+        if "\x00" in owner_email
+        else (await ctx.session.execute(owner_query)).scalar_one_or_none()
+    )
     if owner is None:
         raise Forbidden(UNKNOWN_USER)
     principal = ctx.principal

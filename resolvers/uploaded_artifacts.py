@@ -109,6 +109,8 @@ async def attach_uploaded_artifact(
     (Invalid) before anything moves.
     """
     prep = await find_study_preparation(ctx, study_id, prep_id)
+    if "\x00" in name:
+        raise Invalid("The artifact name contains a NUL character.", "artifact_name")
     type_row = await get_artifact_type(ctx, artifact_type)
     if not filepaths:
         raise Invalid("An artifact needs at least one file.", "filepaths")
