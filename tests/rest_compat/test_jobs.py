@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 import httpx
@@ -10,6 +11,7 @@ from sqlalchemy import select
 from db.models import ProcessingJob
 from resolvers.context import Services
 from tests.factories import bearer
+from tests.graphql_transport.live_server import wait_for_subscribers
 from tests.rest_compat.conftest import HTML, JSON
 from tests.rest_compat.world import World, make_job
 
@@ -212,3 +214,26 @@ async def test_step_unknown_job_is_404(client: httpx.AsyncClient, world: World) 
     )
     assert response.status_code == 404
     assert response.json() == {"message": "Job not found: abc"}
+
+
+async def test_heartbeat_publishes_a_job_event_after_commit(
+    client: httpx.AsyncClient, services: Services, world: World
+) -> None:
+    job_id = await make_job(services, world)
+    stream = services.events.subscribe("job")
+    first = asyncio.ensure_future(anext(stream))
+    try:
+        await wait_for_subscribers(services, "job", 1)
+        response = await client.post(
+            f"/qiita_db/jobs/{job_id}/heartbeat/", headers=bearer(world.deblur.token)
+        )
+        assert response.status_code == 200
+        seen = [await asyncio.wait_for(first, 10)]
+        while seen[-1].data.get("status") != "running" and len(seen) < 5:
+            # the job's creation may still be on its way (PostgreSQL delivers after commit)
+            seen.append(await asyncio.wait_for(anext(stream), 10))
+        event = seen[-1]
+        assert (event.topic, event.key, event.data["status"]) == ("job", job_id, "running")
+    finally:
+        first.cancel()
+        await stream.aclose()  # type: ignore[attr-defined]
