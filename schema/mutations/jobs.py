@@ -7,7 +7,13 @@ from typing import Any
 import strawberry
 from strawberry.scalars import JSON
 
-from resolvers import artifacts, job_submission, uploaded_artifacts
+from resolvers import (
+    artifact_visibility,
+    artifacts,
+    job_cancellation,
+    job_submission,
+    uploaded_artifacts,
+)
 from resolvers.access import require_edit_study
 from resolvers.context import Context
 from resolvers.errors import Forbidden, Invalid
@@ -65,6 +71,31 @@ class RequestHtmlSummaryPayload:
 @strawberry.input
 class RequestHtmlSummaryInput:
     artifact_id: int
+
+
+@strawberry.input
+class CancelJobInput:
+    job_id: str
+
+
+@strawberry.type
+class CancelJobPayload:
+    job: ProcessingJob | None
+    user_errors: list[UserError]
+
+
+@strawberry.input
+class SetArtifactVisibilityInput:
+    artifact_id: int
+    visibility: str = strawberry.field(
+        description="sandbox, awaiting_approval, private or public; applies to the whole DAG."
+    )
+
+
+@strawberry.type
+class SetArtifactVisibilityPayload:
+    artifact: Artifact | None
+    user_errors: list[UserError]
 
 
 def _submitter(ctx: Context) -> int:
@@ -132,4 +163,30 @@ class JobMutations:
         row, errors = await run_mutation(info, action)
         return RequestHtmlSummaryPayload(
             job=ProcessingJob.from_row(row) if row is not None else None, user_errors=errors
+        )
+
+    @strawberry.mutation(description="Cancel an unfinished job you submitted (admins: any job).")
+    async def cancel_job(self, info: Info, input: CancelJobInput) -> CancelJobPayload | None:
+        async def action(ctx: Context) -> Any:
+            return await job_cancellation.cancel_job(ctx, input.job_id)
+
+        row, errors = await run_mutation(info, action)
+        return CancelJobPayload(
+            job=ProcessingJob.from_row(row) if row is not None else None, user_errors=errors
+        )
+
+    @strawberry.mutation(
+        description="Change the visibility of an artifact and the rest of its processing DAG."
+    )
+    async def set_artifact_visibility(
+        self, info: Info, input: SetArtifactVisibilityInput
+    ) -> SetArtifactVisibilityPayload | None:
+        async def action(ctx: Context) -> Any:
+            return await artifact_visibility.set_artifact_visibility(
+                ctx, input.artifact_id, input.visibility
+            )
+
+        row, errors = await run_mutation(info, action)
+        return SetArtifactVisibilityPayload(
+            artifact=Artifact.from_row(row) if row is not None else None, user_errors=errors
         )

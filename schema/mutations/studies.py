@@ -7,7 +7,7 @@ from typing import Any
 import strawberry
 from strawberry.scalars import JSON
 
-from resolvers import persons, preparations, samples, studies
+from resolvers import persons, preparations, samples, studies, study_sharing
 from resolvers.context import Context
 from resolvers.errors import Invalid
 from schema.context import Info
@@ -86,6 +86,24 @@ class CreatePreparationInput:
 @strawberry.type
 class CreatePreparationPayload:
     preparation: Preparation | None
+    user_errors: list[UserError]
+
+
+@strawberry.input(description="A study and the e-mail of the user to share it with (or not).")
+class StudySharingInput:
+    study_id: int
+    email: str
+
+
+@strawberry.type
+class ShareStudyPayload:
+    study: Study | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class UnshareStudyPayload:
+    study: Study | None
     user_errors: list[UserError]
 
 
@@ -193,4 +211,26 @@ class StudyMutations:
         return CreatePreparationPayload(
             preparation=Preparation.from_row(row) if row is not None else None,
             user_errors=errors,
+        )
+
+    @strawberry.mutation(description="Share a study with a user (owner, sharers and admins).")
+    async def share_study(self, info: Info, input: StudySharingInput) -> ShareStudyPayload | None:
+        async def action(ctx: Context) -> Any:
+            return await study_sharing.share_study(ctx, input.study_id, input.email)
+
+        row, errors = await run_mutation(info, action)
+        return ShareStudyPayload(
+            study=Study.from_row(row) if row is not None else None, user_errors=errors
+        )
+
+    @strawberry.mutation(description="Stop sharing a study with a user.")
+    async def unshare_study(
+        self, info: Info, input: StudySharingInput
+    ) -> UnshareStudyPayload | None:
+        async def action(ctx: Context) -> Any:
+            return await study_sharing.unshare_study(ctx, input.study_id, input.email)
+
+        row, errors = await run_mutation(info, action)
+        return UnshareStudyPayload(
+            study=Study.from_row(row) if row is not None else None, user_errors=errors
         )

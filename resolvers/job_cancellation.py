@@ -1,0 +1,38 @@
+"""Cancelling a processing job, which the web UI offers and REST does not."""
+
+from __future__ import annotations
+
+from db.models import ProcessingJob
+from resolvers.context import Context
+from resolvers.errors import Conflict, Forbidden
+from resolvers.jobs import fail_job, get_job, load_job
+
+CANCELLABLE = ("in_construction", "waiting", "queued", "running")
+
+
+async def cancel_job(ctx: Context, job_id: str) -> ProcessingJob:
+    """Fail an unfinished job with a message naming who cancelled it (its workflow children
+    fail with it), then stop its process through the launcher once the change is committed.
+
+    Only the user who submitted the job, or an admin, may cancel it.
+    """
+    job = await get_job(ctx, job_id)
+    principal = ctx.principal
+    if not (
+        principal.is_admin or (principal.kind == "user" and principal.account_id == job.account_id)
+    ):
+        raise Forbidden("Only the user who submitted a job, or an administrator, may cancel it.")
+    if job.status not in CANCELLABLE:
+        raise Conflict(f"Job {job.id} cannot be cancelled: it is already {job.status}.")
+    external_id, launcher = job.external_id, ctx.launcher
+    if not await fail_job(ctx, job.id, f"Cancelled by {principal.email}."):
+        current = await load_job(ctx, job.id)
+        raise Conflict(f"Job {job.id} cannot be cancelled: it is already {current.status}.")
+    if external_id and launcher is not None:
+        job_key = job.id
+
+        async def stop_process() -> None:
+            await launcher.cancel(external_id, job_id=job_key)
+
+        ctx.after_commit(stop_process)
+    return await load_job(ctx, job.id)

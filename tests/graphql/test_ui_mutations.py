@@ -1,0 +1,152 @@
+"""Mutations the web UI offers and REST does not: sharing, cancelling, visibility."""
+
+from __future__ import annotations
+
+import httpx
+from sqlalchemy import select, update
+
+from db.models import Artifact, PrepSample, ProcessingJob
+from resolvers.context import Services
+from tests.graph_factories import make_study_tree
+from tests.graphql.conftest import Callers, error_codes, run_graphql
+
+SHARE = """mutation($input: StudySharingInput!) {
+  shareStudy(input: $input) { study { sharedWith { email } } userErrors { field message } } }"""
+UNSHARE = """mutation($input: StudySharingInput!) {
+  unshareStudy(input: $input) { study { sharedWith { email } } userErrors { field message } } }"""
+CANCEL = """mutation($id: String!) {
+  cancelJob(input: {jobId: $id}) { job { status errorMessage } userErrors { message } } }"""
+VISIBILITY = """mutation($id: Int!, $to: String!) {
+  setArtifactVisibility(input: {artifactId: $id, visibility: $to}) {
+    artifact { visibility children { visibility } } userErrors { field message } } }"""
+READ = "query($id: Int!) { study(studyId: $id) { studyId } }"
+
+
+async def test_share_and_unshare_a_study(
+    client: httpx.AsyncClient, services: Services, callers: Callers
+) -> None:
+    tree = await make_study_tree(services, callers.owner.account, samples=1)
+    email = callers.other.account.email
+    variables = {"input": {"studyId": tree.study_id, "email": email.upper()}}
+    hidden = await run_graphql(client, READ, {"id": tree.study_id}, caller=callers.other)
+    assert error_codes(hidden) == ["NOT_FOUND"]
+    shared = await run_graphql(client, SHARE, variables, caller=callers.owner)
+    assert shared["data"]["shareStudy"] == {
+        "study": {"sharedWith": [{"email": email}]},
+        "userErrors": [],
+    }
+    again = await run_graphql(client, SHARE, variables, caller=callers.owner)
+    assert again["data"]["shareStudy"]["study"] == {"sharedWith": [{"email": email}]}
+    seen = await run_graphql(client, READ, {"id": tree.study_id}, caller=callers.other)
+    assert seen == {"data": {"study": {"studyId": tree.study_id}}}
+    removed = await run_graphql(client, UNSHARE, variables, caller=callers.owner)
+    assert removed["data"]["unshareStudy"] == {"study": {"sharedWith": []}, "userErrors": []}
+    gone = await run_graphql(client, READ, {"id": tree.study_id}, caller=callers.other)
+    assert error_codes(gone) == ["NOT_FOUND"]
+    unknown = await run_graphql(
+        client,
+        SHARE,
+        {"input": {"studyId": tree.study_id, "email": "nobody@example.org"}},
+        caller=callers.owner,
+    )
+    assert unknown["data"]["shareStudy"] == {
+        "study": None,
+        "userErrors": [{"field": ["email"], "message": "Unknown user: nobody@example.org"}],
+    }
+    stranger = await run_graphql(client, SHARE, variables, caller=callers.other)
+    assert stranger["data"] == {"shareStudy": None}
+    assert error_codes(stranger) == ["NOT_FOUND"]
+
+
+async def test_cancel_job_fails_it_once_with_who_cancelled(
+    client: httpx.AsyncClient, services: Services, callers: Callers
+) -> None:
+    tree = await make_study_tree(services, callers.owner.account, job_status="queued")
+    stranger = await run_graphql(client, CANCEL, {"id": tree.job_id}, caller=callers.other)
+    assert error_codes(stranger) == ["NOT_FOUND"]
+    result = await run_graphql(client, CANCEL, {"id": tree.job_id}, caller=callers.owner)
+    assert result["data"]["cancelJob"] == {
+        "job": {
+            "status": "error",
+            "errorMessage": f"Cancelled by {callers.owner.account.email}.",
+        },
+        "userErrors": [],
+    }
+    again = await run_graphql(client, CANCEL, {"id": tree.job_id}, caller=callers.owner)
+    assert again["data"] == {"cancelJob": None}
+    assert error_codes(again) == ["CONFLICT"]
+    assert again["errors"][0]["message"] == (
+        f"Job {tree.job_id} cannot be cancelled: it is already error."
+    )
+    async with services.sessions() as session:
+        job = await session.get(ProcessingJob, tree.job_id)
+        assert job is not None
+        assert job.status == "error"
+
+
+async def test_set_artifact_visibility_checks_restrictions_and_moves_the_dag(
+    client: httpx.AsyncClient, services: Services, callers: Callers
+) -> None:
+    tree = await make_study_tree(services, callers.owner.account)
+    refused = await run_graphql(
+        client,
+        VISIBILITY,
+        {"id": tree.root_artifact_id, "to": "private"},
+        caller=callers.owner,
+    )
+    payload = refused["data"]["setArtifactVisibility"]
+    assert payload["artifact"] is None
+    [error] = payload["userErrors"]
+    assert error["field"] == ["visibility"]
+    assert error["message"].startswith("Errors in your info files: ")
+    assert "column 'target_gene' is missing or empty" in error["message"]
+    async with services.sessions() as session, session.begin():
+        await session.execute(
+            update(PrepSample)
+            .where(PrepSample.prep_id == tree.prep_id)
+            .values(
+                values={
+                    "target_gene": "16S rRNA",
+                    "target_subfragment": "V4",
+                    "platform": "Illumina",
+                    "instrument_model": "Illumina MiSeq",
+                }
+            )
+        )
+    private = await run_graphql(
+        client,
+        VISIBILITY,
+        {"id": tree.child_artifact_id, "to": "private"},
+        caller=callers.owner,
+    )
+    assert private["data"]["setArtifactVisibility"] == {
+        "artifact": {"visibility": "private", "children": []},
+        "userErrors": [],
+    }
+    public = await run_graphql(
+        client, VISIBILITY, {"id": tree.root_artifact_id, "to": "public"}, caller=callers.owner
+    )
+    assert public["data"]["setArtifactVisibility"]["artifact"] == {
+        "visibility": "public",
+        "children": [{"visibility": "public"}],
+    }
+    back = await run_graphql(
+        client, VISIBILITY, {"id": tree.root_artifact_id, "to": "sandbox"}, caller=callers.owner
+    )
+    assert back["data"] == {"setArtifactVisibility": None}
+    assert error_codes(back) == ["FORBIDDEN"]
+    admin = await run_graphql(
+        client, VISIBILITY, {"id": tree.root_artifact_id, "to": "sandbox"}, caller=callers.admin
+    )
+    assert admin["data"]["setArtifactVisibility"]["artifact"]["visibility"] == "sandbox"
+    async with services.sessions() as session:
+        states = (
+            (
+                await session.execute(
+                    select(Artifact.visibility).where(Artifact.study_id == tree.study_id)
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert sorted(states) == ["sandbox", "sandbox"]
