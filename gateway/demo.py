@@ -78,6 +78,7 @@ from gateway.demo_data import (
     DEMO_MARKER_TITLE,
     JOB_ERROR_MESSAGE,
     JOB_IDS,
+    LAB_RIVER,
     LAB_SORGHUM,
     OWNER,
     PASSWORD_CLIENT_ID,
@@ -663,7 +664,9 @@ async def load_demo(ctx: Context) -> bool:
     )
 
     # The private study, shared with the colleague.
-    river = await loader.study(RIVER_STUDY, owner, await loader.person(PI_RIVER), None)
+    river = await loader.study(
+        RIVER_STUDY, owner, await loader.person(PI_RIVER), await loader.person(LAB_RIVER)
+    )
     await loader.flush(StudyShare(study_id=river.id, account_id=colleague.id))
     river_values = content.river_samples(river.id)
     river_samples = await loader.sample_template(river, RIVER_COLUMNS, river_values)

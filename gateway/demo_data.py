@@ -74,6 +74,9 @@ PI_RIVER = DemoPerson(
     "Freshwater Ecology Group, Example University",
     phone="+1-555-0142",
 )
+LAB_RIVER = DemoPerson(
+    "Noa Petersen", "noa.petersen@example.org", "Freshwater Ecology Group, Example University"
+)
 
 
 @dataclass(frozen=True)
