@@ -7,10 +7,10 @@ import asyncio
 import httpx
 from sqlalchemy import func, select
 
-from db.models import ProcessingJob, ProcessingJobValidator
+from db.models import Artifact, ProcessingJob, ProcessingJobValidator
 from resolvers.context import Services
 from tests.factories import bearer
-from tests.rest_compat.test_completion import deblur_outputs
+from tests.rest_compat.test_completion import deblur_outputs, run_validator, validators_of
 from tests.rest_compat.world import World, completion, make_job
 
 PARALLEL_HEARTBEATS = 50
@@ -52,3 +52,24 @@ async def test_two_parallel_completes_make_one_set_of_validators(
         job = await session.get(ProcessingJob, job_id)
         assert job is not None
         assert job.status == "running"
+
+
+async def test_two_validators_finishing_together_release_once(
+    client: httpx.AsyncClient, services: Services, world: World
+) -> None:
+    job_id = await make_job(services, world, status="running")
+    body = completion(deblur_outputs(services, job_id)).encode()
+    await client.post(
+        f"/qiita_db/jobs/{job_id}/complete/", content=body, headers=bearer(world.deblur.token)
+    )
+    validators = await validators_of(services, job_id)
+    responses = await asyncio.gather(*(run_validator(client, world, v) for v in validators))
+    assert [r.status_code for r in responses] == [200, 200]
+    async with services.sessions() as session:
+        made = await session.execute(
+            select(func.count()).where(Artifact.produced_by_job_id == job_id)
+        )
+        assert made.scalar_one() == 2
+        job = await session.get(ProcessingJob, job_id)
+        assert job is not None
+        assert job.status == "success"
