@@ -1,4 +1,4 @@
-"""Processing jobs: the status machine, heartbeat, step, completion and failure.
+"""Processing jobs: the status machine, heartbeat, step, creation and failure.
 
 Every status change is a conditional UPDATE (`... WHERE status IN (:expected)`) whose row
 count is checked, so a change is applied exactly once even when two requests race on two
@@ -14,11 +14,11 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from db.models import (
     Artifact,
@@ -28,14 +28,12 @@ from db.models import (
     ProcessingJob,
     ProcessingJobInput,
     ProcessingJobParent,
-    ProcessingJobValidator,
     Software,
     utcnow,
 )
 from resolvers import access
-from resolvers.completion_reports import CompletionReport, parse_completion_report
 from resolvers.context import Context
-from resolvers.errors import DomainError, Forbidden, NotFound
+from resolvers.errors import Forbidden, NotFound
 from resolvers.events import Event
 
 logger = logging.getLogger(__name__)
@@ -320,91 +318,3 @@ async def input_artifact_ids(ctx: Context, job_id: str) -> list[int]:
         .order_by(ProcessingJobInput.artifact_id)
     )
     return list((await ctx.session.execute(query)).scalars())
-
-
-async def _claim_completion(ctx: Context, job: ProcessingJob) -> None:
-    """Take the job's row for this completion; a second completion gets the 403 (§3.4).
-
-    The conditional UPDATE serialises racing completions (row lock on PostgreSQL, the write
-    lock on SQLite); the loser then sees the winner's committed validators or status.
-    """
-    claimed = await ctx.session.execute(
-        update(ProcessingJob)
-        .where(ProcessingJob.id == job.id, ProcessingJob.status == "running")
-        .values(updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
-        raise Forbidden(NOT_RUNNING_COMPLETE)
-    validators = await ctx.session.execute(
-        select(func.count()).where(ProcessingJobValidator.job_id == job.id)
-    )
-    if validators.scalar_one() > 0:
-        raise Forbidden(NOT_RUNNING_COMPLETE)
-
-
-async def attempt(ctx: Context, action: Callable[[], Awaitable[None]]) -> DomainError | None:
-    """Run `action` in a savepoint; on a domain error undo its writes and file moves."""
-    rollbacks = len(ctx.on_rollback_callbacks)
-    commits = len(ctx.after_commit_callbacks)
-    savepoint = await ctx.session.begin_nested()
-    try:
-        await action()
-        await savepoint.commit()
-    except DomainError as error:
-        await savepoint.rollback()
-        undo = ctx.on_rollback_callbacks[rollbacks:]
-        del ctx.on_rollback_callbacks[rollbacks:]
-        del ctx.after_commit_callbacks[commits:]
-        for callback in reversed(undo):
-            result = callback()
-            if result is not None:
-                await result
-        return error
-    return None
-
-
-async def complete_job(ctx: Context, job_id: str, payload: Any) -> None:
-    """Apply a plugin's completion report exactly once (plugin-api.md §3.4, lifecycle §5).
-
-    The report's shape is checked first (Invalid, nothing changes). A report that cannot be
-    applied (unknown output, missing file, no validator...) ends the job in error with the
-    reason, as Qiita's completion task does.
-    """
-    job = await load_job(ctx, job_id)
-    await require_act_on_job(ctx, job)
-    if job.status != "running":
-        raise Forbidden(NOT_RUNNING_COMPLETE)
-    report = parse_completion_report(payload)
-    await _claim_completion(ctx, job)
-    from resolvers import validators
-
-    async def apply() -> None:
-        await apply_completion(ctx, job, report)
-
-    error = await attempt(ctx, apply)
-    if error is not None:
-        logger.info("completion of job %s failed: %s", job.id, error.message)
-        await fail_job(ctx, job.id, error.message)
-        await validators.release_if_ready_for_validator(ctx, job.id)
-
-
-async def apply_completion(ctx: Context, job: ProcessingJob, report: CompletionReport) -> None:
-    """Success/failure of a claimed running job (plugin-lifecycle.md §5.2)."""
-    from resolvers import archive, validators
-
-    if report.archive:
-        await archive.store_completion_archive(ctx, job, report.archive)
-    if not report.success:
-        await fail_job(ctx, job.id, report.error)
-        await validators.release_if_ready_for_validator(ctx, job.id)
-        return
-    if not report.artifacts:
-        await change_status(ctx, job.id, expected=("running",), to="success")
-        return
-    _, software = await job_software(ctx, job)
-    if software.type == "artifact definition":
-        output = list(report.artifacts.values())[-1]
-        await validators.complete_validator(ctx, job, output)
-    else:
-        await validators.create_validators(ctx, job, report.artifacts)

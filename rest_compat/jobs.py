@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from resolvers import jobs
+from resolvers import completion, jobs
 from rest_compat.bearer import authenticated_unit_of_work
 from rest_compat.encoding import MalformedBody, empty_response, json_response, read_json_body
 from rest_compat.qiita_routing import captured
@@ -48,5 +48,5 @@ async def complete(request: Request) -> Response:
     """§3.4: raw JSON completion report, checked and applied at once."""
     async with authenticated_unit_of_work(request) as ctx:
         job_id = jobs.parse_job_id(captured(request, "job_id"))
-        await jobs.complete_job(ctx, job_id, await read_json_body(request))
+        await completion.complete_job(ctx, job_id, await read_json_body(request))
     return empty_response()
