@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from sqlalchemy.exc import IntegrityError
 
 from gateway.launchers.local import shell_command
 from gateway.plugin_config import PluginConfigError, read_plugin_config, scan_plugins_dir
@@ -96,38 +97,57 @@ async def add_plugin(services: Services, path: Path, *, within: float) -> LoadRe
 async def _load_one(
     services: Services, definition: PluginDefinition, report: LoadReport, *, update: bool
 ) -> None:
-    try:
-        async with unit_of_work(services, SYSTEM) as ctx:
-            result = await apply_plugin_definition(ctx, definition, update_existing=update)
-            await activate_plugins(ctx, [result.software.id])
-            software = result.software
-            report.loaded.append(
-                LoadedPlugin(
-                    software_id=software.id,
-                    name=software.name,
-                    version=software.version,
-                    plugin_type=software.type,
-                    environment_script=software.environment_script,
-                    start_script=software.start_script,
-                    config_path=definition.config_path,
-                )
-            )
-            report.warnings.extend(f"{definition.config_path}: {w}" for w in result.warnings)
-    except DomainError as exc:
-        line = f"{definition.config_path}: {exc.message}"
-        logger.warning("plugin configuration skipped: %s", line)
-        report.errors.append(line)
+    for attempt in range(2):
+        try:
+            async with unit_of_work(services, SYSTEM) as ctx:
+                result = await apply_plugin_definition(ctx, definition, update_existing=update)
+                await activate_plugins(ctx, [result.software.id])
+        except DomainError as exc:
+            line = f"{definition.config_path}: {exc.message}"
+            logger.warning("plugin configuration skipped: %s", line)
+            report.errors.append(line)
+            return
+        except IntegrityError:
+            if attempt:
+                raise
+            logger.info("plugin %s was loaded concurrently; loading again", definition.name)
+            continue
+        break
+    software = result.software
+    report.loaded.append(
+        LoadedPlugin(
+            software_id=software.id,
+            name=software.name,
+            version=software.version,
+            plugin_type=software.type,
+            environment_script=software.environment_script,
+            start_script=software.start_script,
+            config_path=definition.config_path,
+        )
+    )
+    report.warnings.extend(f"{definition.config_path}: {w}" for w in result.warnings)
 
 
 async def register_plugins(services: Services, report: LoadReport) -> None:
     """Run the register command of every loaded plugin, type plugins first.
 
     A failing registration is logged and recorded in `report.errors`; the others go on.
+    A plugin another process is registering right now is left to it (a warning).
     """
     ordered = sorted(report.loaded, key=lambda p: p.plugin_type != "artifact definition")
     for plugin in ordered:
-        error = await run_register(services, plugin)
         label = f"{plugin.name} {plugin.version}"
+        async with unit_of_work(services, SYSTEM) as ctx:
+            claimed = await begin_registration(ctx, plugin.software_id, seconds=REGISTER_TIMEOUT)
+        if not claimed:
+            logger.info("plugin %s is being registered by another process", label)
+            report.warnings.append(f"{label}: being registered by another process")
+            continue
+        try:
+            error = await run_register(services, plugin)
+        finally:
+            async with unit_of_work(services, SYSTEM) as ctx:
+                await end_registration(ctx, plugin.software_id)
         if error is None:
             report.registered.append(label)
             logger.info("plugin %s registered", label)
@@ -154,19 +174,9 @@ async def register_when_serving(
 async def run_register(services: Services, plugin: LoadedPlugin) -> str | None:
     """Run one plugin's register command; None on success, else what went wrong.
 
-    While it runs the plugin is marked as registering, so the command definitions it
-    sends replace the stored ones.
+    The caller marks the plugin as registering meanwhile (`begin_registration`), so the
+    command definitions it sends replace the stored ones.
     """
-    async with unit_of_work(services, SYSTEM) as ctx:
-        await begin_registration(ctx, plugin.software_id, seconds=REGISTER_TIMEOUT)
-    try:
-        return await _register_process(services, plugin)
-    finally:
-        async with unit_of_work(services, SYSTEM) as ctx:
-            await end_registration(ctx, plugin.software_id)
-
-
-async def _register_process(services: Services, plugin: LoadedPlugin) -> str | None:
     request = LaunchRequest(
         job_id="register",
         argv_setup=plugin.environment_script,

@@ -14,6 +14,7 @@ import logging
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from db.models import (
     Command,
@@ -270,16 +271,24 @@ async def _link_client(ctx: Context, software: Software, client_id: str, secret:
 # definitions it then posts replace the stored ones (resolvers/plugins.py).
 
 
-async def begin_registration(ctx: Context, software_id: int, *, seconds: float) -> None:
-    """Mark the plugin as registering for at most `seconds`."""
+async def begin_registration(ctx: Context, software_id: int, *, seconds: float) -> bool:
+    """Claim the plugin's register run for at most `seconds`; False while another runs it
+    (several workers start at once: one of them registers each plugin)."""
     key = REGISTRATION_KEY.format(software_id)
     deadline = (utcnow() + dt.timedelta(seconds=seconds)).isoformat()
-    row = await ctx.session.get(ServerSetting, key)
-    if row is None:
-        ctx.session.add(ServerSetting(key=key, value=deadline))
-    else:
+    row = await ctx.session.get(ServerSetting, key, with_for_update=True)
+    if row is not None:
+        if _deadline(row.value) > utcnow():
+            return False
         row.value = deadline
-    await ctx.session.flush()
+        await ctx.session.flush()
+        return True
+    try:
+        async with ctx.session.begin_nested():
+            ctx.session.add(ServerSetting(key=key, value=deadline))
+    except IntegrityError:
+        return False
+    return True
 
 
 async def end_registration(ctx: Context, software_id: int) -> None:
@@ -291,10 +300,11 @@ async def end_registration(ctx: Context, software_id: int) -> None:
 
 async def registration_in_progress(ctx: Context, software_id: int) -> bool:
     row = await ctx.session.get(ServerSetting, REGISTRATION_KEY.format(software_id))
-    if row is None or not isinstance(row.value, str):
-        return False
+    return row is not None and _deadline(row.value) > utcnow()
+
+
+def _deadline(value: object) -> dt.datetime:
     try:
-        deadline = dt.datetime.fromisoformat(row.value)
+        return dt.datetime.fromisoformat(str(value))
     except ValueError:
-        return False
-    return deadline > utcnow()
+        return dt.datetime.min.replace(tzinfo=dt.UTC)

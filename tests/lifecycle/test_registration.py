@@ -15,7 +15,13 @@ from gateway.plugin_loader import load_plugins
 from resolvers.context import Principal, Services, unit_of_work
 from resolvers.credentials import new_client_id, new_client_secret
 from resolvers.errors import Invalid
-from resolvers.plugin_registration import PluginDefinition, apply_plugin_definition
+from resolvers.plugin_registration import (
+    PluginDefinition,
+    apply_plugin_definition,
+    begin_registration,
+    end_registration,
+    registration_in_progress,
+)
 from tests.lifecycle.plugin_files import write_plugin_config
 
 SYSTEM = Principal(kind="system")
@@ -183,3 +189,20 @@ async def test_plugin_type_mismatch_in_a_file_is_reported_not_fatal(services: Se
         f'{written.path}: The plugin type of the plugin "Twice" version 1 does not match '
         "the one in the system"
     ]
+
+
+async def test_one_process_at_a_time_runs_a_plugins_registration(services: Services) -> None:
+    await apply(services, definition())
+    software, _, _ = await stored(services)
+    async with unit_of_work(services, SYSTEM) as ctx:
+        assert await begin_registration(ctx, software.id, seconds=60) is True
+    async with unit_of_work(services, SYSTEM) as ctx:
+        assert await registration_in_progress(ctx, software.id) is True
+        assert await begin_registration(ctx, software.id, seconds=60) is False
+    async with unit_of_work(services, SYSTEM) as ctx:
+        await end_registration(ctx, software.id)
+    async with unit_of_work(services, SYSTEM) as ctx:
+        assert await registration_in_progress(ctx, software.id) is False
+        assert await begin_registration(ctx, software.id, seconds=-1) is True
+    async with unit_of_work(services, SYSTEM) as ctx:
+        assert await begin_registration(ctx, software.id, seconds=60) is True

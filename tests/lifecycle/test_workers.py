@@ -2,6 +2,8 @@
 
 Both serve one listening socket and claim jobs from the same table; every job
 must be launched exactly once (the plugin appends each launch to one file).
+Both start with the same plugin configuration files: each plugin is registered
+once, without errors.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from resolvers.credentials import new_client_id, new_client_secret
 from resolvers.job_submission import submit_job
 from resolvers.plugin_registration import PluginDefinition, apply_plugin_definition
 from tests.lifecycle.conftest import listening_socket, wait_until
-from tests.lifecycle.plugin_files import FIXTURES
+from tests.lifecycle.plugin_files import FIXTURES, write_fixture_plugins
 from tests.lifecycle.server_process import start_server, wait_until_healthy
 
 pytestmark = pytest.mark.slow
@@ -79,6 +81,7 @@ async def test_each_of_50_jobs_is_launched_exactly_once_by_two_workers(
     async with unit_of_work(observer, Principal(kind="user", account_id=account)) as ctx:
         job_ids = [(await submit_job(ctx, command, {"n": n}, user=account)).id for n in range(JOBS)]
 
+    write_fixture_plugins(settings.resolved_plugins_dir)
     sock = listening_socket()
     port = sock.getsockname()[1]
     settings = settings.replace(public_url=f"http://127.0.0.1:{port}", port=port)
@@ -96,6 +99,17 @@ async def test_each_of_50_jobs_is_launched_exactly_once_by_two_workers(
                 return (await session.execute(query)).scalar_one() == JOBS
 
         await wait_until(observer, all_done, within=120)
+
+        async def registered() -> bool:
+            async with observer.sessions() as session:
+                query = select(func.count()).where(Command.name == "Generate HTML summary")
+                return (await session.execute(query)).scalar_one() == 1
+
+        await wait_until(observer, registered, within=60)
+        for worker in workers:
+            log = worker.log()
+            assert "registration of plugin" not in log, log
+            assert "Traceback" not in log, log
         async with observer.sessions() as session:
             rows = (
                 await session.execute(select(ProcessingJob).where(ProcessingJob.id.in_(job_ids)))
