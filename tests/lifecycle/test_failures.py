@@ -6,13 +6,14 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from db.models import Artifact, LogEntry, ProcessingJob
+from db.models import Artifact, LogEntry, ProcessingJob, ProcessingJobValidator
 from resolvers.context import unit_of_work
 from resolvers.job_submission import submit_job
 from tests.lifecycle.conftest import (
     Live,
     command_id,
     launch_log,
+    make_root_artifact,
     make_study,
     wait_for_status,
     wait_until,
@@ -118,3 +119,34 @@ async def test_completion_with_an_undeclared_output_fails_without_artifact(live:
     assert await artifacts_of(live, job) == 0
     stray = live.settings.resolved_data_dir / "working_dir" / job.id / "stray.txt"
     assert stray.read_text() == "stray\n"
+
+
+async def test_failed_validation_fails_the_job_and_creates_no_artifact(live: Live) -> None:
+    services = live.services
+    owner = await make_study(services)
+    root = await make_root_artifact(services, owner, "this line is invalid\n")
+    upper = await command_id(services, "Line tools", "Upper case")
+    async with unit_of_work(services, owner.principal) as ctx:
+        job = await submit_job(ctx, upper, {"input_data": root}, user=owner.principal.account_id)
+    done = await wait_for_status(services, job.id, "success", "error")
+    assert done.status == "error", launch_log(live.settings, job.id)
+    async with services.sessions() as session:
+        validator = (
+            await session.execute(
+                select(ProcessingJob)
+                .join(
+                    ProcessingJobValidator,
+                    ProcessingJobValidator.validator_id == ProcessingJob.id,
+                )
+                .where(ProcessingJobValidator.job_id == job.id)
+            )
+        ).scalar_one()
+    output = live.settings.resolved_data_dir / "working_dir" / job.id / "upper.txt"
+    reason = f"{output} is not a valid line_table"
+    assert validator.status == "error"
+    assert await message_of(live, validator) == reason
+    assert await message_of(live, done) == (
+        f"1 validator jobs failed: Validator {validator.id} error message: {reason}"
+    )
+    assert await artifacts_of(live, done) == 0
+    assert output.read_text() == "THIS LINE IS INVALID\n"
