@@ -353,3 +353,19 @@ async def test_sample_name_with_underscore_matches_no_route(
 async def test_head_needs_the_token_too(client: httpx.AsyncClient, study_id: int) -> None:
     response = await client.head(f"/api/v1/study/{study_id}/samples")
     assert response.status_code == 400
+
+
+async def test_client_grant_tokens_read_but_do_not_write(
+    client: httpx.AsyncClient, services: Services, with_samples: int
+) -> None:
+    from tests.factories import bearer, token_for
+
+    headers = bearer(await token_for(services, "system"))
+    listed = await client.get(f"/api/v1/study/{with_samples}/samples", headers=headers)
+    assert listed.status_code == 200
+    assert len(listed.json()) == 2
+    refused = await client.patch(
+        f"/api/v1/study/{with_samples}/samples", json={"z": {"ph": "1"}}, headers=headers
+    )
+    assert refused.status_code == 403
+    assert refused.json()["message"].startswith("You do not have permission to modify study")
