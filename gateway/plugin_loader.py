@@ -35,6 +35,7 @@ from resolvers.plugin_registration import (
     begin_registration,
     deactivate_plugins_except,
     end_registration,
+    registration_in_progress,
 )
 
 logger = logging.getLogger(__name__)
@@ -140,8 +141,10 @@ async def register_plugins(services: Services, report: LoadReport) -> None:
         async with unit_of_work(services, SYSTEM) as ctx:
             claimed = await begin_registration(ctx, plugin.software_id, seconds=REGISTER_TIMEOUT)
         if not claimed:
+            # Wait for it: the plugins after this one may need what it defines.
             logger.info("plugin %s is being registered by another process", label)
-            report.warnings.append(f"{label}: being registered by another process")
+            await _wait_for_other_registration(services, plugin.software_id)
+            report.warnings.append(f"{label}: registered by another process")
             continue
         try:
             error = await run_register(services, plugin)
@@ -154,6 +157,16 @@ async def register_plugins(services: Services, report: LoadReport) -> None:
         else:
             logger.warning("registration of plugin %s failed: %s", label, error)
             report.errors.append(f"{plugin.config_path}: registration failed: {error}")
+
+
+async def _wait_for_other_registration(services: Services, software_id: int) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + REGISTER_TIMEOUT
+    while loop.time() < deadline:
+        async with unit_of_work(services, SYSTEM) as ctx:
+            if not await registration_in_progress(ctx, software_id):
+                return
+        await asyncio.sleep(0.2)
 
 
 async def register_when_serving(

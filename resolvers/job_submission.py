@@ -42,6 +42,7 @@ from db.models import (
 from resolvers.context import Context
 from resolvers.errors import Conflict, Invalid, NotFound
 from resolvers.jobs import change_status, fail_job, insert_job, load_job
+from resolvers.plugins import decoded_default
 
 logger = logging.getLogger(__name__)
 
@@ -162,19 +163,10 @@ async def check_parameters(
         elif row.required:
             raise Invalid(f"Missing required parameter '{name}' of command '{command.name}'", name)
         else:
-            checked.values[name] = _default_value(row)
+            checked.values[name] = decoded_default(row)
             continue
         checked.values[name] = await _check_value(ctx, row, value, checked)
     return checked
-
-
-def _default_value(row: CommandParameter) -> Any:
-    if row.default_value is not None and row.type.startswith("mchoice"):
-        try:
-            return json.loads(row.default_value)
-        except json.JSONDecodeError:
-            return row.default_value
-    return row.default_value
 
 
 async def _check_value(
