@@ -84,7 +84,10 @@ class PostgresEventBus:
                     TimeoutError,
                     asyncpg.PostgresError,
                     asyncpg.InterfaceError,
+                    asyncpg.InternalClientError,
                 ) as exc:
+                    if self._publisher is not None:
+                        self._publisher.terminate()
                     self._publisher = None
                     if attempt == 2:
                         logger.warning(
