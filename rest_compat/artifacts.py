@@ -8,14 +8,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
 from resolvers import artifacts, validators
 from resolvers.errors import Invalid
 from rest_compat.bearer import authenticated_unit_of_work
-from rest_compat.encoding import empty_response, json_response, parse_boolean, read_arguments
+from rest_compat.encoding import (
+    empty_response,
+    json_response,
+    parse_boolean,
+    parse_json_or_text,
+    read_arguments,
+)
 from rest_compat.qiita_routing import captured_int
 
 HTML_SUMMARY_PATH = "html_summary"
@@ -63,10 +68,9 @@ async def get_artifact(request: Request) -> Response:
 
 def _summary_value(value: str) -> tuple[str, str | None]:
     """A plain path, or `{"html": path, "dir": path or null}` (decisions.md: `dir` optional)."""
-    try:
-        decoded = orjson.loads(value)
-    except orjson.JSONDecodeError:
-        return value, None
+    decoded = parse_json_or_text(value)
+    if isinstance(decoded, str):
+        return decoded, None
     if (
         not isinstance(decoded, dict)
         or not isinstance(decoded.get("html"), str)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import asyncio
 
-from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
 from resolvers import cloud_files
 from rest_compat.bearer import authenticated_unit_of_work
-from rest_compat.encoding import HTML_CONTENT_TYPE
+from rest_compat.encoding import HTML_CONTENT_TYPE, read_uploaded_files
 from rest_compat.qiita_routing import captured
 
 DIRECTORY_ARCHIVE_NAME = "qiita-main-data.zip"
@@ -44,14 +43,10 @@ async def fetch(request: Request) -> Response:
 async def push(request: Request) -> Response:
     """§6.2: each multipart file part's field name is its destination folder."""
     async with authenticated_unit_of_work(request) as ctx:
-        pushed: list[cloud_files.PushedFile] = []
-        content_type = request.headers.get("content-type", "")
-        if content_type.startswith("multipart/form-data"):
-            async with request.form() as form:
-                for field, value in form.multi_items():
-                    if isinstance(value, UploadFile):
-                        data = await value.read()
-                        pushed.append(cloud_files.PushedFile(field, value.filename or "", data))
+        pushed = [
+            cloud_files.PushedFile(folder, name, content)
+            for folder, name, content in await read_uploaded_files(request)
+        ]
         written = await cloud_files.store_pushed_files(ctx, pushed)
     lines = "".join(f" - {path}\n" for path in written)
     body = f"Stored {len(written)} files into BASE_DATA_DIR of Qiita:\n{lines}"

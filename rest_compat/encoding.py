@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 import orjson
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -69,11 +69,25 @@ async def read_arguments(request: Request) -> Arguments:
     pairs = [(k, v) for k, v in request.query_params.multi_items()]
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type in _FORM_TYPES:
-        form: FormData = await request.form()
-        for key, value in form.multi_items():
-            if isinstance(value, str):
-                pairs.append((key, value))
+        form: FormData
+        async with request.form() as form:
+            for key, value in form.multi_items():
+                if isinstance(value, str):
+                    pairs.append((key, value))
     return Arguments(pairs)
+
+
+async def read_uploaded_files(request: Request) -> list[tuple[str, str, bytes]]:
+    """Multipart file parts as (field name, file name, content) (cloud push, §6.2)."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type != "multipart/form-data":
+        return []
+    files: list[tuple[str, str, bytes]] = []
+    async with request.form() as form:
+        for key, value in form.multi_items():
+            if isinstance(value, UploadFile):
+                files.append((key, value.filename or "", await value.read()))
+    return files
 
 
 async def read_json_body(request: Request) -> Any:
@@ -95,6 +109,14 @@ async def read_json_body_keeping_numbers(request: Request) -> Any:
         return json.loads(body, parse_float=str, parse_int=str, parse_constant=str)
     except (ValueError, RecursionError) as exc:
         raise MalformedBody(f"The request body is not valid JSON: {exc}") from None
+
+
+def parse_json_or_text(value: str) -> Any:
+    """A form field holding JSON or plain text (artifact PATCH `value`, §4.4): text as is."""
+    try:
+        return orjson.loads(value)
+    except orjson.JSONDecodeError:
+        return value
 
 
 def parse_json_text(value: str, name: str) -> Any:
