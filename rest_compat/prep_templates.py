@@ -10,7 +10,13 @@ from starlette.responses import Response
 
 from resolvers import prep_information, preparations
 from rest_compat.bearer import authenticated_unit_of_work
-from rest_compat.encoding import MalformedBody, json_response, parse_json_text, read_arguments
+from rest_compat.encoding import (
+    MalformedBody,
+    json_response,
+    parse_boolean,
+    parse_json_text,
+    read_arguments,
+)
 from rest_compat.qiita_routing import captured_int
 
 
@@ -35,10 +41,14 @@ async def get_prep(request: Request) -> Response:
 
 
 async def get_prep_data(request: Request) -> Response:
-    """§4.7: prep metadata, or with a non-empty `sample_information` the samples' metadata."""
+    """§4.7: prep metadata, or with `sample_information` true the samples' metadata.
+
+    The flag is parsed as a boolean (decisions.md), so `false` means prep information.
+    """
     async with authenticated_unit_of_work(request) as ctx:
         prep_id = captured_int(request, "prep_id", "Preparation")
-        if request.query_params.get("sample_information"):
+        flag = (await read_arguments(request)).get("sample_information")
+        if flag and parse_boolean(flag, "sample_information"):
             data = await prep_information.read_prep_sample_information(ctx, prep_id)
         else:
             data = await prep_information.read_prep_information(ctx, prep_id)

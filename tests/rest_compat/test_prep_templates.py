@@ -113,6 +113,14 @@ async def test_prep_data_with_sample_information_flag(
     assert response.json()["data"][f"{s}.SKB2"] == {
         "env": "soil", "ph": "6.1", "qiita_study_id": str(s),
     }  # fmt: skip
+    base = f"/qiita_db/prep_template/{world.prep_id}/data/?sample_information="
+    prep_rows = await client.get(base + "False", headers=bearer(world.deblur.token))
+    assert "qiita_prep_id" in prep_rows.json()["data"][f"{s}.SKB2"]
+    bad = await client.get(base + "maybe", headers=bearer(world.deblur.token))
+    assert bad.status_code == 400
+    assert bad.json() == {
+        "message": "Argument sample_information must be true or false, not 'maybe'"
+    }
 
 
 async def test_sample_information_data(client: httpx.AsyncClient, world: World) -> None:
