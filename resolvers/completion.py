@@ -45,10 +45,10 @@ async def _claim_completion(ctx: Context, job: ProcessingJob) -> None:
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         raise Forbidden(NOT_RUNNING_COMPLETE)
-    validators = await ctx.session.execute(
+    existing = await ctx.session.execute(
         select(func.count()).where(ProcessingJobValidator.job_id == job.id)
     )
-    if validators.scalar_one() > 0:
+    if existing.scalar_one() > 0:
         raise Forbidden(NOT_RUNNING_COMPLETE)
 
 
