@@ -1,22 +1,25 @@
 """File transfer for plugins that do not share the server's file system (plugin-api.md §6).
 
 Every path is resolved (`..`, symlinks) and must stay inside the data dir; directories
-are served only when they are registered as `directory`-type files (decisions.md).
+are served only when they are registered as `directory`-type files (decisions.md) or listed
+in the `files` of a Validate job in progress (its plugin downloads them, lifecycle §3.4).
 """
 
 from __future__ import annotations
 
 import io
+import json
 import os
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
 from db.files import PathOutsideRoot
-from db.models import DataDirectory, FilepathType, StoredFile
+from db.models import Command, DataDirectory, FilepathType, ProcessingJob, StoredFile
 from resolvers import access
 from resolvers.context import Context
 from resolvers.errors import Forbidden, Invalid, UnsafePath
@@ -27,6 +30,7 @@ NOT_A_SERVED_DIRECTORY = "You cannot access this directory!"
 ALREADY_PRESENT = "The requested file is already present in Qiita's BASE_DATA_DIR!"
 NO_FILES = "No files to upload defined!"
 DIRECTORY_TYPES = ("directory", "html_summary_dir")
+VALIDATE = "Validate"
 
 
 @dataclass(frozen=True)
@@ -56,13 +60,48 @@ def _inside(ctx: Context, candidate: str) -> Path:
 
 
 async def _is_registered_directory(ctx: Context, path: Path) -> bool:
-    rows = await ctx.session.execute(
-        select(DataDirectory.mountpoint, StoredFile.relpath)
+    parts = path.relative_to(ctx.files.root).parts
+    if len(parts) < 2:
+        return False
+    query = (
+        select(StoredFile.id)
         .join(DataDirectory, DataDirectory.id == StoredFile.data_directory_id)
         .join(FilepathType, FilepathType.id == StoredFile.filepath_type_id)
-        .where(FilepathType.name.in_(DIRECTORY_TYPES))
+        .where(
+            DataDirectory.mountpoint == parts[0],
+            StoredFile.relpath == "/".join(parts[1:]),
+            FilepathType.name.in_(DIRECTORY_TYPES),
+        )
     )
-    return any((ctx.files.root / m / r).resolve() == path for m, r in rows)
+    return (await ctx.session.execute(query)).first() is not None
+
+
+def _listed_paths(files: Any) -> list[str]:
+    try:
+        decoded = json.loads(files) if isinstance(files, str) else files
+    except ValueError:
+        return []
+    if not isinstance(decoded, dict):
+        return []
+    return [p for paths in decoded.values() if isinstance(paths, list) for p in paths
+            if isinstance(p, str)]  # fmt: skip
+
+
+async def _is_validator_input(ctx: Context, path: Path) -> bool:
+    """A folder a Validate job in progress must read (https coupling, lifecycle §3.4)."""
+    query = (
+        select(ProcessingJob.parameters)
+        .join(Command, Command.id == ProcessingJob.command_id)
+        .where(Command.name == VALIDATE, ProcessingJob.status.in_(("queued", "running")))
+    )
+    for (parameters,) in await ctx.session.execute(query):
+        for listed in _listed_paths((parameters or {}).get("files")):
+            try:
+                if ctx.files.inside(listed) == path:
+                    return True
+            except PathOutsideRoot:
+                continue
+    return False
 
 
 async def locate_fetch(ctx: Context, filepath: str) -> FetchTarget:
@@ -72,7 +111,8 @@ async def locate_fetch(ctx: Context, filepath: str) -> FetchTarget:
     if not path.exists():
         raise Forbidden(NOT_PRESENT)
     if path.is_dir():
-        if not await _is_registered_directory(ctx, path):
+        served = await _is_registered_directory(ctx, path) or await _is_validator_input(ctx, path)
+        if not served:
             raise Forbidden(NOT_A_SERVED_DIRECTORY)
         return FetchTarget(path, True)
     return FetchTarget(path, False)

@@ -12,7 +12,8 @@ import httpx
 from db.models import StoredFile
 from resolvers.context import Services, unit_of_work
 from tests.factories import bearer
-from tests.rest_compat.world import SYSTEM, World, write_file
+from tests.rest_compat.test_completion import complete, validators_of
+from tests.rest_compat.world import SYSTEM, World, completion, job_dir, make_job, write_file
 
 FETCH = "/cloud/fetch_file_from_central/"
 PUSH = "/cloud/push_file_to_central/"
@@ -154,3 +155,20 @@ async def test_push_without_files_is_400(client: httpx.AsyncClient, world: World
         400,
         {"message": "No files to upload defined!"},
     )
+
+
+async def test_fetch_a_directory_a_validator_in_progress_must_read(
+    client: httpx.AsyncClient, services: Services, world: World
+) -> None:
+    job_id = await make_job(services, world, status="running")
+    table = write_file(job_dir(services, job_id) / "t.biom")
+    plots = job_dir(services, job_id) / "plots"
+    write_file(plots / "p.txt", "P")
+    outputs = {"deblur final table": [(table, "biom"), (plots, "directory")]}
+    await complete(client, job_id, completion(outputs), world.deblur.token)
+    assert len(await validators_of(services, job_id)) == 1
+    response = await client.get(fetch_url(plots), headers=bearer(world.type_plugin.token))
+    assert response.status_code == 200
+    assert response.headers["is-qiita-directory"] == "yes"
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        assert archive.namelist() == ["p.txt"]
