@@ -46,13 +46,7 @@ async def claimable_jobs(ctx: Context, limit: int) -> list[str]:
     """Submitted, unclaimed jobs in submission order."""
     query = (
         select(ProcessingJob.id)
-        .join(Command, Command.id == ProcessingJob.command_id)
-        .join(Software, Software.id == Command.software_id)
-        .where(
-            ProcessingJob.status == "queued",
-            ProcessingJob.launcher == AWAITING_LAUNCH,
-            Software.type != "private",
-        )
+        .where(ProcessingJob.status == "queued", ProcessingJob.launcher == AWAITING_LAUNCH)
         .order_by(ProcessingJob.updated_at, ProcessingJob.id)
         .limit(limit)
     )
