@@ -46,6 +46,7 @@ from resolvers.errors import Conflict, Forbidden, Invalid, NotFound, UnsafePath
 logger = logging.getLogger(__name__)
 
 HTML_SUMMARY = "html_summary"
+MAX_ID = 2**63 - 1
 HTML_SUMMARY_DIR = "html_summary_dir"
 
 
@@ -105,6 +106,9 @@ def _inherited_visibility(visibilities: Sequence[str]) -> str:
 
 
 async def _place_by_parents(ctx: Context, artifact: Artifact, parent_ids: Sequence[int]) -> None:
+    out_of_range = [str(p) for p in parent_ids if not 0 < p <= MAX_ID]
+    if out_of_range:
+        raise Invalid(f"Unknown parent artifact(s): {', '.join(out_of_range)}", field="parents")
     rows = (
         (await ctx.session.execute(select(Artifact).where(Artifact.id.in_(parent_ids))))
         .scalars()

@@ -48,6 +48,7 @@ ALLOWED_MOVES: dict[str, frozenset[str]] = {
 }
 """plugin-lifecycle.md §4.2: nothing leaves success; running never goes back to queued."""
 
+MAX_ID = 2**63 - 1
 NOT_RUNNING_COMPLETE = "Can't complete job: not in a running state"
 NOT_RUNNING_STEP = "Cannot change the step of a job whose status is not 'running'"
 
@@ -298,8 +299,11 @@ async def insert_job(
     input_ids: set[int] = set()
     for name in artifact_parameters:
         value = filled.get(name)
-        if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
-            input_ids.add(int(value))
+        if isinstance(value, int) or (
+            isinstance(value, str) and value.isascii() and value.isdigit()
+        ):
+            if 0 < int(value) <= MAX_ID:
+                input_ids.add(int(value))
     if input_ids:
         existing = (
             await ctx.session.execute(select(Artifact.id).where(Artifact.id.in_(input_ids)))

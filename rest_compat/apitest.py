@@ -11,6 +11,7 @@ from rest_compat.encoding import (
     MalformedBody,
     empty_response,
     json_response,
+    parse_id,
     parse_json_text,
     read_arguments,
 )
@@ -30,12 +31,8 @@ async def create_job(request: Request) -> Response:
     return json_response({"job": job_id})
 
 
-def _optional_int(text: str | None, name: str) -> int | None:
-    if not text:
-        return None
-    if not text.isdigit():
-        raise MalformedBody(f"Argument {name} must be an integer, not {text!r}")
-    return int(text)
+def _optional_id(text: str | None, name: str) -> int | None:
+    return parse_id(text, name) if text else None
 
 
 async def create_artifact(request: Request) -> Response:
@@ -52,8 +49,8 @@ async def create_artifact(request: Request) -> Response:
             ctx,
             filepaths=parse_json_text(args.require("filepaths"), "filepaths"),
             artifact_type=args.require("type"),
-            prep_id=_optional_int(args.get("prep"), "prep"),
-            analysis_id=_optional_int(args.get("analysis"), "analysis"),
+            prep_id=_optional_id(args.get("prep"), "prep"),
+            analysis_id=_optional_id(args.get("analysis"), "analysis"),
             name=args.get("name") or None,
             data_type=args.get("data_type") or None,
             parents=parents,

@@ -18,6 +18,7 @@ from rest_compat.encoding import (
     empty_response,
     json_response,
     parse_boolean,
+    parse_id,
     parse_json_or_text,
     read_arguments,
 )
@@ -104,8 +105,6 @@ async def inject_artifact(request: Request) -> Response:
             raise Invalid("You need to specify a job_id or a prep_id")
         if job_id is not None and prep_text is not None:
             raise Invalid("You need to specify only a job_id or a prep_id")
-        if prep_text is not None and not prep_text.isdigit():
-            raise Invalid(f"prep_id must be an integer, not {prep_text!r}", field="prep_id")
         workflow = args.get("add_default_workflow")
         if workflow:
             parse_boolean(workflow, "add_default_workflow")
@@ -115,7 +114,7 @@ async def inject_artifact(request: Request) -> Response:
             artifact_type=args.require("artifact_type"),
             files=args.require("files"),
             job_id=job_id,
-            prep_id=int(prep_text) if prep_text is not None else None,
+            prep_id=parse_id(prep_text, "prep_id") if prep_text is not None else None,
             name=args.get("command_artifact_name") or "Name",
         )
     return json_response({"job_id": validator_id})

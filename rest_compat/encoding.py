@@ -59,7 +59,7 @@ class Arguments:
 
     def get_list(self, name: str) -> list[str]:
         """Every value of a repeated key, unprocessed (archive `features`, §5.5)."""
-        return [value for key, value in self._pairs if key == name]
+        return _without_nul([value for key, value in self._pairs if key == name], name)
 
     def __contains__(self, name: str) -> bool:
         return any(key == name for key, _ in self._pairs)
@@ -90,13 +90,31 @@ async def read_uploaded_files(request: Request) -> list[tuple[str, str, bytes]]:
     return files
 
 
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def _without_nul(value: Any, where: str) -> Any:
+    """NUL characters cannot be stored (PostgreSQL text); refuse them at the edge."""
+    if _has_nul(value):
+        raise MalformedBody(f"{where} must not contain NUL characters")
+    return value
+
+
 async def read_json_body(request: Request) -> Any:
     """Parse the raw body as JSON whatever the Content-Type (qiita_client sends none)."""
     body = await request.body()
     try:
-        return orjson.loads(body)
+        decoded = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
         raise MalformedBody(f"The request body is not valid JSON: {exc}") from None
+    return _without_nul(decoded, "The request body")
 
 
 async def read_json_body_keeping_numbers(request: Request) -> Any:
@@ -114,7 +132,7 @@ async def read_json_body_keeping_numbers(request: Request) -> Any:
 def parse_json_or_text(value: str) -> Any:
     """A form field holding JSON or plain text (artifact PATCH `value`, §4.4): text as is."""
     try:
-        return orjson.loads(value)
+        return _without_nul(orjson.loads(value), "The value")
     except orjson.JSONDecodeError:
         return value
 
@@ -122,9 +140,22 @@ def parse_json_or_text(value: str) -> Any:
 def parse_json_text(value: str, name: str) -> Any:
     """A JSON document sent inside a form field."""
     try:
-        return orjson.loads(value)
+        decoded = orjson.loads(value)
     except orjson.JSONDecodeError:
         raise MalformedBody(f"Argument {name} is not valid JSON") from None
+    return _without_nul(decoded, f"Argument {name}")
+
+
+MAX_ID = 2**63 - 1
+"""Ids are 64-bit integers on every database."""
+
+
+def parse_id(value: str, name: str) -> int:
+    """A numeric id sent in a form field; anything else (or too large) is a MalformedBody."""
+    text = value.strip()
+    if not text.isascii() or not text.isdigit() or int(text) > MAX_ID:
+        raise MalformedBody(f"Argument {name} must be a numeric id, not {value!r}")
+    return int(text)
 
 
 _BOOLEAN_WORDS = {

@@ -14,6 +14,7 @@ from rest_compat.encoding import (
     MalformedBody,
     json_response,
     parse_boolean,
+    parse_id,
     parse_json_text,
     read_arguments,
 )
@@ -72,11 +73,9 @@ async def create_prep(request: Request) -> Response:
         data_type = args.require("data_type")
         if not isinstance(prep_info, dict):
             raise MalformedBody("Argument prep_info must be a JSON object of sample -> values")
-        if not study.isdigit():
-            raise MalformedBody(f"Argument study must be a study id, not {study!r}")
         prep = await preparations.create_preparation(
             ctx,
-            int(study),
+            parse_id(study, "study"),
             data_type,
             prep_info,
             name=args.get("name") or None,

@@ -16,6 +16,7 @@ from starlette.routing import Match, Route
 from starlette.types import Scope
 
 from resolvers.errors import NotFound
+from rest_compat.encoding import MAX_ID
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 
@@ -47,14 +48,17 @@ class QiitaRoute(Route):
 
 
 def captured(request: Request, name: str) -> str:
+    """A capture as text; one holding a NUL character names nothing (404)."""
     value = request.path_params[name]
     assert isinstance(value, str)
+    if "\x00" in value:
+        raise NotFound(f"Not found: {value!r}")
     return value
 
 
 def captured_int(request: Request, name: str, what: str) -> int:
     """An integer id from a greedy capture; anything else names nothing: 404."""
     text = captured(request, name)
-    if not text.isascii() or not text.isdigit():
+    if not text.isascii() or not text.isdigit() or int(text) > MAX_ID:
         raise NotFound(f"{what} not found: {text}")
     return int(text)
