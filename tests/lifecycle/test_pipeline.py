@@ -9,10 +9,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
+import httpx
 from sqlalchemy import func, select
 
 from db.files import crc32_checksum
 from db.models import (
+    Account,
     Artifact,
     ArtifactParent,
     ArtifactType,
@@ -32,10 +34,10 @@ from gateway.plugin_loader import load_plugins, register_plugins
 from resolvers.context import unit_of_work
 from resolvers.events import Event
 from resolvers.job_submission import submit_job
+from tests.factories import token_for
 from tests.lifecycle.conftest import (
     Live,
     command_id,
-    job_row,
     launch_log,
     make_root_artifact,
     make_study,
@@ -175,7 +177,10 @@ async def test_transformation_job_ends_as_released_artifact_with_html_summary(li
     statuses = [e.data.get("status") for e in seen if e.key == job.id and "status" in e.data]
     changes = [s for i, s in enumerate(statuses) if i == 0 or statuses[i - 1] != s]
     assert changes == ["in_construction", "queued", "running", "success"]
-    assert (await job_row(services, job.id)).step is not None
+    mine = [e.data for e in seen if e.key == job.id]
+    assert {"external_id": done.external_id} in mine
+    assert any(data.get("heartbeat") for data in mine)
+    assert any(data.get("step") == "Step 1 of 1: Upper-casing" for data in mine)
 
 
 async def test_reregistration_updates_changed_command_definitions(live: Live) -> None:
@@ -225,3 +230,57 @@ async def test_reregistration_updates_changed_command_definitions(live: Live) ->
     }
     assert outputs_after == outputs_before
     assert commands == 10
+
+
+SUBMIT_JOB = """
+mutation Submit($input: SubmitJobInput!) {
+  submitJob(input: $input) { job { jobId status } userErrors { field message } }
+}
+"""
+
+
+async def test_graphql_submit_job_is_launched_and_runs_to_success(live: Live) -> None:
+    services = live.services
+    owner = await make_study(services)
+    root = await make_root_artifact(services, owner, "x\n")
+    upper = await command_id(services, "Line tools", "Upper case")
+    async with services.sessions() as session:
+        account = await session.get(Account, owner.principal.account_id)
+    assert account is not None
+    token = await token_for(services, "user", account=account)
+    async with httpx.AsyncClient(base_url=live.url, timeout=30) as http:
+        response = await http.post(
+            "/graphql",
+            json={
+                "query": SUBMIT_JOB,
+                "variables": {
+                    "input": {"commandId": str(upper), "parameters": {"input_data": root}}
+                },
+            },
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        bad = await http.post(
+            "/graphql",
+            json={
+                "query": SUBMIT_JOB,
+                "variables": {
+                    "input": {"commandId": str(upper), "parameters": {"input_data": "x"}}
+                },
+            },
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    assert response.status_code == 200
+    payload = response.json()["data"]["submitJob"]
+    assert payload["userErrors"] == []
+    assert payload["job"]["status"] == "queued"
+    assert bad.json()["data"]["submitJob"] == {
+        "job": None,
+        "userErrors": [
+            {
+                "field": ["input_data"],
+                "message": "Parameter 'input_data' must be an artifact id, got 'x'",
+            }
+        ],
+    }
+    done = await wait_for_status(services, payload["job"]["jobId"], "success", "error")
+    assert done.status == "success", launch_log(live.settings, done.id)
