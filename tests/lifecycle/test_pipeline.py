@@ -284,3 +284,44 @@ async def test_graphql_submit_job_is_launched_and_runs_to_success(live: Live) ->
     }
     done = await wait_for_status(services, payload["job"]["jobId"], "success", "error")
     assert done.status == "success", launch_log(live.settings, done.id)
+
+
+async def test_workflow_child_starts_on_its_parents_released_output(live: Live) -> None:
+    services = live.services
+    owner = await make_study(services)
+    root = await make_root_artifact(services, owner, "a\n")
+    upper = await command_id(services, "Line tools", "Upper case")
+    user = owner.principal.account_id
+    assert user is not None
+    async with unit_of_work(services, owner.principal) as ctx:
+        parent = await submit_job(ctx, upper, {"input_data": root}, user=user)
+        child = await submit_job(
+            ctx, upper, {"input_data": [parent.id, "upper"], "suffix": "again"}, user=user
+        )
+        assert child.status == "waiting"
+
+    done = await wait_for_status(services, child.id, "success", "error")
+    assert done.status == "success", launch_log(live.settings, child.id)
+    async with services.sessions() as session:
+        produced = {
+            row.produced_by_job_id: row
+            for row in (
+                await session.execute(
+                    select(Artifact).where(Artifact.produced_by_job_id.in_([parent.id, child.id]))
+                )
+            ).scalars()
+        }
+        child_parents = list(
+            (
+                await session.execute(
+                    select(ArtifactParent.parent_id).where(
+                        ArtifactParent.artifact_id == produced[child.id].id
+                    )
+                )
+            ).scalars()
+        )
+    assert done.parameters["input_data"] == str(produced[parent.id].id)
+    assert done.pending is None
+    assert child_parents == [produced[parent.id].id]
+    text = live.settings.resolved_data_dir / "line_table" / str(produced[child.id].id) / "again.txt"
+    assert text.read_text() == "A\n"
