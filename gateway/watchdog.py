@@ -9,7 +9,8 @@ plugin never started work) is queued again when `recovery = "requeue"`, else
 ends in `error`. A job claimed by a worker that died before starting its
 process is always queued again: it never ran. Jobs that wait for their
 validators, and `waiting` validators, are exempt. Nothing is launched twice:
-re-queueing clears the claim, and only a fresh claim launches.
+re-queueing clears the claim, and only a fresh claim launches. Each round also
+settles workflow jobs still `waiting` for a parent that has already finished.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field
 from db.models import utcnow
 from resolvers.context import Principal, Services, unit_of_work
 from resolvers.job_dispatch import LaunchedJob, fail_launched_job, launched_jobs, requeue_job
+from resolvers.job_submission import settle_waiting_children
 from resolvers.launching import ALIVE_STATES, Launcher, LaunchState
 
 logger = logging.getLogger(__name__)
@@ -60,6 +62,8 @@ class Watchdog:
             await asyncio.sleep(self.services.settings.watchdog_interval)
             try:
                 await self.reconcile(startup=False)
+                async with unit_of_work(self.services, SYSTEM) as ctx:
+                    await settle_waiting_children(ctx)
             except Exception:
                 logger.exception("the job watchdog failed")
 

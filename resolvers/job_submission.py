@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import aliased
 
 from db.models import (
     Analysis,
@@ -385,6 +386,40 @@ async def submit_ready_children(ctx: Context, parent: ProcessingJob) -> list[Pro
     await ctx.session.flush()
     await submit_jobs(ctx, ready)
     return [child for child in children if child.id in ready]
+
+
+async def settle_waiting_children(ctx: Context) -> int:
+    """Start or fail `waiting` workflow jobs whose parent already finished.
+
+    Normally a parent's release starts its children; a child created while its parent
+    was being released in another transaction would otherwise wait forever. Returns how
+    many children were handled.
+    """
+    parent = aliased(ProcessingJob)
+    child = aliased(ProcessingJob)
+    rows = (
+        await ctx.session.execute(
+            select(parent.id, parent.status, child.id)
+            .join(ProcessingJobParent, ProcessingJobParent.parent_id == parent.id)
+            .join(child, child.id == ProcessingJobParent.child_id)
+            .where(
+                child.status == "waiting",
+                child.pending.is_not(None),
+                parent.status.in_(("success", "error")),
+            )
+        )
+    ).all()
+    handled = 0
+    for parent_id, status, child_id in rows:
+        waiting = await load_job(ctx, child_id, lock=True)
+        if waiting.status != "waiting" or parent_id not in (waiting.pending or {}):
+            continue
+        if status == "error":
+            await fail_job(ctx, child_id, f"Parent job '{parent_id}' failed.")
+        else:
+            await submit_ready_children(ctx, await load_job(ctx, parent_id))
+        handled += 1
+    return handled
 
 
 # --------------------------------------------------------------------------- HTML summaries

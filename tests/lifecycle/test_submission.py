@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from db.models import (
     Artifact,
@@ -24,7 +24,13 @@ from gateway.dispatcher import Dispatcher
 from gateway.launchers.local import LocalLauncher
 from resolvers.context import Principal, Services, unit_of_work
 from resolvers.errors import Conflict, Invalid
-from resolvers.job_submission import AWAITING_LAUNCH, submit_job, submit_jobs, submit_ready_children
+from resolvers.job_submission import (
+    AWAITING_LAUNCH,
+    settle_waiting_children,
+    submit_job,
+    submit_jobs,
+    submit_ready_children,
+)
 from resolvers.jobs import fail_job
 from tests.lifecycle.conftest import wait_for_status
 from tests.lifecycle.job_rows import add_job, make_command, read_job
@@ -261,3 +267,37 @@ async def test_dispatcher_launches_submitted_jobs_in_order_within_its_slots(
     await dispatcher.launcher.cancel(launched.external_id, job_id=first)
     failed = await wait_for_status(services, first, "error", within=20)
     assert failed.status == "error"
+
+
+async def test_children_left_waiting_behind_finished_parents_are_settled(
+    services: Services,
+) -> None:
+    command, user = await typed_command(services)
+    biom = await add_artifact(services, "BIOM")
+    succeeded = await submit(services, command, user, {"input_data": biom, "label": "p"})
+    failed = await submit(services, command, user, {"input_data": biom, "label": "q"})
+    late = await submit(services, command, user, {"input_data": [succeeded, "table"], "label": "c"})
+    orphan = await submit(services, command, user, {"input_data": [failed, "table"], "label": "d"})
+    async with services.sessions() as session:
+        output = (
+            await session.execute(
+                select(CommandOutput.id).where(CommandOutput.command_id == command)
+            )
+        ).scalar_one()
+    produced = await add_artifact(
+        services, "BIOM", produced_by_job_id=succeeded, command_output_id=output
+    )
+    async with unit_of_work(services, SYSTEM) as ctx:
+        await ctx.session.execute(
+            update(ProcessingJob).where(ProcessingJob.id == succeeded).values(status="success")
+        )
+        await ctx.session.execute(
+            update(ProcessingJob).where(ProcessingJob.id == failed).values(status="error")
+        )
+    async with unit_of_work(services, SYSTEM) as ctx:
+        assert await settle_waiting_children(ctx) == 2
+    started = await read_job(services, late)
+    assert (started.status, started.parameters["input_data"]) == ("queued", str(produced))
+    assert (await read_job(services, orphan)).status == "error"
+    async with unit_of_work(services, SYSTEM) as ctx:
+        assert await settle_waiting_children(ctx) == 0
