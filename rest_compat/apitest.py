@@ -12,7 +12,7 @@ from rest_compat.encoding import (
     empty_response,
     json_response,
     parse_id,
-    parse_json_text,
+    parse_json_field,
     read_arguments,
 )
 
@@ -24,8 +24,8 @@ async def create_job(request: Request) -> Response:
         job_id = await test_mode.create_test_job(
             ctx,
             user_email=args.get("user") or test_mode.DEFAULT_TEST_USER,
-            command=parse_json_text(args.require("command"), "command"),
-            parameters=parse_json_text(args.require("parameters"), "parameters"),
+            command=parse_json_field(args.require("command"), "command"),
+            parameters=parse_json_field(args.require("parameters"), "parameters"),
             status=args.get("status") or None,
         )
     return json_response({"job": job_id})
@@ -40,14 +40,14 @@ async def create_artifact(request: Request) -> Response:
     async with authenticated_unit_of_work(request) as ctx:
         args = await read_arguments(request)
         parents_text = args.get("parents")
-        parents = parse_json_text(parents_text, "parents") if parents_text else []
+        parents = parse_json_field(parents_text, "parents") if parents_text else []
         if not isinstance(parents, list) or not all(
             isinstance(p, int) and not isinstance(p, bool) for p in parents
         ):
             raise MalformedBody("Argument parents must be a JSON list of artifact ids")
         artifact_id = await test_mode.create_test_artifact(
             ctx,
-            filepaths=parse_json_text(args.require("filepaths"), "filepaths"),
+            filepaths=parse_json_field(args.require("filepaths"), "filepaths"),
             artifact_type=args.require("type"),
             prep_id=_optional_id(args.get("prep"), "prep"),
             analysis_id=_optional_id(args.get("analysis"), "analysis"),

@@ -7,7 +7,12 @@ from starlette.responses import Response
 
 from resolvers import archive
 from rest_compat.bearer import authenticated_unit_of_work
-from rest_compat.encoding import MissingArgument, json_response, parse_json_text, read_arguments
+from rest_compat.encoding import (
+    MissingArgument,
+    json_response,
+    parse_json_field,
+    read_arguments,
+)
 
 
 async def lookup(request: Request) -> Response:
@@ -31,5 +36,5 @@ async def store(request: Request) -> Response:
             text = args.get("req_value")
         if text is None:
             raise MissingArgument("value")
-        stored = await archive.store_features(ctx, job_id, parse_json_text(text, "value"))
+        stored = await archive.store_features(ctx, job_id, parse_json_field(text, "value"))
     return json_response(stored)

@@ -12,7 +12,7 @@ from rest_compat.encoding import (
     empty_response,
     json_response,
     parse_boolean,
-    parse_json_text,
+    parse_json_field,
     read_arguments,
 )
 
@@ -24,7 +24,7 @@ async def list_types(request: Request) -> Response:
 
 
 def _filepath_types(text: str) -> list[tuple[str, bool]]:
-    value = parse_json_text(text, "filepath_types")
+    value = parse_json_field(text, "filepath_types")
     if not isinstance(value, list) or not all(
         isinstance(item, list) and len(item) == 2 and isinstance(item[0], str) for item in value
     ):

@@ -59,7 +59,9 @@ class Arguments:
 
     def get_list(self, name: str) -> list[str]:
         """Every value of a repeated key, unprocessed (archive `features`, §5.5)."""
-        return _without_nul([value for key, value in self._pairs if key == name], name)
+        values = [value for key, value in self._pairs if key == name]
+        without_nul(values, f"Argument {name}")
+        return values
 
     def __contains__(self, name: str) -> bool:
         return any(key == name for key, _ in self._pairs)
@@ -100,8 +102,8 @@ def _has_nul(value: Any) -> bool:
     return False
 
 
-def _without_nul(value: Any, where: str) -> Any:
-    """NUL characters cannot be stored (PostgreSQL text); refuse them at the edge."""
+def without_nul(value: Any, where: str) -> Any:
+    """NUL characters cannot be stored (PostgreSQL text); the plugin routes refuse them."""
     if _has_nul(value):
         raise MalformedBody(f"{where} must not contain NUL characters")
     return value
@@ -111,10 +113,9 @@ async def read_json_body(request: Request) -> Any:
     """Parse the raw body as JSON whatever the Content-Type (qiita_client sends none)."""
     body = await request.body()
     try:
-        decoded = orjson.loads(body)
+        return orjson.loads(body)
     except orjson.JSONDecodeError as exc:
         raise MalformedBody(f"The request body is not valid JSON: {exc}") from None
-    return _without_nul(decoded, "The request body")
 
 
 async def read_json_body_keeping_numbers(request: Request) -> Any:
@@ -129,10 +130,20 @@ async def read_json_body_keeping_numbers(request: Request) -> Any:
         raise MalformedBody(f"The request body is not valid JSON: {exc}") from None
 
 
+def parse_json_field(value: str, name: str) -> Any:
+    """A JSON document in a plugin-API form field; NUL characters refused (PostgreSQL text)."""
+    return without_nul(parse_json_text(value, name), f"Argument {name}")
+
+
+async def read_json_document(request: Request) -> Any:
+    """A raw JSON body of the plugin API (step, complete); NUL characters refused."""
+    return without_nul(await read_json_body(request), "The request body")
+
+
 def parse_json_or_text(value: str) -> Any:
     """A form field holding JSON or plain text (artifact PATCH `value`, §4.4): text as is."""
     try:
-        return _without_nul(orjson.loads(value), "The value")
+        return without_nul(orjson.loads(value), "The value")
     except orjson.JSONDecodeError:
         return value
 
@@ -140,10 +151,9 @@ def parse_json_or_text(value: str) -> Any:
 def parse_json_text(value: str, name: str) -> Any:
     """A JSON document sent inside a form field."""
     try:
-        decoded = orjson.loads(value)
+        return orjson.loads(value)
     except orjson.JSONDecodeError:
         raise MalformedBody(f"Argument {name} is not valid JSON") from None
-    return _without_nul(decoded, f"Argument {name}")
 
 
 MAX_ID = 2**63 - 1

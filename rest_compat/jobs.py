@@ -7,7 +7,12 @@ from starlette.responses import Response
 
 from resolvers import completion, jobs
 from rest_compat.bearer import authenticated_unit_of_work
-from rest_compat.encoding import MalformedBody, empty_response, json_response, read_json_body
+from rest_compat.encoding import (
+    MalformedBody,
+    empty_response,
+    json_response,
+    read_json_document,
+)
 from rest_compat.qiita_routing import captured
 
 
@@ -37,7 +42,7 @@ async def step(request: Request) -> Response:
     """§3.3: raw JSON body `{"step": ...}`, whatever the Content-Type."""
     async with authenticated_unit_of_work(request) as ctx:
         job_id = jobs.parse_job_id(captured(request, "job_id"))
-        body = await read_json_body(request)
+        body = await read_json_document(request)
         if not isinstance(body, dict) or not isinstance(body.get("step"), str):
             raise MalformedBody("The body must be a JSON object with a string 'step'.")
         await jobs.set_job_step(ctx, job_id, body["step"])
@@ -48,5 +53,6 @@ async def complete(request: Request) -> Response:
     """§3.4: raw JSON completion report, checked and applied at once."""
     async with authenticated_unit_of_work(request) as ctx:
         job_id = jobs.parse_job_id(captured(request, "job_id"))
-        await completion.complete_job(ctx, job_id, await read_json_body(request))
+        payload = await read_json_document(request)
+        await completion.complete_job(ctx, job_id, payload)
     return empty_response()

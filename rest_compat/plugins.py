@@ -11,7 +11,7 @@ from rest_compat.encoding import (
     empty_response,
     json_response,
     parse_boolean,
-    parse_json_text,
+    parse_json_field,
     read_arguments,
 )
 from rest_compat.qiita_routing import captured
@@ -63,11 +63,11 @@ async def create_command(request: Request) -> Response:
         args = await read_arguments(request)
         name = args.require("name")
         description = args.require("description")
-        required = parse_json_text(args.require("required_parameters"), "required_parameters")
-        optional = parse_json_text(args.require("optional_parameters"), "optional_parameters")
-        sets = parse_json_text(args.require("default_parameter_sets"), "default_parameter_sets")
+        required = parse_json_field(args.require("required_parameters"), "required_parameters")
+        optional = parse_json_field(args.require("optional_parameters"), "optional_parameters")
+        sets = parse_json_field(args.require("default_parameter_sets"), "default_parameter_sets")
         outputs_text = args.get("outputs")
-        outputs = parse_json_text(outputs_text, "outputs") if outputs_text else None
+        outputs = parse_json_field(outputs_text, "outputs") if outputs_text else None
         analysis_only_text = args.get("analysis_only")
         analysis_only = (
             parse_boolean(analysis_only_text, "analysis_only") if analysis_only_text else False

@@ -15,7 +15,7 @@ from rest_compat.encoding import (
     json_response,
     parse_boolean,
     parse_id,
-    parse_json_text,
+    parse_json_field,
     read_arguments,
 )
 from rest_compat.qiita_routing import captured_int
@@ -68,7 +68,7 @@ async def create_prep(request: Request) -> Response:
     """§4.8 (and `/apitest/prep_template/`): `prep_info` JSON, `study`, `data_type`."""
     async with authenticated_unit_of_work(request) as ctx:
         args = await read_arguments(request)
-        prep_info = parse_json_text(args.require("prep_info"), "prep_info")
+        prep_info = parse_json_field(args.require("prep_info"), "prep_info")
         study = args.require("study")
         data_type = args.require("data_type")
         if not isinstance(prep_info, dict):
