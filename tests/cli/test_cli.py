@@ -260,3 +260,29 @@ def test_serve_with_missing_tls_files_is_exit_2(tmp_path: Path) -> None:
 
     assert_one_line_error(both, f"TLS certificate file {missing} does not exist")
     assert_one_line_error(only_cert, "QIITA_TLS_CERT and QIITA_TLS_KEY must be given together")
+
+
+def test_config_reads_the_settings_file_and_the_environment_wins(tmp_path: Path) -> None:
+    toml = tmp_path / "qiita.toml"
+    toml.write_text(
+        '[qiita-gateway]\nport = 9999\ntoken_ttl = 600\npublic_url = "https://q.example.org/"\n'
+    )
+    env = {key: value for key, value in os.environ.items() if not key.startswith("QIITA_")}
+    command = [sys.executable, "-m", "gateway.cli", "config", "--json", "--config", str(toml)]
+
+    from_file = subprocess.run(
+        command, env=env, capture_output=True, text=True, timeout=TIMEOUT, check=False
+    )
+    overridden = subprocess.run(
+        command, env={**env, "QIITA_PORT": "8888"}, capture_output=True, text=True,
+        timeout=TIMEOUT, check=False,
+    )  # fmt: skip
+    toml.write_text("colour = 'blue'\n")
+    unknown = run_cli("config", "--config", str(toml), data_dir=tmp_path / "data")
+
+    assert from_file.returncode == 0, from_file.stderr
+    values = json.loads(from_file.stdout)
+    assert (values["port"], values["token_ttl"]) == (9999, 600)
+    assert values["public_url"] == "https://q.example.org"
+    assert json.loads(overridden.stdout)["port"] == 8888
+    assert_one_line_error(unknown, f"unknown setting 'colour' in {toml}")
