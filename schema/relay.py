@@ -6,13 +6,17 @@ import base64
 import binascii
 import datetime as dt
 import json
-from collections.abc import Callable
-from typing import Any, Generic, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import strawberry
 
+from resolvers.context import Context
 from resolvers.errors import Invalid, NotFound
 from resolvers.pagination import Page, PageRequest
+
+if TYPE_CHECKING:
+    from schema.context import Info
 
 NodeT = TypeVar("NodeT")
 RowT = TypeVar("RowT")
@@ -141,3 +145,20 @@ def connection(kind: str, page: Page[RowT], wrap: Callable[[RowT], NodeT]) -> Co
         ),
         total_count=page.total_count,
     )
+
+
+async def fetch_connection(
+    info: Info,
+    kind: str,
+    fetch: Callable[[Context, PageRequest], Awaitable[Page[RowT]]],
+    wrap: Callable[[RowT], NodeT],
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+) -> Connection[NodeT]:
+    """A root list field: cursors decoded, one page fetched in a unit of work, rows wrapped."""
+    request = page_request(kind, first, after, last, before)
+    async with info.context.unit_of_work() as ctx:
+        page = await fetch(ctx, request)
+    return connection(kind, page, wrap)

@@ -22,7 +22,6 @@ from resolvers.listing.jobs import JobFilter, job_ordering, search_jobs
 from resolvers.pagination import PageRequest
 from schema.context import GraphQLContext, Info, build_context
 from schema.queries.jobs import JobFilterInput
-from schema.relay import integer_key
 from schema.types.jobs import ProcessingJob, load_job
 
 JOB_TOPIC = "job"
@@ -120,15 +119,7 @@ async def _require_valid_token(context: GraphQLContext) -> None:
 
 def _job_filter(given: JobFilterInput) -> JobFilter:
     try:
-        return JobFilter(
-            statuses=given.status,
-            plugin_id=integer_key("Plugin", given.plugin_id) if given.plugin_id else None,
-            command_id=integer_key("Command", given.command_id) if given.command_id else None,
-            user_email=given.user_email,
-            created_after=given.created_after,
-            created_before=given.created_before,
-            include_hidden=given.include_hidden,
-        )
+        return given.to_filter()
     except DomainError as error:
         raise _graphql_error(error) from None
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from db.models import Artifact, ArtifactParent, ProcessingJobInput
 from resolvers.access import readable_artifacts_filter
-from resolvers.loaders.grouping import many_per_key, one_per_key
+from resolvers.loaders.grouping import one_per_key, values_per_key
 from resolvers.loaders.scope import ReadScope
 
 
@@ -22,35 +24,20 @@ async def artifacts_by_id(scope: ReadScope, ids: Sequence[int]) -> list[Artifact
 
 
 async def artifacts_for_studies(scope: ReadScope, study_ids: Sequence[int]) -> list[list[Artifact]]:
-    query = (
-        select(Artifact)
-        .where(Artifact.study_id.in_(study_ids), _readable(scope))
-        .order_by(Artifact.id)
-    )
-    return many_per_key(study_ids, await scope.scalars(query), lambda a: a.study_id)
+    return await _artifacts_grouped_by(scope, Artifact.study_id, study_ids)
 
 
 async def artifacts_for_preparations(
     scope: ReadScope, prep_ids: Sequence[int]
 ) -> list[list[Artifact]]:
     """Every artifact of each preparation's processing DAG."""
-    query = (
-        select(Artifact)
-        .where(Artifact.prep_id.in_(prep_ids), _readable(scope))
-        .order_by(Artifact.id)
-    )
-    return many_per_key(prep_ids, await scope.scalars(query), lambda a: a.prep_id)
+    return await _artifacts_grouped_by(scope, Artifact.prep_id, prep_ids)
 
 
 async def artifacts_for_analyses(
     scope: ReadScope, analysis_ids: Sequence[int]
 ) -> list[list[Artifact]]:
-    query = (
-        select(Artifact)
-        .where(Artifact.analysis_id.in_(analysis_ids), _readable(scope))
-        .order_by(Artifact.id)
-    )
-    return many_per_key(analysis_ids, await scope.scalars(query), lambda a: a.analysis_id)
+    return await _artifacts_grouped_by(scope, Artifact.analysis_id, analysis_ids)
 
 
 async def parents_for_artifacts(
@@ -62,8 +49,7 @@ async def parents_for_artifacts(
         .where(ArtifactParent.artifact_id.in_(artifact_ids), _readable(scope))
         .order_by(Artifact.id)
     )
-    groups = many_per_key(artifact_ids, await scope.rows(query), lambda row: row[0])
-    return [[row[1] for row in group] for group in groups]
+    return values_per_key(artifact_ids, await scope.rows(query))
 
 
 async def children_for_artifacts(
@@ -75,18 +61,12 @@ async def children_for_artifacts(
         .where(ArtifactParent.parent_id.in_(artifact_ids), _readable(scope))
         .order_by(Artifact.id)
     )
-    groups = many_per_key(artifact_ids, await scope.rows(query), lambda row: row[0])
-    return [[row[1] for row in group] for group in groups]
+    return values_per_key(artifact_ids, await scope.rows(query))
 
 
 async def outputs_for_jobs(scope: ReadScope, job_ids: Sequence[str]) -> list[list[Artifact]]:
     """The artifacts each job produced."""
-    query = (
-        select(Artifact)
-        .where(Artifact.produced_by_job_id.in_(job_ids), _readable(scope))
-        .order_by(Artifact.id)
-    )
-    return many_per_key(job_ids, await scope.scalars(query), lambda a: a.produced_by_job_id)
+    return await _artifacts_grouped_by(scope, Artifact.produced_by_job_id, job_ids)
 
 
 async def inputs_for_jobs(scope: ReadScope, job_ids: Sequence[str]) -> list[list[Artifact]]:
@@ -97,5 +77,12 @@ async def inputs_for_jobs(scope: ReadScope, job_ids: Sequence[str]) -> list[list
         .where(ProcessingJobInput.job_id.in_(job_ids), _readable(scope))
         .order_by(Artifact.id)
     )
-    groups = many_per_key(job_ids, await scope.rows(query), lambda row: row[0])
-    return [[row[1] for row in group] for group in groups]
+    return values_per_key(job_ids, await scope.rows(query))
+
+
+async def _artifacts_grouped_by(
+    scope: ReadScope, column: InstrumentedAttribute[Any], keys: Sequence[Any]
+) -> list[list[Artifact]]:
+    """Readable artifacts whose `column` is each of `keys`, by id."""
+    query = select(column, Artifact).where(column.in_(keys), _readable(scope)).order_by(Artifact.id)
+    return values_per_key(keys, await scope.rows(query))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 K = TypeVar("K", bound=Hashable)
 T = TypeVar("T")
@@ -21,4 +21,12 @@ def many_per_key(keys: Sequence[K], items: Iterable[T], key_of: Callable[[T], K]
     groups: dict[K, list[T]] = defaultdict(list)
     for item in items:
         groups[key_of(item)].append(item)
+    return [groups.get(key, []) for key in keys]
+
+
+def values_per_key(keys: Sequence[K], rows: Iterable[Sequence[Any]]) -> list[list[Any]]:
+    """For (key, value) rows: the values under each of `keys`, in row order, or []."""
+    groups: dict[Any, list[Any]] = defaultdict(list)
+    for key, value in rows:
+        groups[key].append(value)
     return [groups.get(key, []) for key in keys]

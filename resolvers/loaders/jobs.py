@@ -9,7 +9,7 @@ from sqlalchemy.orm import aliased
 
 from db.models import LogEntry, ProcessingJob, ProcessingJobInput, ProcessingJobValidator
 from resolvers.access import readable_jobs_filter
-from resolvers.loaders.grouping import many_per_key, one_per_key
+from resolvers.loaders.grouping import one_per_key, values_per_key
 from resolvers.loaders.scope import ReadScope
 
 
@@ -33,8 +33,7 @@ async def jobs_for_artifacts(
         .where(link.artifact_id.in_(artifact_ids), _readable(scope))
         .order_by(ProcessingJob.created_at, ProcessingJob.id)
     )
-    groups = many_per_key(artifact_ids, await scope.rows(query), lambda row: row[0])
-    return [[row[1] for row in group] for group in groups]
+    return values_per_key(artifact_ids, await scope.rows(query))
 
 
 async def validators_for_jobs(
@@ -47,8 +46,7 @@ async def validators_for_jobs(
         .where(ProcessingJobValidator.job_id.in_(job_ids), _readable(scope))
         .order_by(ProcessingJob.created_at, ProcessingJob.id)
     )
-    groups = many_per_key(job_ids, await scope.rows(query), lambda row: row[0])
-    return [[row[1] for row in group] for group in groups]
+    return values_per_key(job_ids, await scope.rows(query))
 
 
 async def log_entries_by_id(scope: ReadScope, ids: Sequence[int]) -> list[LogEntry | None]:

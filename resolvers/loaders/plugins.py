@@ -16,7 +16,7 @@ from db.models import (
     SoftwareArtifactType,
     SoftwarePublication,
 )
-from resolvers.loaders.grouping import many_per_key, one_per_key
+from resolvers.loaders.grouping import many_per_key, one_per_key, values_per_key
 from resolvers.loaders.scope import ReadScope
 
 
@@ -57,8 +57,7 @@ async def artifact_type_ids_for_parameters(scope: ReadScope, ids: Sequence[int])
         .where(CommandParameterArtifactType.parameter_id.in_(ids))
         .order_by(CommandParameterArtifactType.artifact_type_id)
     )
-    groups = many_per_key(ids, await scope.rows(query), lambda row: row[0])
-    return [[row[1] for row in group] for group in groups]
+    return values_per_key(ids, await scope.rows(query))
 
 
 async def outputs_for_commands(scope: ReadScope, ids: Sequence[int]) -> list[list[CommandOutput]]:
@@ -86,8 +85,7 @@ async def artifact_type_ids_for_plugins(scope: ReadScope, ids: Sequence[int]) ->
         .where(SoftwareArtifactType.software_id.in_(ids))
         .order_by(SoftwareArtifactType.artifact_type_id)
     )
-    groups = many_per_key(ids, await scope.rows(query), lambda row: row[0])
-    return [[row[1] for row in group] for group in groups]
+    return values_per_key(ids, await scope.rows(query))
 
 
 async def publications_for_plugins(scope: ReadScope, ids: Sequence[int]) -> list[list[str]]:
@@ -97,5 +95,4 @@ async def publications_for_plugins(scope: ReadScope, ids: Sequence[int]) -> list
         .where(SoftwarePublication.software_id.in_(ids))
         .order_by(SoftwarePublication.doi)
     )
-    groups = many_per_key(ids, await scope.rows(query), lambda row: row[0])
-    return [[row[1] for row in group] for group in groups]
+    return values_per_key(ids, await scope.rows(query))

@@ -17,7 +17,7 @@ from db.models import (
     StudyTagLink,
 )
 from resolvers.access import editable_studies_filter, readable_studies_filter
-from resolvers.loaders.grouping import many_per_key, one_per_key
+from resolvers.loaders.grouping import many_per_key, one_per_key, values_per_key
 from resolvers.loaders.scope import ReadScope
 from resolvers.studies import status_from_visibilities
 
@@ -42,8 +42,8 @@ async def statuses_for_studies(scope: ReadScope, ids: Sequence[int]) -> list[str
         .where(Artifact.study_id.in_(ids), Artifact.visibility != "archived")
         .group_by(Artifact.study_id, Artifact.visibility)
     )
-    groups = many_per_key(ids, await scope.rows(query), lambda row: row[0])
-    return [status_from_visibilities(row[1] for row in group) for group in groups]
+    groups = values_per_key(ids, await scope.rows(query))
+    return [status_from_visibilities(visibilities) for visibilities in groups]
 
 
 async def publications_for_studies(
@@ -68,8 +68,7 @@ async def shared_accounts_for_studies(scope: ReadScope, ids: Sequence[int]) -> l
         .where(link.study_id.in_(ids), editable_studies_filter(scope.principal))
         .order_by(Account.email)
     )
-    groups = many_per_key(ids, await scope.rows(query), lambda row: row[0])
-    return [[row[1] for row in group] for group in groups]
+    return values_per_key(ids, await scope.rows(query))
 
 
 async def environmental_packages_for_studies(
@@ -84,8 +83,7 @@ async def environmental_packages_for_studies(
         )
         .order_by(StudyEnvironmentalPackage.package)
     )
-    groups = many_per_key(ids, await scope.rows(query), lambda row: row[0])
-    return [[row[1] for row in group] for group in groups]
+    return values_per_key(ids, await scope.rows(query))
 
 
 async def tags_for_studies(scope: ReadScope, ids: Sequence[int]) -> list[list[str]]:
@@ -95,5 +93,4 @@ async def tags_for_studies(scope: ReadScope, ids: Sequence[int]) -> list[list[st
         .where(StudyTagLink.study_id.in_(ids), readable_studies_filter(scope.principal))
         .order_by(StudyTagLink.tag)
     )
-    groups = many_per_key(ids, await scope.rows(query), lambda row: row[0])
-    return [[row[1] for row in group] for group in groups]
+    return values_per_key(ids, await scope.rows(query))

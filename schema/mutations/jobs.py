@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import strawberry
 from strawberry.scalars import JSON
 
+from db.models import Artifact as ArtifactRow
+from db.models import ProcessingJob as JobRow
 from resolvers import (
     artifact_visibility,
     artifacts,
@@ -19,7 +19,7 @@ from resolvers.context import Context
 from resolvers.errors import Forbidden, Invalid
 from schema.context import Info
 from schema.errors import UserError
-from schema.mutations.running import run_mutation
+from schema.mutations.running import run_object_mutation
 from schema.relay import integer_key
 from schema.types.artifacts import Artifact
 from schema.types.jobs import ProcessingJob
@@ -114,7 +114,7 @@ class JobMutations:
     async def attach_artifact(
         self, info: Info, input: AttachArtifactInput
     ) -> AttachArtifactPayload | None:
-        async def action(ctx: Context) -> Any:
+        async def action(ctx: Context) -> ArtifactRow:
             return await uploaded_artifacts.attach_uploaded_artifact(
                 ctx,
                 input.study_id,
@@ -124,10 +124,8 @@ class JobMutations:
                 name=input.name,
             )
 
-        row, errors = await run_mutation(info, action)
-        return AttachArtifactPayload(
-            artifact=Artifact.from_row(row) if row is not None else None, user_errors=errors
-        )
+        artifact, errors = await run_object_mutation(info, action, Artifact.from_row)
+        return AttachArtifactPayload(artifact=artifact, user_errors=errors)
 
     @strawberry.mutation(
         description="Create a job of a command on artifacts and queue it for its plugin."
@@ -135,16 +133,14 @@ class JobMutations:
     async def submit_job(self, info: Info, input: SubmitJobInput) -> SubmitJobPayload | None:
         command_id = integer_key("Command", input.command_id)
 
-        async def action(ctx: Context) -> Any:
+        async def action(ctx: Context) -> JobRow:
             user = _submitter(ctx)
             if not isinstance(input.parameters, dict):
                 raise Invalid("Parameters must be a JSON object.", "parameters")
             return await job_submission.submit_job(ctx, command_id, input.parameters, user=user)
 
-        row, errors = await run_mutation(info, action)
-        return SubmitJobPayload(
-            job=ProcessingJob.from_row(row) if row is not None else None, user_errors=errors
-        )
+        job, errors = await run_object_mutation(info, action, ProcessingJob.from_row)
+        return SubmitJobPayload(job=job, user_errors=errors)
 
     @strawberry.mutation(
         description="Queue the type plugin's HTML summary job of an artifact you may change."
@@ -152,7 +148,7 @@ class JobMutations:
     async def request_html_summary(
         self, info: Info, input: RequestHtmlSummaryInput
     ) -> RequestHtmlSummaryPayload | None:
-        async def action(ctx: Context) -> Any:
+        async def action(ctx: Context) -> JobRow:
             user = _submitter(ctx)
             artifact = await artifacts.get_artifact(ctx, input.artifact_id)
             if artifact.study_id is None:
@@ -160,20 +156,17 @@ class JobMutations:
             await require_edit_study(ctx, artifact.study_id)
             return await job_submission.submit_html_summary(ctx, artifact.id, user=user)
 
-        row, errors = await run_mutation(info, action)
-        return RequestHtmlSummaryPayload(
-            job=ProcessingJob.from_row(row) if row is not None else None, user_errors=errors
-        )
+        job, errors = await run_object_mutation(info, action, ProcessingJob.from_row)
+        return RequestHtmlSummaryPayload(job=job, user_errors=errors)
 
     @strawberry.mutation(description="Cancel an unfinished job you submitted (admins: any job).")
     async def cancel_job(self, info: Info, input: CancelJobInput) -> CancelJobPayload | None:
-        async def action(ctx: Context) -> Any:
-            return await job_cancellation.cancel_job(ctx, input.job_id)
-
-        row, errors = await run_mutation(info, action)
-        return CancelJobPayload(
-            job=ProcessingJob.from_row(row) if row is not None else None, user_errors=errors
+        job, errors = await run_object_mutation(
+            info,
+            lambda ctx: job_cancellation.cancel_job(ctx, input.job_id),
+            ProcessingJob.from_row,
         )
+        return CancelJobPayload(job=job, user_errors=errors)
 
     @strawberry.mutation(
         description="Change the visibility of an artifact and the rest of its processing DAG."
@@ -181,12 +174,11 @@ class JobMutations:
     async def set_artifact_visibility(
         self, info: Info, input: SetArtifactVisibilityInput
     ) -> SetArtifactVisibilityPayload | None:
-        async def action(ctx: Context) -> Any:
-            return await artifact_visibility.set_artifact_visibility(
+        artifact, errors = await run_object_mutation(
+            info,
+            lambda ctx: artifact_visibility.set_artifact_visibility(
                 ctx, input.artifact_id, input.visibility
-            )
-
-        row, errors = await run_mutation(info, action)
-        return SetArtifactVisibilityPayload(
-            artifact=Artifact.from_row(row) if row is not None else None, user_errors=errors
+            ),
+            Artifact.from_row,
         )
+        return SetArtifactVisibilityPayload(artifact=artifact, user_errors=errors)

@@ -11,6 +11,8 @@ from schema.context import Info
 from schema.errors import UserError, user_errors
 
 T = TypeVar("T")
+RowT = TypeVar("RowT")
+NodeT = TypeVar("NodeT")
 
 
 async def run_mutation(
@@ -23,3 +25,11 @@ async def run_mutation(
     except Invalid as error:
         return None, user_errors(error)
     return result, []
+
+
+async def run_object_mutation(
+    info: Info, action: Callable[[Context], Awaitable[RowT]], wrap: Callable[[RowT], NodeT]
+) -> tuple[NodeT | None, list[UserError]]:
+    """`run_mutation` for an action returning one row: the row as its GraphQL object."""
+    row, errors = await run_mutation(info, action)
+    return (wrap(row) if row is not None else None), errors

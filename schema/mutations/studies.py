@@ -7,12 +7,15 @@ from typing import Any
 import strawberry
 from strawberry.scalars import JSON
 
+from db.models import PrepTemplate, StudyPerson
+from db.models import Study as StudyRow
 from resolvers import persons, preparations, samples, studies, study_sharing
 from resolvers.context import Context
 from resolvers.errors import Invalid
+from resolvers.samples import SamplePatchResult
 from schema.context import Info
 from schema.errors import UserError
-from schema.mutations.running import run_mutation
+from schema.mutations.running import run_mutation, run_object_mutation
 from schema.types.persons import Person
 from schema.types.preparations import Preparation
 from schema.types.studies import Study
@@ -117,7 +120,7 @@ def _table(value: Any, field: str) -> dict[str, Any]:
 class StudyMutations:
     @strawberry.mutation(description="Create a study (as `POST /api/v1/study`).")
     async def create_study(self, info: Info, input: CreateStudyInput) -> CreateStudyPayload | None:
-        async def action(ctx: Context) -> Any:
+        async def action(ctx: Context) -> StudyRow:
             return await studies.create_study(
                 ctx,
                 title=input.title,
@@ -133,16 +136,14 @@ class StudyMutations:
                 notes=input.notes,
             )
 
-        row, errors = await run_mutation(info, action)
-        return CreateStudyPayload(
-            study=Study.from_row(row) if row is not None else None, user_errors=errors
-        )
+        study, errors = await run_object_mutation(info, action, Study.from_row)
+        return CreateStudyPayload(study=study, user_errors=errors)
 
     @strawberry.mutation(description="Create a study contact (as `POST /api/v1/person`).")
     async def create_person(
         self, info: Info, input: CreatePersonInput
     ) -> CreatePersonPayload | None:
-        async def action(ctx: Context) -> Any:
+        async def action(ctx: Context) -> StudyPerson:
             return await persons.create_person(
                 ctx,
                 name=input.name,
@@ -152,10 +153,8 @@ class StudyMutations:
                 address=input.address,
             )
 
-        row, errors = await run_mutation(info, action)
-        return CreatePersonPayload(
-            person=Person.from_row(row) if row is not None else None, user_errors=errors
-        )
+        person, errors = await run_object_mutation(info, action, Person.from_row)
+        return CreatePersonPayload(person=person, user_errors=errors)
 
     @strawberry.mutation(
         description="Add or update samples (as `PATCH /api/v1/study/{id}/samples`)."
@@ -163,7 +162,7 @@ class StudyMutations:
     async def update_sample_metadata(
         self, info: Info, input: UpdateSampleMetadataInput
     ) -> UpdateSampleMetadataPayload | None:
-        async def action(ctx: Context) -> Any:
+        async def action(ctx: Context) -> tuple[SamplePatchResult, StudyRow]:
             result = await samples.patch_samples(
                 ctx, input.study_id, _table(input.samples, "samples")
             )
@@ -197,7 +196,7 @@ class StudyMutations:
     async def create_preparation(
         self, info: Info, input: CreatePreparationInput
     ) -> CreatePreparationPayload | None:
-        async def action(ctx: Context) -> Any:
+        async def action(ctx: Context) -> PrepTemplate:
             return await preparations.create_preparation(
                 ctx,
                 input.study_id,
@@ -207,30 +206,25 @@ class StudyMutations:
                 investigation_type=input.investigation_type,
             )
 
-        row, errors = await run_mutation(info, action)
-        return CreatePreparationPayload(
-            preparation=Preparation.from_row(row) if row is not None else None,
-            user_errors=errors,
-        )
+        preparation, errors = await run_object_mutation(info, action, Preparation.from_row)
+        return CreatePreparationPayload(preparation=preparation, user_errors=errors)
 
     @strawberry.mutation(description="Share a study with a user (owner, sharers and admins).")
     async def share_study(self, info: Info, input: StudySharingInput) -> ShareStudyPayload | None:
-        async def action(ctx: Context) -> Any:
-            return await study_sharing.share_study(ctx, input.study_id, input.email)
-
-        row, errors = await run_mutation(info, action)
-        return ShareStudyPayload(
-            study=Study.from_row(row) if row is not None else None, user_errors=errors
+        study, errors = await run_object_mutation(
+            info,
+            lambda ctx: study_sharing.share_study(ctx, input.study_id, input.email),
+            Study.from_row,
         )
+        return ShareStudyPayload(study=study, user_errors=errors)
 
     @strawberry.mutation(description="Stop sharing a study with a user.")
     async def unshare_study(
         self, info: Info, input: StudySharingInput
     ) -> UnshareStudyPayload | None:
-        async def action(ctx: Context) -> Any:
-            return await study_sharing.unshare_study(ctx, input.study_id, input.email)
-
-        row, errors = await run_mutation(info, action)
-        return UnshareStudyPayload(
-            study=Study.from_row(row) if row is not None else None, user_errors=errors
+        study, errors = await run_object_mutation(
+            info,
+            lambda ctx: study_sharing.unshare_study(ctx, input.study_id, input.email),
+            Study.from_row,
         )
+        return UnshareStudyPayload(study=study, user_errors=errors)

@@ -7,7 +7,7 @@ import strawberry
 from resolvers.errors import NotFound
 from resolvers.listing.catalog import list_analyses, list_references
 from schema.context import Info
-from schema.relay import Connection, connection, page_request
+from schema.relay import Connection, fetch_connection
 from schema.types.analyses import Analysis, load_analysis
 from schema.types.references import Reference, load_reference
 
@@ -30,10 +30,9 @@ class AnalysisQueries:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[Analysis]:
-        request = page_request("Analysis", first, after, last, before)
-        async with info.context.unit_of_work() as ctx:
-            page = await list_analyses(ctx, request)
-        return connection("Analysis", page, Analysis.from_row)
+        return await fetch_connection(
+            info, "Analysis", list_analyses, Analysis.from_row, first, after, last, before
+        )
 
     @strawberry.field(description="A reference database by its Qiita integer id.")
     async def reference(self, info: Info, reference_id: int) -> Reference | None:
@@ -51,7 +50,6 @@ class AnalysisQueries:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[Reference]:
-        request = page_request("Reference", first, after, last, before)
-        async with info.context.unit_of_work() as ctx:
-            page = await list_references(ctx, request)
-        return connection("Reference", page, Reference.from_row)
+        return await fetch_connection(
+            info, "Reference", list_references, Reference.from_row, first, after, last, before
+        )

@@ -9,7 +9,7 @@ from resolvers.listing.artifacts import ArtifactFilter, search_artifacts
 from resolvers.listing.catalog import list_artifact_types, list_data_types, list_filepath_types
 from schema.context import Info
 from schema.queries.studies import OrderDirection
-from schema.relay import Connection, connection, page_request
+from schema.relay import Connection, fetch_connection
 from schema.types.artifacts import Artifact, load_artifact
 from schema.types.preparations import Preparation, load_preparation
 from schema.types.vocabulary import ArtifactType, FilepathType
@@ -23,6 +23,14 @@ class ArtifactFilterInput:
         default=None, description="awaiting_approval, public, private, sandbox or archived."
     )
     data_type: str | None = None
+
+    def to_filter(self) -> ArtifactFilter:
+        return ArtifactFilter(
+            type_name=self.type,
+            study_id=self.study_id,
+            visibility=self.visibility,
+            data_type=self.data_type,
+        )
 
 
 @strawberry.type
@@ -45,20 +53,18 @@ class ArtifactQueries:
         where: ArtifactFilterInput | None = None,
         direction: OrderDirection = OrderDirection.ASC,
     ) -> Connection[Artifact]:
-        kind = f"Artifact:{direction.value}"
-        request = page_request(kind, first, after, last, before)
-        given = where or ArtifactFilterInput()
-        conditions = ArtifactFilter(
-            type_name=given.type,
-            study_id=given.study_id,
-            visibility=given.visibility,
-            data_type=given.data_type,
+        conditions = (where or ArtifactFilterInput()).to_filter()
+        descending = direction is OrderDirection.DESC
+        return await fetch_connection(
+            info,
+            f"Artifact:{direction.value}",
+            lambda ctx, request: search_artifacts(ctx, conditions, request, descending=descending),
+            Artifact.from_row,
+            first,
+            after,
+            last,
+            before,
         )
-        async with info.context.unit_of_work() as ctx:
-            page = await search_artifacts(
-                ctx, conditions, request, descending=direction is OrderDirection.DESC
-            )
-        return connection(kind, page, Artifact.from_row)
 
     @strawberry.field(description="A preparation by its Qiita integer id.")
     async def preparation(self, info: Info, prep_id: int) -> Preparation | None:

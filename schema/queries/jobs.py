@@ -6,11 +6,14 @@ import datetime as dt
 
 import strawberry
 
+from db.models import ProcessingJob as JobRow
+from resolvers.context import Context
 from resolvers.errors import NotFound
 from resolvers.listing.jobs import JobFilter, job_ordering, search_jobs
+from resolvers.pagination import Page, PageRequest
 from schema.context import Info
 from schema.queries.studies import OrderDirection
-from schema.relay import Connection, connection, integer_key, page_request
+from schema.relay import Connection, fetch_connection, integer_key
 from schema.types.jobs import ProcessingJob, load_job
 
 
@@ -30,6 +33,18 @@ class JobFilterInput:
     created_after: dt.datetime | None = None
     created_before: dt.datetime | None = None
     include_hidden: bool = True
+
+    def to_filter(self) -> JobFilter:
+        """The resolvers' filter; NotFound when a plugin or command id is not one."""
+        return JobFilter(
+            statuses=self.status,
+            plugin_id=integer_key("Plugin", self.plugin_id) if self.plugin_id else None,
+            command_id=integer_key("Command", self.command_id) if self.command_id else None,
+            user_email=self.user_email,
+            created_after=self.created_after,
+            created_before=self.created_before,
+            include_hidden=self.include_hidden,
+        )
 
 
 @strawberry.type
@@ -52,19 +67,14 @@ class JobQueries:
         where: JobFilterInput | None = None,
         direction: OrderDirection = OrderDirection.DESC,
     ) -> Connection[ProcessingJob]:
-        kind = f"ProcessingJob:created_at:{direction.value}"
-        request = page_request(kind, first, after, last, before)
         given = where or JobFilterInput()
-        conditions = JobFilter(
-            statuses=given.status,
-            plugin_id=integer_key("Plugin", given.plugin_id) if given.plugin_id else None,
-            command_id=integer_key("Command", given.command_id) if given.command_id else None,
-            user_email=given.user_email,
-            created_after=given.created_after,
-            created_before=given.created_before,
-            include_hidden=given.include_hidden,
-        )
         ordering = job_ordering(descending=direction is OrderDirection.DESC)
-        async with info.context.unit_of_work() as ctx:
-            page = await search_jobs(ctx, conditions, ordering, request)
-        return connection(kind, page, ProcessingJob.from_row)
+
+        async def fetch(ctx: Context, request: PageRequest) -> Page[JobRow]:
+            # the filter after the cursors: a bad cursor is reported before a bad id
+            return await search_jobs(ctx, given.to_filter(), ordering, request)
+
+        kind = f"ProcessingJob:created_at:{direction.value}"
+        return await fetch_connection(
+            info, kind, fetch, ProcessingJob.from_row, first, after, last, before
+        )

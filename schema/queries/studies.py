@@ -10,7 +10,7 @@ from resolvers.errors import NotFound
 from resolvers.listing.catalog import list_persons
 from resolvers.listing.studies import StudyFilter, search_studies, study_ordering
 from schema.context import Info
-from schema.relay import Connection, connection, page_request
+from schema.relay import Connection, fetch_connection
 from schema.types.persons import Person, load_person
 from schema.types.studies import Study, load_study
 
@@ -47,6 +47,14 @@ class StudyFilterInput:
         default=None, description="Has a preparation of this data type (16S, Metagenomic...)."
     )
 
+    def to_filter(self) -> StudyFilter:
+        return StudyFilter(
+            text=self.text,
+            status=self.status,
+            owner_email=self.owner_email,
+            data_type=self.data_type,
+        )
+
 
 @strawberry.type
 class StudyQueries:
@@ -69,21 +77,20 @@ class StudyQueries:
         order_by: StudyOrder | None = None,
     ) -> Connection[Study]:
         order = order_by or StudyOrder()
-        kind = f"Study:{order.field.value}:{order.direction.value}"
-        request = page_request(kind, first, after, last, before)
         ordering = study_ordering(
             order.field.value, descending=order.direction is OrderDirection.DESC
         )
-        given = where or StudyFilterInput()
-        conditions = StudyFilter(
-            text=given.text,
-            status=given.status,
-            owner_email=given.owner_email,
-            data_type=given.data_type,
+        conditions = (where or StudyFilterInput()).to_filter()
+        return await fetch_connection(
+            info,
+            f"Study:{order.field.value}:{order.direction.value}",
+            lambda ctx, request: search_studies(ctx, conditions, ordering, request),
+            Study.from_row,
+            first,
+            after,
+            last,
+            before,
         )
-        async with info.context.unit_of_work() as ctx:
-            page = await search_studies(ctx, conditions, ordering, request)
-        return connection(kind, page, Study.from_row)
 
     @strawberry.field(description="A study contact by id.")
     async def person(self, info: Info, person_id: int) -> Person | None:
@@ -101,7 +108,6 @@ class StudyQueries:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[Person]:
-        request = page_request("Person", first, after, last, before)
-        async with info.context.unit_of_work() as ctx:
-            page = await list_persons(ctx, request)
-        return connection("Person", page, Person.from_row)
+        return await fetch_connection(
+            info, "Person", list_persons, Person.from_row, first, after, last, before
+        )
