@@ -28,6 +28,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar, cast
 
+from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from db.migrate import upgrade_database
@@ -102,13 +103,24 @@ def ensure_database(settings: Settings) -> None:
             f"cannot create the data dir {settings.resolved_data_dir}: {exc}"
         ) from None
     try:
-        upgrade_database(settings)
+        asyncio.run(_connect(settings))
     except (SQLAlchemyError, OSError) as exc:
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         raise CommandError(
             f"cannot open the database {_database_label(settings)}: {reason} "
             "(check QIITA_DATABASE_URL / --database-url)"
         ) from None
+    upgrade_database(settings)
+
+
+async def _connect(settings: Settings) -> None:
+    """Open one connection: an unreachable or unusable database fails here, before migrating."""
+    engine = create_engine(settings, pool=False)
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+    finally:
+        await engine.dispose()
 
 
 async def _in_unit_of_work(settings: Settings, work: Callable[[Context], Awaitable[T]]) -> T:
@@ -192,9 +204,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     if args.demo:
         from gateway.demo import load_demo
 
-        loaded = run_in_database(settings, load_demo)
-        if loaded:
-            print(f"Demo data loaded into {_database_label(settings)}", flush=True)
+        if asyncio.run(_in_unit_of_work(settings, load_demo)):
+            print(f"Demo data loaded into {_database_label(settings)}.", flush=True)
     sock = _listen(settings.host, settings.port)
     port = int(sock.getsockname()[1])
     settings = settings.replace(port=port)
