@@ -6,6 +6,7 @@ import strawberry
 from strawberry.schema.config import StrawberryConfig
 
 from db.settings import Settings
+from schema.errors import GatewaySchema
 from schema.limits import build_extensions
 from schema.root import Mutation, Query
 from schema.subscriptions import Subscription
@@ -37,7 +38,7 @@ NODE_TYPES = [
 
 def build_schema(settings: Settings) -> strawberry.Schema:
     """The schema with the limits, error handling and introspection policy of `settings`."""
-    return strawberry.Schema(
+    return GatewaySchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,

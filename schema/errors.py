@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionContext
 
 from resolvers.errors import DomainError, Invalid
 
@@ -31,6 +32,38 @@ def user_errors(error: Invalid) -> list[UserError]:
     return [UserError(field=field, message=error.message, code=error.code)]
 
 
+def unexpected_cause(error: GraphQLError) -> BaseException | None:
+    """The exception behind an unexpected error; None for what a client caused (a domain
+    error, a bad document, a refused limit), which is answered but never logged."""
+    original: Any = error.original_error
+    if original is None or isinstance(original, DomainError):
+        return None
+    if isinstance(original, GraphQLError) and original.original_error is None:
+        return None
+    return cast(BaseException, original)
+
+
+class GatewaySchema(strawberry.Schema):
+    """Logs only unexpected errors, once each, with their traceback.
+
+    Strawberry's default logs every error at ERROR on `strawberry.execution`, client
+    errors included; a 4xx is not a failure of the server (style.md, gateway/ logging).
+    """
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        for error in errors:
+            cause = unexpected_cause(error)
+            if cause is not None:
+                logger.error(
+                    "unexpected error in GraphQL operation %s at %s",
+                    execution_context.operation_name if execution_context else None,
+                    ".".join(str(part) for part in error.path or ()) or "(root)",
+                    exc_info=cause,
+                )
+
+
 class DomainErrorExtension(SchemaExtension):
     """Gives domain errors their `extensions.code`; masks everything else as unexpected."""
 
@@ -46,8 +79,6 @@ class DomainErrorExtension(SchemaExtension):
 
     def _translate(self, error: GraphQLError) -> GraphQLError:
         original: Any = error.original_error
-        if original is None:
-            return error
         if isinstance(original, DomainError):
             return GraphQLError(
                 original.message,
@@ -56,9 +87,9 @@ class DomainErrorExtension(SchemaExtension):
                 original_error=None,
                 extensions={"code": original.code},
             )
-        if isinstance(original, GraphQLError) and original.original_error is None:
+        if unexpected_cause(error) is None:
             return error
-        logger.error("unexpected error in GraphQL resolver", exc_info=original)
+        # logged by `GatewaySchema.process_errors`, before this masking
         message = UNEXPECTED if self.production else f"{UNEXPECTED} {type(original).__name__}"
         return GraphQLError(
             message,
