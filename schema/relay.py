@@ -54,6 +54,13 @@ def integer_key(type_name: str, value: str) -> int:
     return int(key)
 
 
+def require_found(value: NodeT | None, type_name: str, key: object) -> NodeT:
+    """`value`, or NotFound naming what was asked for (missing or not readable alike)."""
+    if value is None:
+        raise NotFound(f"{type_name} not found: {key}")
+    return value
+
+
 def _encode_value(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         return {"t": value.isoformat()}

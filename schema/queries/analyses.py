@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import strawberry
 
-from resolvers.errors import NotFound
 from resolvers.listing.catalog import list_analyses, list_references
 from schema.context import Info
-from schema.relay import Connection, fetch_connection
+from schema.relay import Connection, fetch_connection, require_found
 from schema.types.analyses import Analysis, load_analysis
 from schema.types.references import Reference, load_reference
 
@@ -16,10 +15,7 @@ from schema.types.references import Reference, load_reference
 class AnalysisQueries:
     @strawberry.field(description="An analysis by its Qiita integer id.")
     async def analysis(self, info: Info, analysis_id: int) -> Analysis | None:
-        analysis = await load_analysis(info, analysis_id)
-        if analysis is None:
-            raise NotFound(f"Analysis not found: {analysis_id}")
-        return analysis
+        return require_found(await load_analysis(info, analysis_id), "Analysis", analysis_id)
 
     @strawberry.field(description="Analyses the caller may read, by id.")
     async def analyses(
@@ -36,10 +32,7 @@ class AnalysisQueries:
 
     @strawberry.field(description="A reference database by its Qiita integer id.")
     async def reference(self, info: Info, reference_id: int) -> Reference | None:
-        reference = await load_reference(info, reference_id)
-        if reference is None:
-            raise NotFound(f"Reference not found: {reference_id}")
-        return reference
+        return require_found(await load_reference(info, reference_id), "Reference", reference_id)
 
     @strawberry.field(description="Reference databases, by id.")
     async def references(

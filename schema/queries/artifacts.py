@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import strawberry
 
-from resolvers.errors import NotFound
 from resolvers.listing.artifacts import ArtifactFilter, search_artifacts
 from resolvers.listing.catalog import list_artifact_types, list_data_types, list_filepath_types
 from schema.context import Info
 from schema.queries.studies import OrderDirection
-from schema.relay import Connection, fetch_connection
+from schema.relay import Connection, fetch_connection, require_found
 from schema.types.artifacts import Artifact, load_artifact
 from schema.types.preparations import Preparation, load_preparation
 from schema.types.vocabulary import ArtifactType, FilepathType
@@ -37,10 +36,7 @@ class ArtifactFilterInput:
 class ArtifactQueries:
     @strawberry.field(description="An artifact by its Qiita integer id.")
     async def artifact(self, info: Info, artifact_id: int) -> Artifact | None:
-        artifact = await load_artifact(info, artifact_id)
-        if artifact is None:
-            raise NotFound(f"Artifact not found: {artifact_id}")
-        return artifact
+        return require_found(await load_artifact(info, artifact_id), "Artifact", artifact_id)
 
     @strawberry.field(description="Artifacts the caller may read, by id.")
     async def artifacts(
@@ -68,10 +64,7 @@ class ArtifactQueries:
 
     @strawberry.field(description="A preparation by its Qiita integer id.")
     async def preparation(self, info: Info, prep_id: int) -> Preparation | None:
-        preparation = await load_preparation(info, prep_id)
-        if preparation is None:
-            raise NotFound(f"Preparation not found: {prep_id}")
-        return preparation
+        return require_found(await load_preparation(info, prep_id), "Preparation", prep_id)
 
     @strawberry.field(description="Every artifact type.")
     async def artifact_types(self, info: Info) -> list[ArtifactType]:

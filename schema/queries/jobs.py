@@ -8,12 +8,11 @@ import strawberry
 
 from db.models import ProcessingJob as JobRow
 from resolvers.context import Context
-from resolvers.errors import NotFound
 from resolvers.listing.jobs import JobFilter, job_ordering, search_jobs
 from resolvers.pagination import Page, PageRequest
 from schema.context import Info
 from schema.queries.studies import OrderDirection
-from schema.relay import Connection, fetch_connection, integer_key
+from schema.relay import Connection, fetch_connection, integer_key, require_found
 from schema.types.jobs import ProcessingJob, load_job
 
 
@@ -51,10 +50,7 @@ class JobFilterInput:
 class JobQueries:
     @strawberry.field(description="A processing job by its UUID.")
     async def job(self, info: Info, job_id: str) -> ProcessingJob | None:
-        job = await load_job(info, job_id.lower())
-        if job is None:
-            raise NotFound(f"Job not found: {job_id}")
-        return job
+        return require_found(await load_job(info, job_id.lower()), "Job", job_id)
 
     @strawberry.field(description="Jobs the caller may read, by creation time (newest first).")
     async def jobs(

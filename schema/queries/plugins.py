@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import strawberry
 
-from resolvers.errors import NotFound
 from resolvers.listing.catalog import find_plugin, list_plugins
 from schema.context import Info
-from schema.relay import integer_key
+from schema.relay import integer_key, require_found
 from schema.types.plugins import Command, Plugin, load_command
 
 
@@ -28,7 +27,4 @@ class PluginQueries:
     @strawberry.field(description="A command by id (global, or Qiita's command id).")
     async def command(self, info: Info, command_id: strawberry.ID) -> Command | None:
         key = integer_key("Command", command_id)
-        command = await load_command(info, key)
-        if command is None:
-            raise NotFound(f"Command not found: {command_id}")
-        return command
+        return require_found(await load_command(info, key), "Command", command_id)

@@ -6,11 +6,10 @@ from enum import Enum
 
 import strawberry
 
-from resolvers.errors import NotFound
 from resolvers.listing.catalog import list_persons
 from resolvers.listing.studies import StudyFilter, search_studies, study_ordering
 from schema.context import Info
-from schema.relay import Connection, fetch_connection
+from schema.relay import Connection, fetch_connection, require_found
 from schema.types.persons import Person, load_person
 from schema.types.studies import Study, load_study
 
@@ -60,10 +59,7 @@ class StudyFilterInput:
 class StudyQueries:
     @strawberry.field(description="A study by its Qiita integer id.")
     async def study(self, info: Info, study_id: int) -> Study | None:
-        study = await load_study(info, study_id)
-        if study is None:
-            raise NotFound(f"Study not found: {study_id}")
-        return study
+        return require_found(await load_study(info, study_id), "Study", study_id)
 
     @strawberry.field(description="Studies the caller may read.")
     async def studies(
@@ -94,10 +90,7 @@ class StudyQueries:
 
     @strawberry.field(description="A study contact by id.")
     async def person(self, info: Info, person_id: int) -> Person | None:
-        person = await load_person(info, person_id)
-        if person is None:
-            raise NotFound(f"Person not found: {person_id}")
-        return person
+        return require_found(await load_person(info, person_id), "Person", person_id)
 
     @strawberry.field(description="Study contacts (authenticated callers).")
     async def persons(
