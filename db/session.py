@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
@@ -28,6 +29,11 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def json_serializer(value: Any) -> str:
+    """JSON text for JSON columns: non-ASCII kept as is, so SQL key extraction sees real keys."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 def check_database_url(url: str) -> None:
@@ -55,7 +61,10 @@ def async_url(url: str) -> str:
 
 def create_engine(settings: Settings, *, pool: bool = True) -> AsyncEngine:
     url = async_url(settings.effective_database_url)
-    kwargs: dict[str, Any] = {}
+    kwargs: dict[str, Any] = {
+        "json_serializer": json_serializer,
+        "json_deserializer": orjson.loads,
+    }
     if url.startswith("sqlite"):
         settings.resolved_data_dir.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}

@@ -210,11 +210,11 @@ async def test_sample_metadata_json_round_trips_unicode_empty_null_and_200_colum
                     Sample.values["empty"].as_string(),
                     Sample.values["missing"].as_string(),
                     Sample.values["quoted"].as_string(),
+                    Sample.values["ünïcödé_key"].as_string(),
                 ).where(Sample.study_id == study_id)
             )
         ).one()
     assert sample.values == values
     assert template is not None
     assert template.columns == sorted(values)
-    # Category names are ASCII identifiers in practice; values may be any text.
-    assert tuple(extracted) == (values["description"], "", None, values["quoted"])
+    assert tuple(extracted) == (values["description"], "", None, values["quoted"], "ключ")
