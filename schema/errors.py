@@ -9,7 +9,7 @@ from typing import Any, cast
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
-from strawberry.types import ExecutionContext
+from strawberry.types import ExecutionContext, StreamExecutionResult
 
 from resolvers.errors import DomainError, Invalid
 
@@ -76,6 +76,13 @@ class DomainErrorExtension(SchemaExtension):
         if result is None or not result.errors:
             return
         result.errors = [self._translate(error) for error in result.errors]
+
+    def on_stream_result(self, result: StreamExecutionResult) -> Iterator[None]:
+        """Each result pushed over a socket (every subscription event), translated alike."""
+        errors = getattr(result, "errors", None)
+        if errors:
+            result.errors = [self._translate(error) for error in errors]
+        yield
 
     def _translate(self, error: GraphQLError) -> GraphQLError:
         original: Any = error.original_error

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncGenerator
 
 import httpx
 import pytest
@@ -49,6 +50,16 @@ class _Query:
         raise NotFound("Nothing here: 7")
 
 
+@strawberry.type
+class _Subscription:
+    @strawberry.subscription
+    async def failing(self, unexpected: bool) -> AsyncGenerator[int, None]:
+        yield 1
+        if unexpected:
+            raise RuntimeError("the disk caught fire")
+        raise NotFound("Nothing here: 7")
+
+
 async def test_an_unexpected_error_is_logged_once_with_its_traceback(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -67,3 +78,30 @@ async def test_an_unexpected_error_is_logged_once_with_its_traceback(
     assert record.getMessage() == "unexpected error in GraphQL operation Check at broken"
     assert record.exc_info is not None
     assert isinstance(record.exc_info[1], RuntimeError)
+
+
+@pytest.mark.parametrize(
+    ("unexpected", "error", "logged"),
+    [
+        (True, ("Unexpected error.", "INTERNAL_SERVER_ERROR"), 1),
+        (False, ("Nothing here: 7", "NOT_FOUND"), 0),
+    ],
+)
+async def test_subscription_errors_are_masked_and_logged_like_the_others(
+    caplog: pytest.LogCaptureFixture, unexpected: bool, error: tuple[str, str], logged: int
+) -> None:
+    schema = GatewaySchema(
+        query=_Query, subscription=_Subscription, extensions=[DomainErrorExtension]
+    )
+    caplog.set_level(logging.INFO)
+
+    stream = await schema.subscribe(
+        "subscription Fail($unexpected: Boolean!) { failing(unexpected: $unexpected) }",
+        variable_values={"unexpected": unexpected},
+    )
+    results = [result async for result in stream]
+
+    assert [result.data for result in results] == [{"failing": 1}, None]
+    assert [(e.message, (e.extensions or {})["code"]) for e in results[1].errors or []] == [error]
+    records = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert [(r.name, r.levelno) for r in records] == [("schema.errors", logging.ERROR)] * logged
