@@ -16,10 +16,13 @@ from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from db.migrate import is_up_to_date
 from db.session import create_engine, create_session_factory
 from db.settings import Settings, load_settings
+from gateway.demo import demo_present, load_demo
 from gateway.events import create_event_bus
 from gateway.job_runtime import JobRuntime
 from gateway.plugin_loader import load_plugins, register_plugins
-from resolvers.context import Services
+from resolvers import test_reset
+from resolvers.auth import forget_cached_tokens
+from resolvers.context import SYSTEM, Principal, Services, unit_of_work
 from rest_compat.errors import EXCEPTION_HANDLERS
 from rest_compat.routes import build_routes
 from schema import build_schema
@@ -91,6 +94,18 @@ def create_app(settings: Settings) -> Starlette:
         return report.errors
 
     app.state.reload_plugins = reload_plugins
+
+    async def reset_database(principal: Principal) -> None:
+        # `POST /apitest/reset/` (plugin-api.md §7): seeded state, demo reloaded if it was there.
+        async with unit_of_work(services, principal) as ctx:
+            had_demo = await demo_present(ctx)
+            await test_reset.reset_database(ctx)
+        forget_cached_tokens(services)
+        if had_demo:
+            async with unit_of_work(services, SYSTEM) as ctx:
+                await load_demo(ctx)
+
+    app.state.reset_database = reset_database
     return app
 
 

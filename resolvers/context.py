@@ -43,6 +43,8 @@ class Principal:
 
 
 ANONYMOUS = Principal(kind="anonymous")
+SYSTEM = Principal(kind="system")
+"""The server acting on its own behalf (start-up, CLI, background work)."""
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from resolvers import test_mode
-from rest_compat.bearer import authenticated_unit_of_work
+from rest_compat.bearer import authenticate, authenticated_unit_of_work
 from rest_compat.encoding import (
     MalformedBody,
     empty_response,
@@ -57,6 +57,13 @@ async def create_artifact(request: Request) -> Response:
             job_id=args.get("job_id") or None,
         )
     return json_response({"artifact": artifact_id})
+
+
+async def reset(request: Request) -> Response:
+    """The database back to its seeded state, every token dropped (`drop_labcontrol` ignored)."""
+    principal = await authenticate(request)
+    await request.app.state.reset_database(principal)
+    return empty_response()
 
 
 async def reload_plugins(request: Request) -> Response:

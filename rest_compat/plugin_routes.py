@@ -84,6 +84,7 @@ CLOUD_ROUTES: list[BaseRoute] = [
 
 APITEST_ROUTES: list[BaseRoute] = [  # 25-29, test mode only (rest_compat/routes.py)
     QiitaRoute("/apitest/processing_job/", {"POST": apitest.create_job}),
+    QiitaRoute("/apitest/reset/", {"POST": apitest.reset}),
     QiitaRoute("/apitest/prep_template/", {"POST": prep_templates.create_prep}),
     QiitaRoute("/apitest/artifact/", {"POST": apitest.create_artifact}),
     QiitaRoute("/apitest/reload_plugins/", {"POST": apitest.reload_plugins}),
