@@ -9,7 +9,7 @@ from typing import Any, cast
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
-from strawberry.types import ExecutionContext, StreamExecutionResult
+from strawberry.types import ExecutionContext, ExecutionResult, StreamExecutionResult
 
 from resolvers.errors import DomainError, Invalid
 
@@ -79,9 +79,8 @@ class DomainErrorExtension(SchemaExtension):
 
     def on_stream_result(self, result: StreamExecutionResult) -> Iterator[None]:
         """Each result pushed over a socket (every subscription event), translated alike."""
-        errors = getattr(result, "errors", None)
-        if errors:
-            result.errors = [self._translate(error) for error in errors]
+        if isinstance(result, ExecutionResult) and result.errors:
+            result.errors = [self._translate(error) for error in result.errors]
         yield
 
     def _translate(self, error: GraphQLError) -> GraphQLError:

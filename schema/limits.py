@@ -103,7 +103,7 @@ class OperationCost:
     def _field(self, parent: GraphQLNamedType, node: FieldNode, multiplier: int) -> int:
         if not (isinstance(parent, GraphQLObjectType) or is_interface_type(parent)):
             return 0
-        definition = parent.fields.get(node.name.value)  # type: ignore[attr-defined]
+        definition = parent.fields.get(node.name.value)
         if definition is None:
             return 0
         named = get_named_type(definition.type)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
-from typing import Any
+from typing import TypeVar
 
 from strawberry.dataloader import DataLoader
 
@@ -24,7 +24,8 @@ from resolvers.loaders import (
 )
 from resolvers.loaders.scope import ReadScope
 
-BatchFunction = Callable[[ReadScope, Sequence[Any]], Awaitable[Sequence[Any]]]
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 class Loaders:
@@ -33,7 +34,9 @@ class Loaders:
     def __init__(self, scope: ReadScope) -> None:
         self.scope = scope
 
-        def make(batch: BatchFunction) -> DataLoader[Any, Any]:
+        def make(
+            batch: Callable[[ReadScope, Sequence[K]], Awaitable[Sequence[V]]],
+        ) -> DataLoader[K, V]:
             return DataLoader(load_fn=partial(batch, scope))
 
         self.study_by_id = make(studies.studies_by_id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -46,8 +46,8 @@ class Artifact(Node):
             visibility=row.visibility,
             generated_at=row.generated_at,
             submitted_to_vamps=row.submitted_to_vamps,
-            command_parameters=row.command_parameters,
-            archive_data=row.archive_data,
+            command_parameters=_json(row.command_parameters),
+            archive_data=_json(row.archive_data),
             row=row,
         )
 
@@ -123,6 +123,10 @@ class Artifact(Node):
     async def files(self, info: Info) -> list[File]:
         rows = await info.context.loaders.files_for_artifact.load(self.artifact_id)
         return [File.from_row(row) for row in rows]
+
+
+def _json(value: dict[str, Any] | None) -> JSON | None:
+    return JSON(value) if value is not None else None
 
 
 async def load_artifact(info: Info, artifact_id: int | None) -> Artifact | None:

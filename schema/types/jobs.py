@@ -43,7 +43,7 @@ class ProcessingJob(Node):
             hidden=row.hidden,
             heartbeat=row.heartbeat,
             external_id=row.external_id,
-            parameters=row.parameters,
+            parameters=JSON(row.parameters),
             created_at=row.created_at,
             updated_at=row.updated_at,
             row=row,

@@ -105,7 +105,8 @@ class Command(Node):
     async def default_parameter_sets(self, info: Info) -> list[DefaultParameterSet]:
         rows = await info.context.loaders.parameter_sets_for_command.load(self.command_id)
         return [
-            DefaultParameterSet(parameter_set_id=r.id, name=r.name, values=r.values) for r in rows
+            DefaultParameterSet(parameter_set_id=r.id, name=r.name, values=JSON(r.values))
+            for r in rows
         ]
 
 

@@ -40,7 +40,7 @@ class PreparationSample:
 
     @strawberry.field(description="All values as one JSON object {category: value}.")
     def metadata(self) -> JSON:
-        return dict(self.row.values)
+        return JSON(dict(self.row.values))
 
 
 @strawberry.type(description="Preparation information: how some samples were prepared.")
@@ -114,7 +114,7 @@ class Preparation(Node):
         description="The whole table as JSON: {sample name: {category: value}}, by sample name."
     )
     async def table(self, info: Info) -> JSON:
-        return await info.context.loaders.table_for_preparation.load(self.prep_id)
+        return JSON(await info.context.loaders.table_for_preparation.load(self.prep_id))
 
     @strawberry.field(description="The preparation's samples by name, optionally filtered.")
     async def samples(

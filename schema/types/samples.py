@@ -37,7 +37,7 @@ class Sample:
 
     @strawberry.field(description="All values as one JSON object {category: value}.")
     def metadata(self) -> JSON:
-        return dict(self.row.values)
+        return JSON(dict(self.row.values))
 
 
 @strawberry.type(description="A study's sample information (one row per sample).")
@@ -68,4 +68,4 @@ class SampleInformation:
         description="The whole table as JSON: {sample name: {category: value}}, by sample name."
     )
     async def table(self, info: Info) -> JSON:
-        return await info.context.loaders.sample_table_for_study.load(self.study_id)
+        return JSON(await info.context.loaders.sample_table_for_study.load(self.study_id))
