@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Protocol
 
 import strawberry
+from strawberry.scalars import JSON
 
 from resolvers.loaders.samples import MetadataFilter
 
@@ -24,7 +26,40 @@ class MetadataFilterInput:
         return MetadataFilter(category=self.category.lower(), value=self.value)
 
 
-def entries(values: dict[str, Any], categories: list[str] | None) -> list[MetadataEntry]:
+class _Row(Protocol):
+    @property
+    def values(self) -> Mapping[str, Any]: ...
+
+
+class _RowHolder(Protocol):
+    @property
+    def row(self) -> _Row: ...
+
+
+def _entries_of(root: _RowHolder, categories: list[str] | None = None) -> list[MetadataEntry]:
+    return entries(root.row.values, categories)
+
+
+def _metadata_of(root: _RowHolder) -> JSON:
+    return JSON(dict(root.row.values))
+
+
+def values_field() -> Any:
+    """`values(categories:)` of a type whose `row` holds a sample's values."""
+    return strawberry.field(
+        resolver=_entries_of,
+        description="Typed entries; all categories (sorted) when none are named.",
+    )
+
+
+def metadata_field() -> Any:
+    """`metadata` of a type whose `row` holds a sample's values."""
+    return strawberry.field(
+        resolver=_metadata_of, description="All values as one JSON object {category: value}."
+    )
+
+
+def entries(values: Mapping[str, Any], categories: list[str] | None) -> list[MetadataEntry]:
     """The requested categories in the order asked (all, sorted, when none are named)."""
     names = sorted(values) if categories is None else categories
     return [MetadataEntry(category=name, value=_text(values.get(name))) for name in names]

@@ -12,7 +12,7 @@ from db.models import PrepTemplate
 from resolvers.loaders.preparations import PreparationSample as PreparationSampleRow
 from schema.context import Info
 from schema.relay import Connection, Node, connection, global_id
-from schema.types.metadata import MetadataEntry, MetadataFilterInput, entries
+from schema.types.metadata import MetadataFilterInput, metadata_field, values_field
 from schema.types.studies import SAMPLES_CURSOR, sample_page_key
 
 if TYPE_CHECKING:
@@ -34,13 +34,8 @@ class PreparationSample:
             row=row,
         )
 
-    @strawberry.field(description="Typed entries; all categories (sorted) when none are named.")
-    def values(self, categories: list[str] | None = None) -> list[MetadataEntry]:
-        return entries(self.row.values, categories)
-
-    @strawberry.field(description="All values as one JSON object {category: value}.")
-    def metadata(self) -> JSON:
-        return JSON(dict(self.row.values))
+    values = values_field()
+    metadata = metadata_field()
 
 
 @strawberry.type(description="Preparation information: how some samples were prepared.")

@@ -10,7 +10,7 @@ from strawberry.scalars import JSON
 from db.models import Sample as SampleRow
 from db.models import SampleTemplate
 from schema.context import Info
-from schema.types.metadata import MetadataEntry, entries
+from schema.types.metadata import metadata_field, values_field
 
 
 @strawberry.type(description="One sample of a study's sample information.")
@@ -31,13 +31,8 @@ class Sample:
             row=row,
         )
 
-    @strawberry.field(description="Typed entries; all categories (sorted) when none are named.")
-    def values(self, categories: list[str] | None = None) -> list[MetadataEntry]:
-        return entries(self.row.values, categories)
-
-    @strawberry.field(description="All values as one JSON object {category: value}.")
-    def metadata(self) -> JSON:
-        return JSON(dict(self.row.values))
+    values = values_field()
+    metadata = metadata_field()
 
 
 @strawberry.type(description="A study's sample information (one row per sample).")
