@@ -248,3 +248,24 @@ async def test_persons_need_authentication(
     assert anonymous["data"] is None
     assert error_codes(anonymous) == ["UNAUTHENTICATED"]
     assert tree.study_id > 0
+
+
+async def test_preparation_samples_give_their_values_as_entries_and_as_json(
+    client: httpx.AsyncClient, services: Services, callers: Callers
+) -> None:
+    tree = await make_study_tree(services, callers.owner.account, samples=1)
+    query = """query($id: Int!) { preparation(prepId: $id) { samples { nodes {
+        sampleName values(categories: ["barcode", "missing"]) { category value } metadata } } } }"""
+    result = await run_graphql(client, query, {"id": tree.prep_id}, caller=callers.owner)
+    assert "errors" not in result, result
+    [node] = result["data"]["preparation"]["samples"]["nodes"]
+    barcode = node["metadata"]["barcode"]
+    assert barcode.startswith("AC")
+    assert node == {
+        "sampleName": tree.sample_names[0],
+        "values": [
+            {"category": "barcode", "value": barcode},
+            {"category": "missing", "value": None},
+        ],
+        "metadata": {"barcode": barcode},
+    }
