@@ -346,10 +346,14 @@ def _is_number(value: Any) -> bool:
 # --------------------------------------------------------------------------- workflows
 
 
-async def submit_ready_children(ctx: Context, parent: ProcessingJob) -> list[ProcessingJob]:
+async def submit_ready_children(
+    ctx: Context, parent: ProcessingJob, *, outputs: Mapping[str, int] | None = None
+) -> list[ProcessingJob]:
     """Fill children's pending inputs from `parent`'s outputs and submit the complete ones.
 
-    Filled artifact ids are written as strings, as the reference does.
+    `outputs` names artifacts the caller knows by output name (a preparation's validator
+    names its new artifact by type, lifecycle §5.3 step 4). Filled artifact ids are
+    written as strings, as the reference does.
     """
     children = list(
         (
@@ -369,7 +373,9 @@ async def submit_ready_children(ctx: Context, parent: ProcessingJob) -> list[Pro
             continue
         values = dict(child.parameters)
         for parameter, output_name in wanted.items():
-            artifact_id = await _output_artifact(ctx, parent.id, output_name)
+            artifact_id = (outputs or {}).get(output_name) or await _output_artifact(
+                ctx, parent.id, output_name
+            )
             if artifact_id is None:
                 await fail_job(
                     ctx, child.id, f"Parent job '{parent.id}' produced no output '{output_name}'."
@@ -492,7 +498,13 @@ async def submit_html_summary(
     return await load_job(ctx, job.id)
 
 
-async def after_release(ctx: Context, job: ProcessingJob, artifact_ids: list[int]) -> None:
+async def after_release(
+    ctx: Context,
+    job: ProcessingJob,
+    artifact_ids: list[int],
+    *,
+    outputs: Mapping[str, int] | None = None,
+) -> None:
     """What follows a job's outputs becoming artifacts: summaries, then workflow children.
 
     Called by the release of validated outputs (resolvers/jobs.py). A missing HTML
@@ -506,4 +518,4 @@ async def after_release(ctx: Context, job: ProcessingJob, artifact_ids: list[int
                 await submit_html_summary(ctx, artifact_id, user=job.account_id)
             except NotFound as exc:
                 logger.warning("no HTML summary for artifact %s: %s", artifact_id, exc.message)
-    await submit_ready_children(ctx, job)
+    await submit_ready_children(ctx, job, outputs=outputs)

@@ -26,7 +26,7 @@ from db.models import (
     ProcessingJobValidator,
     SoftwareArtifactType,
 )
-from resolvers import access
+from resolvers import access, default_workflows
 from resolvers.artifact_types import check_filepath_types, get_artifact_type
 from resolvers.artifacts import create_artifact, resolve_client_path
 from resolvers.completion_reports import OutputReport
@@ -268,7 +268,8 @@ async def complete_validator(ctx: Context, job: ProcessingJob, output: OutputRep
         ctx, artifact_type=output.artifact_type, files=output.filepaths, name=name, **origin
     )
     await change_status(ctx, job.id, expected=("running",), to="success")
-    await after_release(ctx, job, [artifact.id])
+    # Workflow children name the new artifact by its type (lifecycle §5.3 step 4).
+    await after_release(ctx, job, [artifact.id], outputs={output.artifact_type: artifact.id})
 
 
 async def release_if_ready_for_validator(ctx: Context, validator_id: str) -> None:
@@ -374,10 +375,12 @@ async def inject_artifact(
     job_id: str | None = None,
     prep_id: int | None = None,
     name: str = "Name",
+    add_default_workflow: bool = False,
 ) -> str:
     """A Validate job for new files, as an output of `job_id` or the root of `prep_id` (§4.5).
 
-    Returns the validator's id; the artifact is created when the validator succeeds.
+    Returns the validator's id; the artifact is created when the validator succeeds. In
+    prep mode `add_default_workflow` queues the prep's default workflow behind it.
     """
     if job_id is None and prep_id is None:
         raise Invalid("You need to specify a job_id or a prep_id")
@@ -433,5 +436,9 @@ async def inject_artifact(
             "provenance": provenance,
         },
     )
-    await submit_jobs(ctx, [validator.id])
+    if add_default_workflow and prep_id is not None:
+        workflow = await default_workflows.add_default_workflow(ctx, prep_id, validator.id)
+        await default_workflows.submit_workflow(ctx, workflow)
+    else:
+        await submit_jobs(ctx, [validator.id])
     return validator.id

@@ -106,8 +106,7 @@ async def inject_artifact(request: Request) -> Response:
         if job_id is not None and prep_text is not None:
             raise Invalid("You need to specify only a job_id or a prep_id")
         workflow = args.get("add_default_workflow")
-        if workflow:
-            parse_boolean(workflow, "add_default_workflow")
+        add_workflow = parse_boolean(workflow, "add_default_workflow") if workflow else False
         validator_id = await validators.inject_artifact(
             ctx,
             user_email=args.require("user_email"),
@@ -116,5 +115,6 @@ async def inject_artifact(request: Request) -> Response:
             job_id=job_id,
             prep_id=parse_id(prep_text, "prep_id") if prep_text is not None else None,
             name=args.get("command_artifact_name") or "Name",
+            add_default_workflow=add_workflow,
         )
     return json_response({"job_id": validator_id})
