@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import (
+    Account,
     Artifact,
     ArtifactType,
     Command,
@@ -28,17 +29,30 @@ from db.models import (
     DefaultWorkflowEdge,
     DefaultWorkflowEdgeConnection,
     DefaultWorkflowNode,
+    PrepSample,
+    PrepTemplate,
     ProcessingJob,
     ProcessingJobInput,
     ProcessingJobParent,
     ProcessingWorkflow,
     ProcessingWorkflowRoot,
+    Sample,
     SoftwareArtifactType,
+    Study,
+)
+from gateway.demo import load_demo
+from gateway.demo_data import (
+    DEFAULT_WORKFLOW_NAME,
+    DEMO_MARKER_TITLE,
+    PICK_DEFAULTS,
+    PICK_OTUS,
+    SPLIT_DEFAULTS,
+    SPLIT_LIBRARIES,
 )
 from resolvers import plugins, validators
 from resolvers.context import Services, unit_of_work
 from resolvers.errors import Invalid
-from tests.factories import bearer
+from tests.factories import bearer, token_for
 from tests.rest_compat.conftest import JSON
 from tests.rest_compat.test_completion import (
     complete,
@@ -484,3 +498,52 @@ async def test_more_artifacts_than_allowed_is_refused(
         "allowed in one workflow (max_artifacts_in_workflow)."
     )
     assert await count(services, ProcessingWorkflow) == 0
+
+
+async def test_the_demo_workflow_is_queued_for_a_new_demo_preparation(
+    client: httpx.AsyncClient, services: Services
+) -> None:
+    async with unit_of_work(services, SYSTEM) as ctx:
+        await load_demo(ctx)
+        study = (
+            await ctx.session.execute(select(Study).where(Study.title == DEMO_MARKER_TITLE))
+        ).scalar_one()
+        owner = await ctx.session.get(Account, study.owner_id)
+        assert owner is not None
+        prep = PrepTemplate(study_id=study.id, data_type_id=1, name="New 16S run")
+        ctx.session.add(prep)
+        await ctx.session.flush()
+        samples = (
+            await ctx.session.execute(select(Sample.id).where(Sample.study_id == study.id))
+        ).scalars()
+        ctx.session.add_all(PrepSample(prep_id=prep.id, sample_id=s, values={}) for s in samples)
+        prep_id, email = prep.id, owner.email
+    token = await token_for(services, "system")
+    response = await client.post(
+        "/qiita_db/artifact/",
+        data={
+            "user_email": email,
+            "artifact_type": "FASTQ",
+            "files": json.dumps(fastq_files(services, prep_id)),
+            "prep_id": str(prep_id),
+            "add_default_workflow": "true",
+        },
+        headers=bearer(token),
+    )
+    assert response.status_code == 200, response.text
+    validator_id = response.json()["job_id"]
+    async with services.sessions() as session:
+        workflow = (
+            await session.execute(
+                select(ProcessingWorkflow)
+                .join(ProcessingJob, ProcessingJob.workflow_id == ProcessingWorkflow.id)
+                .where(ProcessingJob.id == validator_id)
+            )
+        ).scalar_one()
+    assert workflow.name == DEFAULT_WORKFLOW_NAME
+    jobs = await workflow_jobs(services, workflow.id)
+    assert list(jobs) == ["Validate", SPLIT_LIBRARIES.name, PICK_OTUS.name]
+    split, pick = jobs[SPLIT_LIBRARIES.name], jobs[PICK_OTUS.name]
+    assert split.parameters == {**SPLIT_DEFAULTS, "input_data": [validator_id, "FASTQ"]}
+    assert pick.parameters == {**PICK_DEFAULTS, "input_data": [split.id, "demultiplexed"]}
+    assert (split.status, pick.status) == ("waiting", "waiting")
