@@ -41,7 +41,7 @@ def probe_app(services: Services) -> Starlette:
             Route(PROBE, whoami, methods=["GET", "POST"]),
             Route(PROBE_UOW, whoami_in_transaction, methods=["GET"]),
         ],
-        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        exception_handlers=EXCEPTION_HANDLERS,
     )
     app.router.redirect_slashes = False
     app.state.services = services

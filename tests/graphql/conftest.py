@@ -10,7 +10,7 @@ import pytest
 
 from db.models import Account
 from resolvers.context import Services
-from tests.factories import bearer, make_user, token_for
+from tests.factories import PrincipalKind, bearer, make_user, token_for
 
 
 @dataclass(frozen=True)
@@ -24,18 +24,24 @@ class Caller:
 
 
 @dataclass(frozen=True)
+class SignedInCaller(Caller):
+    account: Account
+    token: str
+
+
+@dataclass(frozen=True)
 class Callers:
-    owner: Caller
-    shared: Caller
-    other: Caller
-    admin: Caller
+    owner: SignedInCaller
+    shared: SignedInCaller
+    other: SignedInCaller
+    admin: SignedInCaller
     anonymous: Caller
 
 
-async def make_caller(services: Services, level: str = "user") -> Caller:
+async def make_caller(services: Services, level: str = "user") -> SignedInCaller:
     account = await make_user(services, level=level)
-    kind = "admin" if level == "admin" else "user"
-    return Caller(account, await token_for(services, kind, account=account))  # type: ignore[arg-type]
+    kind: PrincipalKind = "admin" if level == "admin" else "user"
+    return SignedInCaller(account, await token_for(services, kind, account=account))
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ async def test_every_global_id_resolves_back_to_its_object(
     study = ids["data"]["study"]
     prep = study["preparations"][0]
     job = prep["artifact"]["jobs"][0]
-    expected = {
+    expected: dict[str, dict[str, object]] = {
         study["id"]: {"__typename": "Study", "studyId": tree.study_id},
         prep["id"]: {"__typename": "Preparation", "prepId": tree.prep_id},
         prep["artifact"]["id"]: {"__typename": "Artifact", "artifactId": tree.root_artifact_id},

@@ -111,7 +111,7 @@ async def test_a_failed_transaction_moves_the_files_back(services: Services, wor
         assert await session.get(Artifact, seen["id"]) is None
 
 
-INVALID_REQUESTS = [
+INVALID_REQUESTS: list[tuple[dict[str, object], str]] = [
     ({"files": []}, "An artifact needs at least one file."),
     ({"prep_id": 1, "data_type": "16S"}, "An artifact needs exactly one origin"),
     (

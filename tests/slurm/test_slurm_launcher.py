@@ -57,7 +57,10 @@ def scontrol_fields(external_id: str) -> dict[str, str]:
         if key in {"WorkDir", "StdOut", "StdErr", "StdIn", "Command"}:
             fields[key] = value
             continue
-        fields.update(part.split("=", 1) for part in line.split() if "=" in part)
+        for part in line.split():
+            name, sep, value = part.partition("=")
+            if sep:
+                fields[name] = value
     return fields
 
 
