@@ -254,3 +254,11 @@ async def require_act_on_job(ctx: Context, job: ProcessingJob) -> None:
         raise Forbidden(
             f"This client may not act on job {job.id}: its command belongs to another plugin."
         )
+
+
+def require_job_submitter(ctx: Context) -> int:
+    """Jobs are submitted by signed-in users who may write (not guests); their account id."""
+    principal = ctx.principal
+    if principal.kind != "user" or principal.account_id is None or principal.level == "guest":
+        raise Forbidden("Jobs are submitted by signed-in users: send a user's bearer token.")
+    return principal.account_id

@@ -40,8 +40,9 @@ from db.models import (
     SoftwareArtifactType,
     StoredFile,
 )
+from resolvers import access, artifacts
 from resolvers.context import Context
-from resolvers.errors import Conflict, Invalid, NotFound
+from resolvers.errors import Conflict, Forbidden, Invalid, NotFound
 from resolvers.jobs import change_status, fail_job, insert_job, load_job
 from resolvers.plugins import decoded_default
 
@@ -91,6 +92,24 @@ async def submit_job(
     job = await create_job(ctx, command_id, parameters, user=user)
     await submit_jobs(ctx, [job.id])
     return await load_job(ctx, job.id)
+
+
+async def submit_job_for_caller(ctx: Context, command_id: int, parameters: object) -> ProcessingJob:
+    """`submitJob`: the signed-in caller submits a job of `command_id` with `parameters`."""
+    user = access.require_job_submitter(ctx)
+    if not isinstance(parameters, dict):
+        raise Invalid("Parameters must be a JSON object.", "parameters")
+    return await submit_job(ctx, command_id, parameters, user=user)
+
+
+async def request_html_summary(ctx: Context, artifact_id: int) -> ProcessingJob:
+    """`requestHtmlSummary`: someone who may change the artifact's study asks for its summary."""
+    user = access.require_job_submitter(ctx)
+    artifact = await artifacts.get_artifact(ctx, artifact_id)
+    if artifact.study_id is None:
+        raise Forbidden("Only study artifacts get HTML summaries on request.")
+    await access.require_edit_study(ctx, artifact.study_id)
+    return await submit_html_summary(ctx, artifact.id, user=user)
 
 
 async def create_job(

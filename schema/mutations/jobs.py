@@ -9,14 +9,11 @@ from db.models import Artifact as ArtifactRow
 from db.models import ProcessingJob as JobRow
 from resolvers import (
     artifact_visibility,
-    artifacts,
     job_cancellation,
     job_submission,
     uploaded_artifacts,
 )
-from resolvers.access import require_edit_study
 from resolvers.context import Context
-from resolvers.errors import Forbidden, Invalid
 from schema.context import Info
 from schema.errors import UserError
 from schema.mutations.running import run_object_mutation
@@ -98,13 +95,6 @@ class SetArtifactVisibilityPayload:
     user_errors: list[UserError]
 
 
-def _submitter(ctx: Context) -> int:
-    principal = ctx.principal
-    if principal.kind != "user" or principal.account_id is None or principal.level == "guest":
-        raise Forbidden("Jobs are submitted by signed-in users: send a user's bearer token.")
-    return principal.account_id
-
-
 @strawberry.type
 class JobMutations:
     @strawberry.mutation(
@@ -134,10 +124,7 @@ class JobMutations:
         command_id = integer_key("Command", input.command_id)
 
         async def action(ctx: Context) -> JobRow:
-            user = _submitter(ctx)
-            if not isinstance(input.parameters, dict):
-                raise Invalid("Parameters must be a JSON object.", "parameters")
-            return await job_submission.submit_job(ctx, command_id, input.parameters, user=user)
+            return await job_submission.submit_job_for_caller(ctx, command_id, input.parameters)
 
         job, errors = await run_object_mutation(info, action, ProcessingJob.from_row)
         return SubmitJobPayload(job=job, user_errors=errors)
@@ -149,12 +136,7 @@ class JobMutations:
         self, info: Info, input: RequestHtmlSummaryInput
     ) -> RequestHtmlSummaryPayload | None:
         async def action(ctx: Context) -> JobRow:
-            user = _submitter(ctx)
-            artifact = await artifacts.get_artifact(ctx, input.artifact_id)
-            if artifact.study_id is None:
-                raise Forbidden("Only study artifacts get HTML summaries on request.")
-            await require_edit_study(ctx, artifact.study_id)
-            return await job_submission.submit_html_summary(ctx, artifact.id, user=user)
+            return await job_submission.request_html_summary(ctx, input.artifact_id)
 
         job, errors = await run_object_mutation(info, action, ProcessingJob.from_row)
         return RequestHtmlSummaryPayload(job=job, user_errors=errors)
