@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import logging
 
-from gateway.launchers.local import ProcessExit
+from gateway.launchers.exits import ProcessExit
 from resolvers.context import Principal, Services, unit_of_work
 from resolvers.job_dispatch import claim_job, claimable_jobs, fail_launched_job, record_launch
 from resolvers.launching import Launcher

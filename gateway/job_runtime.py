@@ -16,7 +16,7 @@ import logging
 from db.settings import Settings
 from gateway.dispatcher import Dispatcher
 from gateway.launchers import build_launcher
-from gateway.launchers.local import ProcessExit
+from gateway.launchers.exits import ProcessExit
 from gateway.plugin_loader import LoadReport, load_plugins, register_when_serving
 from gateway.watchdog import Watchdog
 from resolvers.context import Services

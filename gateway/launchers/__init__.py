@@ -5,7 +5,8 @@ from __future__ import annotations
 import importlib
 
 from db.settings import Settings
-from gateway.launchers.local import ExitHandler, LocalLauncher
+from gateway.launchers.exits import ExitHandler
+from gateway.launchers.local import LocalLauncher
 from resolvers.launching import Launcher
 
 

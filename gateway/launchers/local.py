@@ -19,36 +19,19 @@ import asyncio
 import contextlib
 import logging
 import os
-import shlex
 import signal
 import subprocess
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from pathlib import Path
 
+from gateway.launchers.exits import ExitHandler, report_exit
 from resolvers.launching import LaunchRequest, LaunchState
 
 logger = logging.getLogger(__name__)
 
-OUTPUT_TAIL_BYTES = 8000
 JOB_ID_VARIABLE = "QIITA_JOB_ID"
 """Set in every job process' environment, so the process can be recognised after `exec`."""
 REMEMBERED_EXITS = 1000
-
-
-@dataclass(frozen=True)
-class ProcessExit:
-    """A local job process ended; `output` is the tail of its log."""
-
-    job_id: str
-    external_id: str
-    returncode: int
-    command: str
-    output: str
-
-
-ExitHandler = Callable[[ProcessExit], Awaitable[None]]
 
 
 def shell_command(request: LaunchRequest) -> list[str]:
@@ -105,20 +88,14 @@ class LocalLauncher:
         while len(self._exits) > REMEMBERED_EXITS:
             self._exits.popitem(last=False)
         logger.info("job %s process %s exited with %s", request.job_id, external_id, returncode)
-        if self.on_exit is None:
-            return
-        try:
-            await self.on_exit(
-                ProcessExit(
-                    job_id=request.job_id,
-                    external_id=external_id,
-                    returncode=returncode,
-                    command=shlex.join(argv),
-                    output=_tail(request.log_path),
-                )
-            )
-        except Exception:
-            logger.exception("handling the exit of job %s failed", request.job_id)
+        await report_exit(
+            self.on_exit,
+            job_id=request.job_id,
+            external_id=external_id,
+            returncode=returncode,
+            argv=argv,
+            log_path=request.log_path,
+        )
 
     async def status(self, external_id: str, *, job_id: str) -> LaunchState:
         entry = self._running.get(external_id)
@@ -169,15 +146,3 @@ def process_is_alive(external_id: str, job_id: str) -> bool:
     except OSError:
         return False
     return f"{JOB_ID_VARIABLE}={job_id}".encode() in environment
-
-
-def _tail(path: Path) -> str:
-    try:
-        with path.open("rb") as handle:
-            handle.seek(0, os.SEEK_END)
-            size = handle.tell()
-            handle.seek(max(0, size - OUTPUT_TAIL_BYTES))
-            data = handle.read()
-    except OSError:
-        return ""
-    return data.decode("utf-8", errors="replace")

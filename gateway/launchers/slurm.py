@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from db.settings import Settings, SettingsError
-from gateway.launchers.local import OUTPUT_TAIL_BYTES, ExitHandler, ProcessExit
+from gateway.launchers.exits import ExitHandler, report_exit
 from resolvers.launching import LaunchRequest, LaunchState
 
 logger = logging.getLogger(__name__)
@@ -285,23 +285,19 @@ class SlurmLauncher:
                 continue
             for external_id, returncode in ended.items():
                 request = self._watched.pop(external_id, None)
-                if request is None or self.on_exit is None:
+                if request is None:
                     continue
                 logger.info(
                     "job %s Slurm job %s ended with %s", request.job_id, external_id, returncode
                 )
-                try:
-                    await self.on_exit(
-                        ProcessExit(
-                            job_id=request.job_id,
-                            external_id=external_id,
-                            returncode=returncode,
-                            command=shlex.join(request.argv),
-                            output=await asyncio.to_thread(_log_tail, request.log_path),
-                        )
-                    )
-                except Exception:
-                    logger.exception("handling the end of job %s failed", request.job_id)
+                await report_exit(
+                    self.on_exit,
+                    job_id=request.job_id,
+                    external_id=external_id,
+                    returncode=returncode,
+                    argv=request.argv,
+                    log_path=request.log_path,
+                )
 
     async def _ended_jobs(self, external_ids: list[str]) -> dict[str, int]:
         """Exit status of each job in `external_ids` that ended (-1: cancelled or lost)."""
@@ -377,16 +373,6 @@ def _write_script(request: LaunchRequest, script_path: Path, script: str) -> Non
     request.job_dir.mkdir(parents=True, exist_ok=True)
     script_path.parent.mkdir(parents=True, exist_ok=True)
     script_path.write_text(script)
-
-
-def _log_tail(path: Path) -> str:
-    try:
-        with path.open("rb") as handle:
-            handle.seek(0, os.SEEK_END)
-            handle.seek(max(0, handle.tell() - OUTPUT_TAIL_BYTES))
-            return handle.read().decode("utf-8", errors="replace")
-    except OSError:
-        return ""
 
 
 def _checked_id(external_id: str) -> str:

@@ -6,7 +6,8 @@ import asyncio
 import os
 from pathlib import Path
 
-from gateway.launchers.local import LocalLauncher, ProcessExit, process_is_alive, shell_command
+from gateway.launchers.exits import ProcessExit
+from gateway.launchers.local import LocalLauncher, process_is_alive, shell_command
 from resolvers.launching import LaunchRequest
 
 TIMEOUT = 20.0

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from db.settings import Settings
-from gateway.launchers.local import ProcessExit
+from gateway.launchers.exits import ProcessExit
 from gateway.launchers.slurm import InvalidResources, SlurmError, SlurmLauncher
 from resolvers.launching import LaunchRequest
 from tests.slurm.conftest import STATE_TIMEOUT, wait_for_state
