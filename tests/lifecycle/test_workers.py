@@ -26,15 +26,14 @@ from tests.lifecycle.conftest import listening_socket, wait_until
 from tests.lifecycle.plugin_files import FIXTURES, write_fixture_plugins
 from tests.lifecycle.server_process import start_server, wait_until_healthy
 
-pytestmark = pytest.mark.slow
+# Several workers share one database only on PostgreSQL.
+pytestmark = [pytest.mark.slow, pytest.mark.parametrize("backend", ["postgresql"])]
 
 JOBS = 50
 
 
 @pytest.fixture
-async def observer(settings: Settings, backend: str) -> AsyncIterator[Services]:
-    if backend != "postgresql":
-        pytest.skip("several workers need PostgreSQL")
+async def observer(settings: Settings) -> AsyncIterator[Services]:
     engine = create_engine(settings)
     yield Services(settings=settings, sessions=create_session_factory(engine))
     await engine.dispose()
