@@ -35,10 +35,11 @@ STARTUP_TIMEOUT = 120.0
 
 
 def start_server(
-    data_dir: Path, workers: int, database_url: str | None
+    data_dir: Path, workers: int, database_url: str | None, settings: list[str]
 ) -> tuple[subprocess.Popen[str], str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("QIITA_")}
     env["QIITA_LOG_LEVEL"] = "WARNING"
+    env.update(setting.split("=", 1) for setting in settings)
     command = [
         sys.executable, "-m", "gateway.cli", "serve", "--demo", "--port", "0",
         "--data-dir", str(data_dir), "--workers", str(workers),
@@ -107,10 +108,19 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--first", type=int, default=20, help="page size of the query")
     parser.add_argument("--database-url", help="default: SQLite in a temporary data dir")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="QIITA_NAME=VALUE",
+        help="a setting for the server (repeatable), e.g. QIITA_GRAPHQL_DOCUMENT_CACHE=0",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="qiita-bench-") as folder:
-        process, url = start_server(Path(folder) / "data", args.workers, args.database_url)
+        process, url = start_server(
+            Path(folder) / "data", args.workers, args.database_url, args.set
+        )
         try:
             elapsed, latencies = asyncio.run(
                 run_load(url, args.requests, args.concurrency, args.first)
@@ -122,7 +132,7 @@ def main() -> int:
     backend = "PostgreSQL" if args.database_url else "SQLite"
     print(
         f"{args.requests} requests, concurrency {args.concurrency}, "
-        f"{args.workers} worker(s), {backend}"
+        f"{args.workers} worker(s), {backend} {' '.join(args.set)}"
     )
     print(f"throughput: {len(latencies) / elapsed:.1f} requests/s")
     print(

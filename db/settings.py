@@ -63,6 +63,8 @@ class Settings:
     max_tokens: int = 5000
     max_query_cost: int = 50000
     introspection: bool = True
+    graphql_document_cache: int = 256
+    """Parsed and validated GraphQL documents kept in memory for reuse; 0 turns the cache off."""
 
     launcher: LauncherName = "local"
     launch_jobs: bool = True

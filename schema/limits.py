@@ -12,6 +12,7 @@ request asks for it with `"extensions": {"cost": true}`.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Any
@@ -41,6 +42,7 @@ from strawberry.extensions import (
     DisableIntrospection,
     MaxAliasesLimiter,
     MaxTokensLimiter,
+    ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
 )
@@ -198,6 +200,46 @@ class QueryCostLimiter(SchemaExtension):
         return {"cost": {"requested": self.cost, "limit": self.settings.max_query_cost}}
 
 
+class ValidatedDocuments:
+    """Validation results by query text, least recently used first out.
+
+    Strawberry's own validation cache keys on the rule classes, which the limiters build
+    anew for every operation, so it never hits; the rules of one schema are fixed by its
+    settings, so the query text is key enough.
+    """
+
+    def __init__(self, maxsize: int) -> None:
+        self.maxsize = maxsize
+        self._results: OrderedDict[str, list[GraphQLError]] = OrderedDict()
+
+    def get(self, query: str) -> list[GraphQLError] | None:
+        errors = self._results.get(query)
+        if errors is not None:
+            self._results.move_to_end(query)
+        return errors
+
+    def put(self, query: str, errors: list[GraphQLError]) -> None:
+        self._results[query] = errors
+        self._results.move_to_end(query)
+        while len(self._results) > self.maxsize:
+            self._results.popitem(last=False)
+
+
+class DocumentValidationCache(SchemaExtension):
+    def __init__(self, *, validated: ValidatedDocuments) -> None:
+        self.validated = validated
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        query = context.query
+        known = self.validated.get(query) if query is not None else None
+        if known is not None:
+            context.pre_execution_errors = list(known)
+        yield
+        if known is None and query is not None and context.pre_execution_errors is not None:
+            self.validated.put(query, list(context.pre_execution_errors))
+
+
 def build_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
     """Extension factories (one instance per operation) for `strawberry.Schema`."""
     extensions: list[Callable[[], SchemaExtension]] = [
@@ -209,4 +251,9 @@ def build_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
     ]
     if not settings.introspection:
         extensions.append(DisableIntrospection)
+    if settings.graphql_document_cache:
+        # Frontends repeat the same few documents: parse and validate each once.
+        validated = ValidatedDocuments(settings.graphql_document_cache)
+        extensions.append(partial(ParserCache, maxsize=settings.graphql_document_cache))
+        extensions.append(partial(DocumentValidationCache, validated=validated))
     return extensions
