@@ -19,9 +19,8 @@ from sqlalchemy import and_, exists, or_, select, update
 from db.models import Command, ProcessingJob, ProcessingJobValidator, Software, utcnow
 from resolvers import validators
 from resolvers.context import Context
-from resolvers.events import Event
 from resolvers.job_submission import AWAITING_LAUNCH
-from resolvers.jobs import fail_job, load_job
+from resolvers.jobs import fail_job, load_job, publish_job_event
 from resolvers.launching import LaunchRequest
 
 logger = logging.getLogger(__name__)
@@ -94,7 +93,7 @@ async def record_launch(ctx: Context, job_id: str, launcher_name: str, external_
         .execution_options(synchronize_session=False)
     )
     if result.rowcount == 1:  # type: ignore[attr-defined]
-        _publish(ctx, job_id, external_id=external_id)
+        publish_job_event(ctx, job_id, external_id=external_id)
 
 
 async def fail_launched_job(
@@ -138,7 +137,7 @@ async def requeue_job(ctx: Context, job_id: str) -> bool:
     if result.rowcount != 1:  # type: ignore[attr-defined]
         return False
     logger.info("job %s queued again for launch", job_id)
-    _publish(ctx, job_id, status="queued")
+    publish_job_event(ctx, job_id, status="queued")
     return True
 
 
@@ -194,12 +193,3 @@ async def launched_jobs(ctx: Context, *, stale_before: dt.datetime | None) -> li
 async def _has_validators(ctx: Context, job_id: str) -> bool:
     query = select(ProcessingJobValidator.job_id).where(ProcessingJobValidator.job_id == job_id)
     return (await ctx.session.execute(query)).first() is not None
-
-
-def _publish(ctx: Context, job_id: str, **data: object) -> None:
-    event = Event(topic="job", key=job_id, data=dict(data))
-
-    async def publish() -> None:
-        await ctx.events.publish(event)
-
-    ctx.after_commit(publish)

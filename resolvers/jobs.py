@@ -120,7 +120,8 @@ async def get_job_summary(ctx: Context, job_id: str) -> JobSummary:
     return JobSummary(job=job, command_name=command.name, message=message)
 
 
-def _publish(ctx: Context, job_id: str, **data: Any) -> None:
+def publish_job_event(ctx: Context, job_id: str, **data: Any) -> None:
+    """Announce a change of the job to subscribers once the transaction has committed."""
     event = Event(topic="job", key=job_id, data=data)
 
     async def publish() -> None:
@@ -150,7 +151,7 @@ async def change_status(
     if result.rowcount != 1:  # type: ignore[attr-defined]
         return False
     logger.info("job %s is now %s", job_id, to)
-    _publish(ctx, job_id, status=to, **{k: v for k, v in values.items() if k == "step"})
+    publish_job_event(ctx, job_id, status=to, **{k: v for k, v in values.items() if k == "step"})
     return True
 
 
@@ -168,7 +169,7 @@ async def heartbeat_job(ctx: Context, job_id: str) -> str:
         .execution_options(synchronize_session=False)
     )
     if beat.rowcount == 1:  # type: ignore[attr-defined]
-        _publish(ctx, job.id, status="running", heartbeat=now.isoformat())
+        publish_job_event(ctx, job.id, status="running", heartbeat=now.isoformat())
         return "running"
     current = await load_job(ctx, job.id)
     raise Forbidden(f"Can't execute heartbeat on job: not running: {current.status}")
@@ -186,7 +187,7 @@ async def set_job_step(ctx: Context, job_id: str, step: str) -> None:
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise Forbidden(NOT_RUNNING_STEP)
-    _publish(ctx, job.id, status="running", step=step)
+    publish_job_event(ctx, job.id, status="running", step=step)
 
 
 async def write_step(ctx: Context, job_id: str, step: str) -> None:
@@ -197,7 +198,7 @@ async def write_step(ctx: Context, job_id: str, step: str) -> None:
         .values(step=step, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    _publish(ctx, job_id, step=step)
+    publish_job_event(ctx, job_id, step=step)
 
 
 async def fail_job(ctx: Context, job_id: str, message: str) -> bool:
@@ -310,7 +311,7 @@ async def insert_job(
         ).scalars()
         ctx.session.add_all(ProcessingJobInput(job_id=job.id, artifact_id=a) for a in existing)
         await ctx.session.flush()
-    _publish(ctx, job.id, status=status)
+    publish_job_event(ctx, job.id, status=status)
     return job
 
 
