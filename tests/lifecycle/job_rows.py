@@ -7,7 +7,18 @@ import itertools
 import uuid
 from typing import Any
 
-from db.models import Account, Command, ProcessingJob, Software, utcnow
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import (
+    Account,
+    Command,
+    ProcessingJob,
+    ProcessingJobInput,
+    ProcessingJobValidator,
+    Software,
+    utcnow,
+)
 from resolvers.context import Services, unit_of_work
 
 _serial = itertools.count(1)
@@ -83,3 +94,27 @@ async def set_external_id(services: Services, job_id: str, external_id: str) -> 
         job = await ctx.session.get(ProcessingJob, job_id)
         assert job is not None
         job.external_id = external_id
+
+
+async def validators_of(session: AsyncSession, job_id: str) -> list[ProcessingJob]:
+    """The Validate jobs created for `job_id`'s outputs."""
+    query = (
+        select(ProcessingJob)
+        .join(ProcessingJobValidator, ProcessingJobValidator.validator_id == ProcessingJob.id)
+        .where(ProcessingJobValidator.job_id == job_id)
+    )
+    return list((await session.execute(query)).scalars())
+
+
+async def summary_job_of(session: AsyncSession, artifact_id: int) -> ProcessingJob:
+    """The one `Generate HTML summary` job whose input is the artifact."""
+    query = (
+        select(ProcessingJob)
+        .join(ProcessingJobInput, ProcessingJobInput.job_id == ProcessingJob.id)
+        .join(Command, Command.id == ProcessingJob.command_id)
+        .where(
+            ProcessingJobInput.artifact_id == artifact_id,
+            Command.name == "Generate HTML summary",
+        )
+    )
+    return (await session.execute(query)).scalar_one()

@@ -23,9 +23,6 @@ from db.models import (
     CommandParameter,
     DataDirectory,
     FilepathType,
-    ProcessingJob,
-    ProcessingJobInput,
-    ProcessingJobValidator,
     Software,
     SoftwareArtifactType,
     StoredFile,
@@ -43,6 +40,7 @@ from tests.lifecycle.conftest import (
     make_study,
     wait_for_status,
 )
+from tests.lifecycle.job_rows import summary_job_of, validators_of
 
 
 async def test_registration_creates_types_commands_and_links(live: Live) -> None:
@@ -112,29 +110,8 @@ async def test_transformation_job_ends_as_released_artifact_with_html_summary(li
                 )
             ).scalars()
         )
-        validators = list(
-            (
-                await session.execute(
-                    select(ProcessingJob)
-                    .join(
-                        ProcessingJobValidator,
-                        ProcessingJobValidator.validator_id == ProcessingJob.id,
-                    )
-                    .where(ProcessingJobValidator.job_id == job.id)
-                )
-            ).scalars()
-        )
-        summary_job = (
-            await session.execute(
-                select(ProcessingJob)
-                .join(ProcessingJobInput, ProcessingJobInput.job_id == ProcessingJob.id)
-                .join(Command, Command.id == ProcessingJob.command_id)
-                .where(
-                    ProcessingJobInput.artifact_id == artifact.id,
-                    Command.name == "Generate HTML summary",
-                )
-            )
-        ).scalar_one()
+        validators = await validators_of(session, job.id)
+        summary_job = await summary_job_of(session, artifact.id)
     assert artifact.name == "upper"
     assert artifact.command_id == upper
     assert artifact.command_parameters == {"input_data": root, "suffix": "upper"}

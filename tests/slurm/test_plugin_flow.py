@@ -22,8 +22,6 @@ from db.models import (
     FilepathType,
     LogEntry,
     ProcessingJob,
-    ProcessingJobInput,
-    ProcessingJobValidator,
     StoredFile,
 )
 from db.settings import Settings
@@ -39,6 +37,7 @@ from tests.lifecycle.conftest import (
     make_study,
     wait_for_status,
 )
+from tests.lifecycle.job_rows import summary_job_of, validators_of
 from tests.lifecycle.plugin_files import TRANSFORM_PLUGIN, write_fixture_plugins
 
 pytestmark = pytest.mark.usefixtures("slurm_cluster")
@@ -111,27 +110,8 @@ async def test_transformation_job_on_slurm_ends_as_released_artifact_with_html_s
         artifact = (
             await session.execute(select(Artifact).where(Artifact.produced_by_job_id == job.id))
         ).scalar_one()
-        [validator] = (
-            await session.execute(
-                select(ProcessingJob)
-                .join(
-                    ProcessingJobValidator,
-                    ProcessingJobValidator.validator_id == ProcessingJob.id,
-                )
-                .where(ProcessingJobValidator.job_id == job.id)
-            )
-        ).scalars()
-        summary_job = (
-            await session.execute(
-                select(ProcessingJob)
-                .join(ProcessingJobInput, ProcessingJobInput.job_id == ProcessingJob.id)
-                .join(Command, Command.id == ProcessingJob.command_id)
-                .where(
-                    ProcessingJobInput.artifact_id == artifact.id,
-                    Command.name == "Generate HTML summary",
-                )
-            )
-        ).scalar_one()
+        [validator] = await validators_of(session, job.id)
+        summary_job = await summary_job_of(session, artifact.id)
     assert (artifact.name, artifact.prep_id) == ("upper", owner.prep_id)
     assert (validator.status, validator.launcher) == ("success", "slurm")
     assert validator.external_id is not None
