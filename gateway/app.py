@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 
+from db.file_journal import replay_pending
 from db.migrate import is_up_to_date
 from db.session import create_engine, create_session_factory
 from db.settings import Settings, load_settings
@@ -56,6 +57,10 @@ def create_app(settings: Settings) -> Starlette:
                 "The database is not migrated: run `qiita-gateway db upgrade`."
             )
         await events.start()
+        try:
+            await replay_pending(services.sessions)
+        except Exception:
+            logger.exception("finishing the file moves of the previous run failed")
         await jobs.start()
         logger.info("qiita-gateway ready, data dir %s", settings.resolved_data_dir)
         try:

@@ -307,6 +307,24 @@ def cmd_client_add(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+# -- fsck ------------------------------------------------------------------------------------
+
+
+def cmd_fsck(args: argparse.Namespace, settings: Settings) -> int:
+    """Exit 0 when rows and files agree (after repairs), 1 when problems remain."""
+    from resolvers.fsck import FsckReport, run_fsck
+
+    async def work(ctx: Context) -> FsckReport:
+        return await run_fsck(ctx, repair=args.repair)
+
+    report = run_in_database(settings, work)
+    if args.json:
+        print(json.dumps(report.as_dict(), indent=2))
+    else:
+        print("\n".join(report.lines()))
+    return 0 if report.clean else 1
+
+
 # -- tokens, user levels and passwords, client listing ---------------------------------------
 
 
@@ -515,6 +533,18 @@ def _register_db(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
 
 
+def _register_fsck(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    fsck = add_command(
+        commands, "fsck", cmd_fsck,
+        "check file rows against the files on disk (exit 1 when problems remain)",
+    )  # fmt: skip
+    fsck.add_argument(
+        "--repair", action="store_true",
+        help="finish planned file moves, move unnamed files to lost+found",
+    )  # fmt: skip
+    fsck.add_argument("--json", action="store_true", help="print JSON for scripts")
+
+
 def _register_config(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     config = add_command(commands, "config", cmd_config, "print the effective settings")
     config.add_argument("--json", action="store_true", help="print JSON")
@@ -598,6 +628,7 @@ def _register_plugin(commands: argparse._SubParsersAction[argparse.ArgumentParse
 REGISTRARS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = [
     _register_serve,
     _register_db,
+    _register_fsck,
     _register_demo,
     _register_user,
     _register_client,

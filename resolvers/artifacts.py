@@ -3,21 +3,21 @@
 `create_artifact` is used by every path that makes an artifact: validator release,
 direct creation after a Validate job, the plugin injection route, the `/apitest/` route
 and the study API's upload route. Files are moved into the type's mountpoint only after
-the database accepted the rows, and moved back if the transaction then fails.
+the transaction that wrote their rows has committed, through the file-move journal
+(db/file_journal.py), so a crash at any moment leaves no file without its row.
 """
 
 from __future__ import annotations
 
 import logging
-import shutil
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, select, update
 
-from db.files import PathOutsideRoot, content_size, crc32_checksum, move_path, resolve_inside
+from db.files import PathOutsideRoot, content_size, crc32_checksum, resolve_inside
 from db.models import (
     Analysis,
     Artifact,
@@ -200,12 +200,17 @@ async def store_files(
     owner: dict[str, int],
     owner_id: int,
     planned: Sequence[_PlannedFile],
+    replacing: Collection[Path] = (),
 ) -> list[StoredFile]:
-    """Register files (rows first), then move them into the mount; undone on rollback."""
-    rows: list[tuple[StoredFile, Path, Path]] = []
+    """Register files and journal their moves into the mount, done once the rows commit.
+
+    A destination must not exist yet, unless it is in `replacing` (set aside by an earlier
+    step of the same transaction).
+    """
+    rows: list[StoredFile] = []
     for item in planned:
         relpath, destination = _destination(mount, owner_id, item.source)
-        if destination.exists():
+        if destination.exists() and destination not in replacing:
             raise Conflict(f"The destination {destination} already exists.")
         row = StoredFile(
             data_directory_id=mount.data_directory_id,
@@ -216,15 +221,10 @@ async def store_files(
             **owner,
         )
         ctx.session.add(row)
-        rows.append((row, item.source, destination))
+        rows.append(row)
+        ctx.plan_move(item.source, destination)
     await ctx.session.flush()
-    for _row, source, destination in rows:
-        try:
-            undo = move_path(source, destination)
-        except OSError as exc:
-            raise Invalid(f"Cannot move {source} to {destination}: {exc.strerror}") from None
-        ctx.on_rollback(undo)
-    return [row for row, _, _ in rows]
+    return rows
 
 
 async def create_artifact(
@@ -369,7 +369,8 @@ async def set_html_summary(
 ) -> list[ArtifactFile]:
     """Replace the artifact's HTML summary by `html` (and `directory`) (plugin-api.md §4.4).
 
-    The new files are moved into the artifact's folder; the old ones are deleted after commit.
+    After commit, the new files are moved into the artifact's folder (replacing old ones of
+    the same name), then the other old ones are removed (db/file_journal.py).
     """
     artifact = await get_artifact(ctx, artifact_id)
     await require_artifact_writer(ctx, artifact)
@@ -385,28 +386,21 @@ async def set_html_summary(
     if old:
         await ctx.session.execute(delete(StoredFile).where(StoredFile.id.in_([f.id for f in old])))
         await ctx.session.flush()
-    new_paths = {p.source.name for p in planned}
-    stale = [f.path for f in old if f.path.name not in new_paths]
-    overwritten = [f.path for f in old if f.path.name in new_paths]
-    for path in overwritten:
-        # Same name as a new file: set the old one aside, restore it on rollback.
-        aside = path.with_name(f".{path.name}.replaced")
-        if path.exists():
-            ctx.on_rollback(move_path(path, aside))
-            stale.append(aside)
     mount = await get_mount(ctx, type_row.name)
+    new_paths = {_destination(mount, artifact.id, p.source)[1] for p in planned}
+    if any(p.source in new_paths for p in planned):
+        raise Invalid("The new HTML summary must not be the artifact's current one.")
+    replaced = [f.path for f in old if f.path in new_paths]
+    for path in (f.path for f in old if f.path not in new_paths):
+        ctx.plan_removal(path)
     await store_files(
-        ctx, mount=mount, owner={"artifact_id": artifact.id}, owner_id=artifact.id, planned=planned
+        ctx,
+        mount=mount,
+        owner={"artifact_id": artifact.id},
+        owner_id=artifact.id,
+        planned=planned,
+        replacing=replaced,
     )
-
-    def remove_stale() -> None:
-        for path in stale:
-            if path.is_dir():
-                shutil.rmtree(path, ignore_errors=True)
-            else:
-                path.unlink(missing_ok=True)
-
-    ctx.after_commit(remove_stale)
     return await files_of_artifact(ctx, artifact.id)
 
 

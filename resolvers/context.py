@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import inspect
 import logging
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from db import file_journal
 from db.files import FileStore
 from db.settings import Settings
 from resolvers.events import EventBus, NullEventBus
@@ -67,6 +70,7 @@ class Context:
     events: EventBus = field(default_factory=NullEventBus)
     after_commit_callbacks: list[Callback] = field(default_factory=list)
     on_rollback_callbacks: list[Callback] = field(default_factory=list)
+    file_move_batch: str | None = None
 
     @property
     def files(self) -> FileStore:
@@ -79,6 +83,19 @@ class Context:
     def on_rollback(self, callback: Callback) -> None:
         """Run `callback` if the transaction fails (moving files back)."""
         self.on_rollback_callbacks.append(callback)
+
+    def _file_move_batch(self) -> str:
+        if self.file_move_batch is None:
+            self.file_move_batch = uuid.uuid4().hex
+        return self.file_move_batch
+
+    def plan_move(self, source: Path, destination: Path) -> None:
+        """Move `source` to `destination` once the transaction commits (db/file_journal.py)."""
+        file_journal.plan_move(self.session, self._file_move_batch(), source, destination)
+
+    def plan_removal(self, path: Path) -> None:
+        """Remove `path` once the transaction commits, after the planned moves before it."""
+        file_journal.plan_removal(self.session, self._file_move_batch(), path)
 
 
 async def _run_all(callbacks: list[Callback], *, reverse: bool = False) -> None:
@@ -95,7 +112,11 @@ async def _run_all(callbacks: list[Callback], *, reverse: bool = False) -> None:
 async def unit_of_work(
     services: Services, principal: Principal = ANONYMOUS
 ) -> AsyncIterator[Context]:
-    """One transaction: commit on success, roll back (and undo file moves) on any error."""
+    """One transaction: commit on success, roll back on any error.
+
+    After the commit, the file moves the transaction planned are carried out first (they
+    stay journaled for replay if that fails), then the after-commit callbacks run.
+    """
     async with services.sessions() as session:
         ctx = Context(
             settings=services.settings,
@@ -112,4 +133,9 @@ async def unit_of_work(
             await session.rollback()
             await _run_all(ctx.on_rollback_callbacks, reverse=True)
             raise
+    if ctx.file_move_batch is not None:
+        try:
+            await file_journal.apply_batch(services.sessions, ctx.file_move_batch)
+        except Exception:
+            logger.exception("file moves of batch %s are left for replay", ctx.file_move_batch)
     await _run_all(ctx.after_commit_callbacks)

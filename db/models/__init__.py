@@ -14,6 +14,7 @@ from db.models.analyses import Analysis, AnalysisJob, AnalysisSample, AnalysisSh
 from db.models.archive import ArchiveFeatureValue, ArchiveMergingScheme
 from db.models.artifacts import VISIBILITIES, Artifact, ArtifactParent, EbiRunAccession
 from db.models.base import Base, utcnow
+from db.models.file_moves import PendingFileMove
 from db.models.jobs import (
     JOB_STATUSES,
     SEVERITIES,
@@ -119,6 +120,7 @@ __all__ = [
     "OAuthClient",
     "OAuthRateLimit",
     "OAuthToken",
+    "PendingFileMove",
     "PrepSample",
     "PrepTemplate",
     "ProcessingJob",
