@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import os
-import shutil
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,19 +68,6 @@ def content_size(path: Path) -> int:
     if path.is_dir():
         return sum(p.stat().st_size for p in _walk_sorted(path))
     return path.stat().st_size
-
-
-def move_path(source: Path, destination: Path) -> Callable[[], None]:
-    """Move a file or folder and return the function that moves it back."""
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    shutil.move(os.fspath(source), os.fspath(destination))
-
-    def undo() -> None:
-        if destination.exists():
-            source.parent.mkdir(parents=True, exist_ok=True)
-            shutil.move(os.fspath(destination), os.fspath(source))
-
-    return undo
 
 
 @dataclass(frozen=True)
