@@ -10,6 +10,7 @@ the transaction that wrote their rows has committed, through the file-move journ
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -193,6 +194,16 @@ async def _plan_files(
     return planned
 
 
+def _require_writable_folders(source: Path, destination: Path) -> None:
+    try:
+        destination.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise Invalid(f"Cannot create {destination.parent}: {exc.strerror}") from None
+    for folder in (source.parent, destination.parent):
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise Invalid(f"Cannot move {source} to {destination}: {folder} is not writable")
+
+
 async def store_files(
     ctx: Context,
     *,
@@ -204,14 +215,16 @@ async def store_files(
 ) -> list[StoredFile]:
     """Register files and journal their moves into the mount, done once the rows commit.
 
-    A destination must not exist yet, unless it is in `replacing` (set aside by an earlier
-    step of the same transaction).
+    A destination must not exist yet, unless it is in `replacing` (the move replaces it).
+    Folders that the moves cannot write to are refused now, while the transaction can
+    still fail as a whole.
     """
     rows: list[StoredFile] = []
     for item in planned:
         relpath, destination = _destination(mount, owner_id, item.source)
         if destination.exists() and destination not in replacing:
             raise Conflict(f"The destination {destination} already exists.")
+        _require_writable_folders(item.source, destination)
         row = StoredFile(
             data_directory_id=mount.data_directory_id,
             relpath=relpath,
