@@ -2,8 +2,9 @@
 
 The validator's completion runs in a subprocess (tests/rest_compat/crashing_completion.py)
 that kills itself before its commit or after its commit half-way through the moves. After a
-restart, fsck finds nothing, the job is finished or can be completed again, and the next
-release gets a new artifact id without colliding with anything left on disk.
+restart, fsck finds nothing, the job is finished or can be completed again (or, its plugin
+gone, ends in error at start-up), and the next release gets a new artifact id without
+colliding with anything left on disk.
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ from pathlib import Path
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
-from db.models import Artifact, ProcessingJob, StoredFile
+from db.models import Artifact, LogEntry, ProcessingJob, StoredFile
 from db.settings import Settings
 from gateway.app import create_app
+from gateway.launchers.local import LocalLauncher
+from gateway.watchdog import Watchdog
 from resolvers.context import Services, unit_of_work
 from resolvers.fsck import FsckReport, run_fsck
 from tests.factories import bearer
@@ -29,6 +32,7 @@ from tests.rest_compat.test_completion import complete, run_validator, validator
 from tests.rest_compat.world import SYSTEM, World, completion, job_dir, make_job, write_file
 
 FILES = 2000
+DEAD_PID = "999999999"
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -168,3 +172,43 @@ async def test_a_release_killed_midway_is_recovered_at_restart(
         assert following[0] > first_id
         assert all(path.is_file() for path in following[1])
         assert (await fsck(services)).clean
+
+
+async def test_a_release_killed_before_commit_whose_plugin_is_gone_ends_in_error(
+    client: httpx.AsyncClient,
+    services: Services,
+    settings: Settings,
+    world: World,
+    tmp_path: Path,
+) -> None:
+    job_id, validator, files = await job_with_validator(client, services, world, FILES)
+    async with unit_of_work(services, SYSTEM) as ctx:
+        await ctx.session.execute(
+            update(ProcessingJob)
+            .where(ProcessingJob.id == validator.id)
+            .values(launcher="local", external_id=DEAD_PID)
+        )
+
+    complete_and_get_killed(settings, validator, "before-commit", tmp_path)
+
+    restarted = create_app(settings)
+    async with LifespanManager(restarted):
+        services_after = restarted.state.services
+        watchdog = Watchdog(services_after, LocalLauncher(2))
+        assert (await watchdog.reconcile(startup=True)).failed == [validator.id]
+        assert await job_status(services, validator.id) == "error"
+        assert await job_status(services, job_id) == "error"
+        assert await error_message(services, job_id) != ""
+        assert await artifact_of(services, job_id) is None
+        assert all(path.is_file() for path in files)
+        assert (await fsck(services_after)).clean
+
+
+async def error_message(services: Services, job_id: str) -> str:
+    async with services.sessions() as session:
+        job = await session.get(ProcessingJob, job_id)
+        assert job is not None
+        assert job.error_log_id is not None
+        entry = await session.get(LogEntry, job.error_log_id)
+        assert entry is not None
+        return entry.msg
