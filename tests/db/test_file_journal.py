@@ -1,7 +1,9 @@
-"""One journaled file move, done again or finished after a crash at any point (no database)."""
+"""Journaled file moves: one step done again or finished after a crash, one batch applied
+twice at once."""
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import os
 from pathlib import Path
@@ -9,7 +11,15 @@ from pathlib import Path
 import pytest
 
 from db import file_journal
-from db.file_journal import FileMoveStep, carry_out, partial_path, replaced_path
+from db.file_journal import (
+    FileMoveStep,
+    apply_batch,
+    carry_out,
+    partial_path,
+    replaced_path,
+    replay_pending,
+)
+from resolvers.context import SYSTEM, Services, unit_of_work
 
 
 def step(source: Path, destination: Path | None) -> FileMoveStep:
@@ -77,3 +87,24 @@ def test_across_file_systems_the_copy_is_renamed_into_place(
         assert destination.read_text() == "a"
     else:
         assert (destination / "inner" / "x.txt").read_text() == "x"
+
+
+async def test_a_batch_applied_by_two_processes_at_once_is_carried_out_once(
+    services: Services, tmp_path: Path
+) -> None:
+    sources = [write(tmp_path / "work" / f"{i}.biom", str(i)) for i in range(50)]
+    folder = tmp_path / "BIOM" / "9"
+    async with unit_of_work(services, SYSTEM) as ctx:
+        for source in sources:
+            ctx.plan_move(source, folder / source.name)
+        batch = ctx.file_move_batch
+        ctx.file_move_batch = None  # left for the two appliers below
+    assert batch is not None
+
+    done = await asyncio.gather(
+        apply_batch(services.sessions, batch), apply_batch(services.sessions, batch)
+    )
+
+    assert sorted(done) == [0, 50]
+    assert sorted(p.name for p in folder.iterdir()) == sorted(s.name for s in sources)
+    assert (await replay_pending(services.sessions)).done == 0
