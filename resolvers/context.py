@@ -81,7 +81,7 @@ class Context:
         self.after_commit_callbacks.append(callback)
 
     def on_rollback(self, callback: Callback) -> None:
-        """Run `callback` if the transaction fails (moving files back)."""
+        """Run `callback` if the transaction fails (removing files written for it)."""
         self.on_rollback_callbacks.append(callback)
 
     def _file_move_batch(self) -> str:
