@@ -29,6 +29,7 @@ from sqlalchemy import select
 from db.files import FLAT_MOUNTS, PathOutsideRoot, is_below, links_leaving, resolve_client_path
 from db.models import DataDirectory
 from resolvers import access
+from resolvers.artifact_types import get_mount
 from resolvers.context import Context
 from resolvers.errors import UnsafePath
 
@@ -64,24 +65,30 @@ def database_files(ctx: Context) -> tuple[Path, ...]:
     return tuple(database.with_name(database.name + suffix) for suffix in DATABASE_COMPANIONS)
 
 
-async def mountpoint_folders(ctx: Context) -> list[Path]:
-    """Every mountpoint folder below the data dir: registered ones and the fixed layout."""
-    names = set(FLAT_MOUNTS)
-    names.update((await ctx.session.execute(select(DataDirectory.mountpoint))).scalars())
-    folders: list[Path] = []
-    for name in sorted(names):
+async def _mountpoints(ctx: Context) -> dict[Path, str]:
+    """Every mountpoint folder below the data dir (registered and the fixed layout) -> kind."""
+    found: dict[Path, str] = {}
+    rows = (await ctx.session.execute(select(DataDirectory.mountpoint, DataDirectory.kind))).all()
+    for name, kind in [*((n, n) for n in FLAT_MOUNTS), *rows]:
         try:
-            folders.append(ctx.files.mount(name))
+            folder = ctx.files.mount(name)
         except PathOutsideRoot:
             continue
-    return folders
+        if found.get(folder) not in CLIENT_MOUNTS:
+            found[folder] = kind
+    return found
+
+
+async def mountpoint_folders(ctx: Context) -> list[Path]:
+    """Every mountpoint folder below the data dir: registered ones and the fixed layout."""
+    return sorted(await _mountpoints(ctx))
 
 
 async def client_folders(ctx: Context) -> ClientFolders:
     files = ctx.files
-    uploads = files.mount(UPLOADS)
-    client_mounts = {files.mount(name) for name in CLIENT_MOUNTS}
-    managed = tuple(f for f in await mountpoint_folders(ctx) if f not in client_mounts)
+    uploads = (await get_mount(ctx, UPLOADS)).path
+    mounts = await _mountpoints(ctx)
+    managed = tuple(folder for folder, kind in mounts.items() if kind not in CLIENT_MOUNTS)
     roots = ctx.settings.resolved_plugin_output_roots
     return ClientFolders(
         data_dir=files.root,

@@ -66,14 +66,14 @@ async def _inside(ctx: Context, candidate: str) -> Path:
         raise UnsafePath(OUTSIDE) from None
     if any(path.is_relative_to(database) for database in client_files.database_files(ctx)):
         raise UnsafePath(NOT_IN_A_MOUNTPOINT)
-    if path.is_relative_to(files.root):
-        mounts = await client_files.mountpoint_folders(ctx)
-        if not any(path.is_relative_to(mount) for mount in mounts):
-            raise UnsafePath(NOT_IN_A_MOUNTPOINT)
-        return path
-    if is_below(path, files.working_dir) and not files.root.is_relative_to(path):
-        return path
-    raise UnsafePath(OUTSIDE)
+    if not path.is_relative_to(files.root):
+        if is_below(path, files.working_dir) and not files.root.is_relative_to(path):
+            return path
+        raise UnsafePath(OUTSIDE)
+    places = [*await client_files.mountpoint_folders(ctx), files.working_dir]
+    if not any(path.is_relative_to(place) for place in places):
+        raise UnsafePath(NOT_IN_A_MOUNTPOINT)
+    return path
 
 
 async def _is_registered_directory(ctx: Context, path: Path) -> bool:

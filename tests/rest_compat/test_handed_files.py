@@ -214,21 +214,26 @@ async def test_html_summary_from_another_artifact_is_refused_and_nothing_moves(
 async def test_html_summary_from_the_database_or_a_template_is_refused(
     client: httpx.AsyncClient, services: Services, world: World
 ) -> None:
+    """The owner and clients; the database where it is, and where it is by default."""
     data_dir = services.settings.resolved_data_dir
     database = database_file(services)
+    default_place = data_dir / "qiita.sqlite"
+    if not default_place.exists():
+        write_file(default_place, "SQLite format 3")
     template = write_file(data_dir / "templates" / f"{world.study_id}_prep_1.txt", "sample_name")
-    stand_in = write_file(data_dir / "qiita.sqlite-wal", "wal")
+    wal = write_file(data_dir / "qiita.sqlite-wal", "wal")
     before = await summary_files(services, world.fastq_id)
     user = await owner_token(services, world)
-    for path in [database, data_dir / "qiita.sqlite", template, stand_in]:
+    for path in [database, default_place, template, wal]:
         for token in [user, world.type_plugin.token, world.system_token]:
             response = await patch_summary(client, world.fastq_id, path, token)
             assert response.status_code == 403, (path, token)
             if token != user:
                 assert response.json() == refusal(services, path)
     assert database.is_file()
+    assert default_place.is_file()
     assert template.is_file()
-    assert stand_in.is_file()
+    assert wal.is_file()
     assert await summary_files(services, world.fastq_id) == before
 
 
