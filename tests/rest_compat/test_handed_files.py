@@ -24,7 +24,7 @@ from resolvers import client_files
 from resolvers.context import Services, unit_of_work
 from resolvers.errors import UnsafePath
 from tests.factories import bearer, token_for
-from tests.rest_compat.test_artifacts import summary_files
+from tests.rest_compat.test_artifacts import inject_fields, summary_files
 from tests.rest_compat.test_cloud import NOT_IN_A_MOUNTPOINT, fetch_url
 from tests.rest_compat.test_completion import complete, fetch_job, run_validator, validators_of
 from tests.rest_compat.world import (
@@ -327,3 +327,24 @@ async def test_a_root_holding_the_data_dir_still_refuses_what_the_server_manages
             with pytest.raises(UnsafePath, match=SETTING):
                 await client_files.resolve_handed_file(ctx, str(path))
         assert await client_files.resolve_handed_file(ctx, str(accepted)) == accepted.resolve()
+
+
+async def test_injected_files_come_from_a_root_but_never_from_another_artifact(
+    client: httpx.AsyncClient, services: Services, world: World, plugin_root: Path, tmp_path: Path
+) -> None:
+    _, other_files = await other_study_fastq(services, tmp_path)
+    _, prep_id = await make_study(services, world.owner_id, ["I1"])
+    refused = await client.post(
+        "/qiita_db/artifact/",
+        data=inject_fields(world, {"biom": [str(other_files[0])]}, prep_id=str(prep_id)),
+        headers=bearer(world.deblur.token),
+    )
+    assert (refused.status_code, refused.json()) == (403, refusal(services, other_files[0]))
+    assert other_files[0].is_file()
+    table = write_file(plugin_root / "injected" / "table.biom")
+    accepted = await client.post(
+        "/qiita_db/artifact/",
+        data=inject_fields(world, {"biom": [str(table)]}, prep_id=str(prep_id)),
+        headers=bearer(world.deblur.token),
+    )
+    assert accepted.status_code == 200
