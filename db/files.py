@@ -32,20 +32,57 @@ class PathOutsideRoot(ValueError):
         self.root = root
 
 
+def resolve_client_path(base: Path, candidate: str | os.PathLike[str]) -> Path:
+    """Resolve `candidate` (relative to `base`, or absolute) following `..` and symlinks.
+
+    Raises PathOutsideRoot (for `base`) when the path cannot be resolved at all (NUL
+    character, symlink loop); confinement is the caller's business.
+    """
+    real_base = base.resolve()
+    text = os.fspath(candidate)
+    if "\x00" in text:
+        raise PathOutsideRoot(candidate, real_base)
+    raw = Path(text)
+    joined = raw if raw.is_absolute() else real_base / raw
+    try:
+        return joined.resolve()
+    except (OSError, RuntimeError):
+        raise PathOutsideRoot(candidate, real_base) from None
+
+
+def is_below(path: Path, folder: Path) -> bool:
+    """`path` lies strictly inside `folder` (both resolved)."""
+    return path != folder and path.is_relative_to(folder)
+
+
 def resolve_inside(root: Path, candidate: str | os.PathLike[str]) -> Path:
     """Resolve `candidate` (relative to `root`, or absolute) following `..` and symlinks.
 
     Raises PathOutsideRoot unless the result is `root` itself or lies below it.
     """
     real_root = root.resolve()
-    raw = Path(os.fspath(candidate))
-    if "\x00" in os.fspath(candidate):
-        raise PathOutsideRoot(candidate, real_root)
-    joined = raw if raw.is_absolute() else real_root / raw
-    resolved = joined.resolve()
+    resolved = resolve_client_path(real_root, candidate)
     if resolved != real_root and not resolved.is_relative_to(real_root):
         raise PathOutsideRoot(candidate, real_root)
     return resolved
+
+
+def links_leaving(folder: Path) -> list[Path]:
+    """Symbolic links inside `folder` (recursively) that point outside of it."""
+    leaving: list[Path] = []
+    for parent, directories, files in os.walk(folder, followlinks=False):
+        for name in [*directories, *files]:
+            entry = Path(parent) / name
+            if not entry.is_symlink():
+                continue
+            try:
+                target = entry.resolve()
+            except (OSError, RuntimeError):
+                leaving.append(entry)
+                continue
+            if not target.is_relative_to(folder):
+                leaving.append(entry)
+    return leaving
 
 
 def _walk_sorted(folder: Path) -> Iterator[Path]:
@@ -72,13 +109,16 @@ def content_size(path: Path) -> int:
 
 @dataclass(frozen=True)
 class FileStore:
-    """Where things live below the data directory."""
+    """Where things live below the data directory, and the jobs' working dir."""
 
     root: Path
+    working_dir: Path
 
     @classmethod
-    def at(cls, data_dir: Path) -> FileStore:
-        return cls(data_dir.expanduser().resolve())
+    def at(cls, data_dir: Path, working_dir: Path | None = None) -> FileStore:
+        root = data_dir.expanduser().resolve()
+        working = working_dir.expanduser().resolve() if working_dir else root / "working_dir"
+        return cls(root, working)
 
     def mount(self, mountpoint: str) -> Path:
         return resolve_inside(self.root, mountpoint)
@@ -96,7 +136,8 @@ class FileStore:
         return self.mount("templates")
 
     def job_dir(self, job_id: str) -> Path:
-        return self.mount("working_dir") / job_id
+        """The job's output folder, below the working dir (`QIITA_WORKING_DIR`)."""
+        return resolve_inside(self.working_dir, job_id)
 
     def ensure_layout(self, mountpoints: list[str] | None = None) -> None:
         for name in mountpoints if mountpoints is not None else list(FLAT_MOUNTS):

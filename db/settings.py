@@ -15,6 +15,9 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal, get_args
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
 DEFAULT_PORT = 21174
 
 
@@ -34,6 +37,10 @@ class Settings:
     """Base data directory holding the mountpoints (uploads, templates, artifact types...)."""
     database_url: str = ""
     """SQLAlchemy async URL; empty means the SQLite file `<data_dir>/qiita.sqlite`."""
+    working_dir: Path | None = None
+    """Where each job gets its output folder; None means `<data_dir>/working_dir`."""
+    plugin_output_roots: tuple[Path, ...] = ()
+    """Further absolute folders plugins may hand files over from (`os.pathsep`-separated)."""
     plugins_dir: Path = Path("~/.qiita_plugins")
     """Folder of plugin configuration files (`*.conf`), as qiita_client writes them."""
     host: str = "127.0.0.1"
@@ -98,6 +105,27 @@ class Settings:
         return self.data_dir.expanduser().resolve()
 
     @property
+    def resolved_working_dir(self) -> Path:
+        if self.working_dir is None:
+            return self.resolved_data_dir / "working_dir"
+        return self.working_dir.expanduser().resolve()
+
+    @property
+    def resolved_plugin_output_roots(self) -> tuple[Path, ...]:
+        return tuple(root.expanduser().resolve() for root in self.plugin_output_roots)
+
+    @property
+    def database_file(self) -> Path | None:
+        """The SQLite database file, when the database is one."""
+        try:
+            url = make_url(self.effective_database_url)
+        except ArgumentError:
+            return None
+        if not url.drivername.startswith("sqlite") or url.database in (None, "", ":memory:"):
+            return None
+        return Path(url.database).expanduser().resolve()
+
+    @property
     def resolved_plugins_dir(self) -> Path:
         return self.plugins_dir.expanduser().resolve()
 
@@ -126,6 +154,8 @@ class Settings:
         out["database_url"] = _redact_url(self.effective_database_url)
         out["data_dir"] = str(self.resolved_data_dir)
         out["plugins_dir"] = str(self.resolved_plugins_dir)
+        out["working_dir"] = str(self.resolved_working_dir)
+        out["plugin_output_roots"] = [str(root) for root in self.resolved_plugin_output_roots]
         out["public_url"] = self.effective_public_url
         out["max_local_jobs"] = self.effective_max_local_jobs
         return out
@@ -167,6 +197,9 @@ def _convert(name: str, annotation: str, raw: Any) -> Any:
             return Path(str(raw))
         if annotation == "Path | None":
             return Path(str(raw)) if str(raw) else None
+        if annotation == "tuple[Path, ...]":
+            items = raw.split(os.pathsep) if isinstance(raw, str) else list(raw)
+            return tuple(Path(str(item)) for item in items if str(item))
         if annotation in ("LauncherName", "RecoveryMode"):
             allowed = get_args(LauncherName if annotation == "LauncherName" else RecoveryMode)
             if raw not in allowed:
@@ -213,6 +246,13 @@ def load_settings(
         raise SettingsError("QIITA_TLS_CERT and QIITA_TLS_KEY must be given together")
     if settings.max_page_size < 1 or settings.default_page_size < 1:
         raise SettingsError("page sizes must be at least 1")
+    roots = settings.plugin_output_roots
+    relative = [str(root) for root in roots if not root.expanduser().is_absolute()]
+    if relative:
+        raise SettingsError(
+            "QIITA_PLUGIN_OUTPUT_ROOTS must hold absolute folders; not absolute: "
+            + ", ".join(relative)
+        )
     if settings.token_ttl < 1:
         raise SettingsError(f"QIITA_TOKEN_TTL={settings.token_ttl}: tokens must live at least 1 s")
     return settings

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import delete, select, update
 
-from db.files import PathOutsideRoot, content_size, crc32_checksum, resolve_inside
+from db.files import content_size, crc32_checksum
 from db.models import (
     Analysis,
     Artifact,
@@ -33,7 +33,7 @@ from db.models import (
     StoredFile,
     Study,
 )
-from resolvers import access
+from resolvers import access, client_files
 from resolvers.artifact_types import (
     Mount,
     check_filepath_types,
@@ -42,7 +42,7 @@ from resolvers.artifact_types import (
     get_mount,
 )
 from resolvers.context import Context
-from resolvers.errors import Conflict, Forbidden, Invalid, NotFound, UnsafePath
+from resolvers.errors import Conflict, Forbidden, Invalid, NotFound
 
 logger = logging.getLogger(__name__)
 
@@ -74,19 +74,6 @@ class ArtifactDetails:
     ebi_run_accessions: dict[str, str]
     parents: list[int]
     files: list[ArtifactFile]
-
-
-def _bad_path(path: str, root: Path) -> UnsafePath:
-    return UnsafePath(f"The path {path} is outside of the folder it must be in ({root}).")
-
-
-def resolve_client_path(ctx: Context, path: str, *, root: Path | None = None) -> Path:
-    """A client-supplied path resolved inside `root` (default: the data dir); UnsafePath else."""
-    base = root if root is not None else ctx.files.root
-    try:
-        return resolve_inside(base, path)
-    except PathOutsideRoot:
-        raise _bad_path(path, base) from None
 
 
 async def _data_type_id(ctx: Context, name: str) -> int:
@@ -181,10 +168,11 @@ async def _plan_files(
     if not files:
         raise Invalid("An artifact needs at least one file.", field="filepaths")
     types = await filepath_types_by_name(ctx, [fp_type for _, fp_type in files])
+    folders = await client_files.client_folders(ctx)
     planned: list[_PlannedFile] = []
     names: set[str] = set()
     for raw_path, fp_type in files:
-        source = resolve_client_path(ctx, raw_path, root=root)
+        source = await client_files.resolve_handed_file(ctx, raw_path, folders=folders, within=root)
         if not source.exists():
             raise Invalid(f"No such file or directory: {raw_path}", field="filepaths")
         if source.name in names:
@@ -260,8 +248,9 @@ async def create_artifact(
     """Create an artifact from files (path, filepath type) (plugin-lifecycle.md §6).
 
     Exactly one origin: `parents` (with `command_id`/`command_parameters`), `prep_id`,
-    or `analysis_id` and/or `data_type`. Files must lie inside `files_root` (default: the
-    data dir) and are moved to `<type mountpoint>/<artifact id>/`. `check_files` applies
+    or `analysis_id` and/or `data_type`. Files must come from where clients put files
+    (`client_files`; only from `files_root` when given) and are moved to
+    `<type mountpoint>/<artifact id>/`. `check_files` applies
     the server's own filepath-type rules (used when no type plugin validates the files).
     """
     origins = sum([bool(parents), prep_id is not None, analysis_id is not None or bool(data_type)])

@@ -1,6 +1,9 @@
 """File transfer for plugins that do not share the server's file system (plugin-api.md §6).
 
-Every path is resolved (`..`, symlinks) and must stay inside the data dir; directories
+Every path is resolved (`..`, symlinks) and must stay inside a mountpoint of the data dir
+or inside the working dir (`QIITA_WORKING_DIR`, which may lie elsewhere); never the
+database file or the data dir's own files. Pushed folders below the working dir are kept
+as they are, others are taken relative to the data dir (§6.2). Directories
 are served only when they are registered as `directory`-type files (decisions.md) or listed
 in the `files` of a Validate job in progress (its plugin downloads them, lifecycle §3.4).
 """
@@ -18,13 +21,14 @@ from typing import Any
 
 from sqlalchemy import select
 
-from db.files import PathOutsideRoot
+from db.files import PathOutsideRoot, is_below, resolve_client_path
 from db.models import Command, DataDirectory, FilepathType, ProcessingJob, StoredFile
-from resolvers import access
+from resolvers import access, client_files
 from resolvers.context import Context
 from resolvers.errors import Forbidden, Invalid, UnsafePath
 
 OUTSIDE = "You cannot access files outside of the BASE_DATA_DIR of Qiita!"
+NOT_IN_A_MOUNTPOINT = "You cannot access files outside of the storage folders of Qiita!"
 NOT_PRESENT = "The requested file is not present in Qiita's BASE_DATA_DIR!"
 NOT_A_SERVED_DIRECTORY = "You cannot access this directory!"
 ALREADY_PRESENT = "The requested file is already present in Qiita's BASE_DATA_DIR!"
@@ -52,14 +56,29 @@ def _require_rights(ctx: Context) -> None:
         raise Forbidden("Only plugin clients and administrators may transfer files.")
 
 
-def _inside(ctx: Context, candidate: str) -> Path:
+async def _inside(ctx: Context, candidate: str) -> Path:
+    """`candidate` resolved inside a mountpoint of the data dir or inside the working dir;
+    never the database file (decisions.md)."""
+    files = ctx.files
     try:
-        return ctx.files.inside(candidate)
+        path = resolve_client_path(files.root, candidate)
     except PathOutsideRoot:
         raise UnsafePath(OUTSIDE) from None
+    if any(path.is_relative_to(database) for database in client_files.database_files(ctx)):
+        raise UnsafePath(NOT_IN_A_MOUNTPOINT)
+    if not path.is_relative_to(files.root):
+        if is_below(path, files.working_dir) and not files.root.is_relative_to(path):
+            return path
+        raise UnsafePath(OUTSIDE)
+    places = [*await client_files.mountpoint_folders(ctx), files.working_dir]
+    if not any(path.is_relative_to(place) for place in places):
+        raise UnsafePath(NOT_IN_A_MOUNTPOINT)
+    return path
 
 
 async def _is_registered_directory(ctx: Context, path: Path) -> bool:
+    if not path.is_relative_to(ctx.files.root):
+        return False
     parts = path.relative_to(ctx.files.root).parts
     if len(parts) < 2:
         return False
@@ -97,7 +116,7 @@ async def _is_validator_input(ctx: Context, path: Path) -> bool:
     for (parameters,) in await ctx.session.execute(query):
         for listed in _listed_paths((parameters or {}).get("files")):
             try:
-                if ctx.files.inside(listed) == path:
+                if resolve_client_path(ctx.files.root, listed) == path:
                     return True
             except PathOutsideRoot:
                 continue
@@ -107,7 +126,7 @@ async def _is_validator_input(ctx: Context, path: Path) -> bool:
 async def locate_fetch(ctx: Context, filepath: str) -> FetchTarget:
     """The file or registered directory at `/<filepath>` inside the data dir (§6.1)."""
     _require_rights(ctx)
-    path = _inside(ctx, "/" + filepath.lstrip("/"))
+    path = await _inside(ctx, "/" + filepath.lstrip("/"))
     if not path.exists():
         raise Forbidden(NOT_PRESENT)
     if path.is_dir():
@@ -129,16 +148,19 @@ def zip_directory(folder: Path) -> bytes:
     return buffer.getvalue()
 
 
-def _destination(ctx: Context, item: PushedFile) -> Path:
+async def _destination(ctx: Context, item: PushedFile) -> Path:
     root = str(ctx.files.root)
+    working_dir = str(ctx.files.working_dir)
     folder = item.directory
-    if folder == root or folder.startswith(root + os.sep):
-        folder = folder[len(root) :]
-    relative = folder.lstrip("/")
     name = os.path.basename(item.filename)
     if not name or name in (".", ".."):
         raise Invalid(f"The file name {item.filename!r} cannot be stored.")
-    return _inside(ctx, os.path.join(relative, name) if relative else name)
+    if folder.startswith(working_dir + os.sep) and not ctx.files.working_dir.is_relative_to(root):
+        return await _inside(ctx, os.path.join(folder, name))
+    if folder == root or folder.startswith(root + os.sep):
+        folder = folder[len(root) :]
+    relative = folder.lstrip("/")
+    return await _inside(ctx, os.path.join(relative, name) if relative else name)
 
 
 def _remover(path: Path) -> Callable[[], None]:
@@ -153,7 +175,7 @@ async def store_pushed_files(ctx: Context, files: Sequence[PushedFile]) -> list[
     _require_rights(ctx)
     if not files:
         raise Invalid(NO_FILES)
-    destinations = [_destination(ctx, item) for item in files]
+    destinations = [await _destination(ctx, item) for item in files]
     if len(set(destinations)) != len(destinations):
         raise Forbidden(ALREADY_PRESENT)
     for destination in destinations:

@@ -74,7 +74,7 @@ class Context:
 
     @property
     def files(self) -> FileStore:
-        return FileStore.at(self.settings.data_dir)
+        return FileStore.at(self.settings.data_dir, self.settings.resolved_working_dir)
 
     def after_commit(self, callback: Callback) -> None:
         """Run `callback` once the request's transaction has committed (events, launches)."""

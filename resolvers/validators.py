@@ -26,9 +26,9 @@ from db.models import (
     ProcessingJobValidator,
     SoftwareArtifactType,
 )
-from resolvers import access, default_workflows
+from resolvers import access, client_files, default_workflows
 from resolvers.artifact_types import check_filepath_types, get_artifact_type
-from resolvers.artifacts import create_artifact, resolve_client_path
+from resolvers.artifacts import create_artifact
 from resolvers.completion_reports import OutputReport
 from resolvers.context import Context
 from resolvers.errors import Forbidden, Invalid, NotFound
@@ -157,6 +157,7 @@ async def create_validators(
         if name not in declared:
             raise Invalid(f"The command {command.name!r} has no output named {name!r}.")
         await get_artifact_type(ctx, output.artifact_type)
+        await client_files.check_handed_files(ctx, [path for path, _ in output.filepaths])
         validate = await validator_command(ctx, output.artifact_type)
         plans.append((output, declared[name], await _artifact_name(ctx, job, name), validate))
 
@@ -238,6 +239,7 @@ async def complete_validator(ctx: Context, job: ProcessingJob, output: OutputRep
         await after_release(ctx, job, [artifact.id])
         return
     if provenance is not None:
+        await client_files.check_handed_files(ctx, [path for path, _ in output.filepaths])
         info: dict[str, Any] = {
             "artifact_type": output.artifact_type,
             "filepaths": [list(pair) for pair in output.filepaths],
@@ -347,8 +349,8 @@ async def release_if_ready(ctx: Context, parent_id: str) -> None:
     await after_release(ctx, await load_job(ctx, parent_id), created)
 
 
-def _checked_files(ctx: Context, files: str) -> None:
-    """Every path of an injected artifact must lie inside the data dir (decisions.md)."""
+async def _checked_files(ctx: Context, files: str) -> None:
+    """Every path of an injected artifact must come from where clients put files."""
     try:
         decoded = json.loads(files)
     except ValueError:
@@ -361,9 +363,9 @@ def _checked_files(ctx: Context, files: str) -> None:
     ):
         raise Invalid("files must be a JSON object of filepath type -> list of paths.",
                       field="files")  # fmt: skip
-    for paths in decoded.values():
-        for path in paths:
-            resolve_client_path(ctx, path)
+    await client_files.check_handed_files(
+        ctx, [path for paths in decoded.values() for path in paths]
+    )
 
 
 async def inject_artifact(
@@ -394,7 +396,7 @@ async def inject_artifact(
     if account is None:
         raise Invalid(f"Unknown user: {user_email}", field="user_email")
     await get_artifact_type(ctx, artifact_type)
-    _checked_files(ctx, files)
+    await _checked_files(ctx, files)
     template: int | None = prep_id
     provenance: str | None = None
     if job_id is not None:

@@ -15,7 +15,7 @@ from resolvers.context import Services
 from tests.factories import bearer
 from tests.rest_compat.conftest import HTML, JSON
 from tests.rest_compat.test_completion import complete, fetch_job, run_validator, validators_of
-from tests.rest_compat.world import World, make_job, mount_of, write_file
+from tests.rest_compat.world import World, make_job, mount_of, refusal, write_file
 
 TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{6})?$")
 
@@ -176,10 +176,7 @@ async def test_patch_with_missing_file_or_outside_path_changes_nothing(
         headers=bearer(world.deblur.token),
     )  # fmt: skip
     assert response.status_code == 403
-    root = services.settings.resolved_data_dir
-    assert response.json() == {
-        "message": f"The path {outside} is outside of the folder it must be in ({root})."
-    }
+    assert response.json() == refusal(services, outside)
     assert outside.exists()
     assert len(await summary_files(services, world.fastq_id)) == 2
 
@@ -320,9 +317,7 @@ async def test_inject_paths_outside_the_data_dir_are_403_and_nothing_is_created(
             headers=bearer(world.deblur.token),
         )
         assert response.status_code == 403, path
-        assert response.json() == {
-            "message": f"The path {path} is outside of the folder it must be in ({root})."
-        }
+        assert response.json() == refusal(services, path)
     assert await job_count(services) == before
     assert outside.exists()
 

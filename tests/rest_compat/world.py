@@ -22,7 +22,7 @@ from db.models import (
     Study,
     StudyPerson,
 )
-from resolvers import artifact_types, artifacts, jobs, plugins
+from resolvers import artifact_types, artifacts, client_files, jobs, plugins
 from resolvers.context import Principal, Services, unit_of_work
 from tests.factories import make_plugin_client, make_software, token_for
 
@@ -244,6 +244,17 @@ def completion(outputs: dict[str, list[tuple[Path, str]]], artifact_type: str = 
             },
         }
     )
+
+
+def refusal(services: Services, path: str | Path) -> dict[str, str]:
+    """The body of the 403 for a handed-over path outside the client folders."""
+    data_dir = services.settings.resolved_data_dir
+    folders = [
+        services.settings.resolved_working_dir,
+        *services.settings.resolved_plugin_output_roots,
+        data_dir / "uploads",
+    ]
+    return {"message": client_files.outside_message(str(path), folders)}
 
 
 async def mount_of(services: Services, kind: str) -> Path:
