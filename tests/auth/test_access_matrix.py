@@ -44,7 +44,7 @@ MATRIX: dict[str, list[object]] = {
     "unverified": [Y, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN],
     "anonymous":  [Y, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN],
     "plugin":     [Y, Y,         FORBIDDEN, FORBIDDEN, Y,         FORBIDDEN],
-    "system":     [Y, Y,         FORBIDDEN, FORBIDDEN, Y,         Y],
+    "system":     [Y, Y,         Y,         Y,         Y,         Y],
 }  # fmt: skip
 
 
