@@ -50,15 +50,12 @@ class ChangeRecorder:
                 self.rows[(verb, str(table))][_key(instance)] = None
 
     def _on_execute(self, state: ORMExecuteState) -> None:
-        verb = (
-            "inserted"
-            if state.is_insert
-            else "updated"
-            if state.is_update
-            else "deleted"
-            if state.is_delete
-            else None
+        kinds = (
+            ("inserted", state.is_insert),
+            ("updated", state.is_update),
+            ("deleted", state.is_delete),
         )
+        verb = next((name for name, applies in kinds if applies), None)
         table: Any = getattr(state.statement, "table", None)
         if verb is not None and table is not None:
             self.bulk[(verb, str(table.name))] += 1

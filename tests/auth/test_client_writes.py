@@ -17,7 +17,15 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from db.models import PrepTemplate, Sample, Software
+from db.models import (
+    Command,
+    CommandParameter,
+    PrepTemplate,
+    ProcessingJob,
+    Sample,
+    Software,
+    SoftwareArtifactType,
+)
 from resolvers import auth
 from resolvers.context import SYSTEM, Services, unit_of_work
 from resolvers.errors import Forbidden
@@ -29,7 +37,7 @@ from tests.factories import (
     make_user,
     token_for,
 )
-from tests.graph_factories import StudyTree, make_study_tree
+from tests.graph_factories import FASTQ, StudyTree, make_study_tree
 from tests.graphql.conftest import error_codes
 
 UPDATE_SAMPLES = """mutation($input: UpdateSampleMetadataInput!) {
@@ -193,3 +201,56 @@ async def test_users_may_not_trust_plugins(services: Services) -> None:
             await set_plugin_trust(ctx, name, "1.0", trusted=True)
     async with unit_of_work(services, admin) as ctx:
         assert (await set_plugin_trust(ctx, name, "1.0", trusted=True)).trusted
+
+
+async def test_system_client_attaches_an_artifact_and_its_summary_job_is_the_owners(
+    client: httpx.AsyncClient, services: Services
+) -> None:
+    """Jobs belong to users: the HTML summary of a client's attachment is the owner's job."""
+    owner = await make_user(services)
+    tree = await make_study_tree(services, owner)
+    async with services.sessions() as session, session.begin():
+        software = Software(name="FASTQ types", version="1.0", type="artifact definition")
+        session.add(software)
+        await session.flush()
+        session.add(SoftwareArtifactType(software_id=software.id, artifact_type_id=FASTQ))
+        command = Command(software_id=software.id, name="Generate HTML summary")
+        session.add(command)
+        await session.flush()
+        session.add(
+            CommandParameter(
+                command_id=command.id, name="input_data", type="artifact", required=True
+            )
+        )
+        summary_command = command.id
+    token = await client_grant(client, await make_system_client(services))
+    headers = {"Authorization": f"Bearer {token}"}
+    prep = await client.post(
+        f"/api/v1/study/{tree.study_id}/preparation?data_type=18S",
+        json={name: {"primer": "GTGC"} for name in tree.sample_names},
+        headers=headers,
+    )
+    assert prep.status_code == 201, prep.text
+    folder = services.settings.data_dir / "uploads" / str(tree.study_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("fwd.fastq.gz", "bc.fastq.gz"):
+        (folder / name).write_bytes(b"@r\nACGT\n+\nIIII\n")
+    attached = await client.post(
+        f"/api/v1/study/{tree.study_id}/preparation/{prep.json()['id']}/artifact",
+        json={
+            "artifact_type": "FASTQ",
+            "filepaths": [["fwd.fastq.gz", "raw_forward_seqs"], ["bc.fastq.gz", "raw_barcodes"]],
+            "artifact_name": "reads",
+        },
+        headers=headers,
+    )
+    assert attached.status_code == 201, attached.text
+    async with services.sessions() as session:
+        jobs = (
+            await session.execute(
+                select(ProcessingJob.account_id, ProcessingJob.parameters).where(
+                    ProcessingJob.command_id == summary_command
+                )
+            )
+        ).all()
+    assert [tuple(job) for job in jobs] == [(owner.id, {"input_data": attached.json()["id"]})]
