@@ -454,11 +454,35 @@ def cmd_plugin_list(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     for plugin in plugins:
         state = "active" if plugin.active else "inactive"
+        trust = "trusted" if plugin.trusted else "untrusted"
         print(
-            f"{plugin.name} {plugin.version}  {plugin.type}  {state}  "
+            f"{plugin.name} {plugin.version}  {plugin.type}  {state}  {trust}  "
             f"{plugin.commands} command(s)  {plugin.config_path or '-'}"
         )
     return 0
+
+
+def _plugin_trust_handler(trusted: bool) -> Handler:
+    def handler(args: argparse.Namespace, settings: Settings) -> int:
+        from resolvers.plugin_registration import set_plugin_trust
+
+        async def work(ctx: Context) -> str:
+            await set_plugin_trust(ctx, args.name, args.version, trusted=trusted)
+            if trusted:
+                return (
+                    f"Plugin {args.name} {args.version} is trusted: its client may write "
+                    "through /api/v1 and GraphQL."
+                )
+            return f"Plugin {args.name} {args.version} is no longer trusted."
+
+        print(run_in_database(settings, work))
+        return 0
+
+    return handler
+
+
+cmd_plugin_trust = _plugin_trust_handler(trusted=True)
+cmd_plugin_untrust = _plugin_trust_handler(trusted=False)
 
 
 # -- parser -----------------------------------------------------------------------------------
@@ -623,6 +647,17 @@ def _register_plugin(commands: argparse._SubParsersAction[argparse.ArgumentParse
         )  # fmt: skip
     listing = add_command(plugin, "list", cmd_plugin_list, "list the registered plugins")
     listing.add_argument("--json", action="store_true", help="print JSON for scripts")
+    trust = add_command(
+        plugin, "trust", cmd_plugin_trust,
+        "let the plugin's client write through /api/v1 and GraphQL (an admin's rights)",
+    )  # fmt: skip
+    untrust = add_command(
+        plugin, "untrust", cmd_plugin_untrust,
+        "stop the plugin's client writing through /api/v1 and GraphQL",
+    )  # fmt: skip
+    for command in (trust, untrust):
+        command.add_argument("name", metavar="NAME")
+        command.add_argument("version", metavar="VERSION")
 
 
 REGISTRARS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = [

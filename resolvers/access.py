@@ -23,6 +23,7 @@ from db.models import (
 )
 from resolvers.context import Context, Principal
 from resolvers.errors import Forbidden, NotFound, Unauthenticated
+from resolvers.plugin_trust import untrusted_plugin_message
 
 READ_ONLY_LEVELS = ("guest", "unverified")
 """User levels that read public data only (an unverified account gets no token at all)."""
@@ -44,6 +45,63 @@ def is_member(principal: Principal) -> bool:
 def has_plugin_api_rights(principal: Principal) -> bool:
     """Plugin and system clients (and admins) may call the plugin API."""
     return principal.kind in ("plugin", "system") or principal.is_admin
+
+
+def is_client(principal: Principal) -> bool:
+    """Signed in with a client token (a plugin or a system client), not as a user."""
+    return principal.kind in ("plugin", "system")
+
+
+def can_write_plugin_api(principal: Principal) -> bool:
+    """Plugin-API writes (`/qiita_db` POST and PATCH) need a client token; a user's token,
+    an admin's included, reads only (decisions.md)."""
+    return is_client(principal)
+
+
+def is_untrusted_plugin(principal: Principal) -> bool:
+    return principal.kind == "plugin" and not principal.trusted
+
+
+def has_admin_rights(principal: Principal) -> bool:
+    """Admins; and, on /api/v1 and GraphQL, system clients and the clients of plugins an
+    admin has trusted, which act with an admin's rights (decisions.md, "Authorization")."""
+    return (
+        principal.is_admin
+        or principal.kind == "system"
+        or (principal.kind == "plugin" and principal.trusted)
+    )
+
+
+def can_create_study_for(principal: Principal, owner_id: int) -> bool:
+    """Users create studies they own; whoever has admin rights creates them for anyone."""
+    return has_admin_rights(principal) or (
+        is_member(principal) and principal.account_id == owner_id
+    )
+
+
+def can_add_persons(principal: Principal) -> bool:
+    """Signed-in users (not guests) and whoever has admin rights add study contacts."""
+    return has_admin_rights(principal) or (
+        principal.kind == "user" and principal.level not in READ_ONLY_LEVELS
+    )
+
+
+def can_cancel_job(principal: Principal, job: ProcessingJob) -> bool:
+    """The user who submitted a job, or whoever has admin rights."""
+    return has_admin_rights(principal) or (
+        principal.kind == "user" and principal.account_id == job.account_id
+    )
+
+
+def can_trust_plugins(principal: Principal) -> bool:
+    """Admins and the server's operator (the command line) trust and untrust plugins."""
+    return principal.is_admin or (principal.kind == "system" and principal.client_id is None)
+
+
+def can_define_vocabulary(principal: Principal) -> bool:
+    """Global vocabulary (artifact types and their mountpoints) is created by plugin and
+    system clients and admins; never by users or guests."""
+    return is_client(principal) or principal.is_admin
 
 
 def require_authenticated(ctx: Context) -> Principal:
@@ -73,8 +131,8 @@ def readable_studies_filter(principal: Principal) -> ColumnElement[bool]:
 
 
 def editable_studies_filter(principal: Principal) -> ColumnElement[bool]:
-    """SQL predicate on `Study`: owners, sharers and admins may write."""
-    if principal.is_admin:
+    """SQL predicate on `Study`: owners, sharers and whoever has admin rights may write."""
+    if has_admin_rights(principal):
         return true()
     if not is_member(principal):
         return false()
@@ -98,6 +156,8 @@ async def can_edit_study(ctx: Context, study_id: int) -> bool:
 
 async def require_edit_study(ctx: Context, study_id: int) -> None:
     if not await can_edit_study(ctx, study_id):
+        if is_untrusted_plugin(ctx.principal):
+            raise Forbidden(untrusted_plugin_message(ctx.principal))
         raise Forbidden(f"You do not have permission to modify study {study_id}.")
 
 
@@ -148,9 +208,10 @@ def readable_analyses_filter(principal: Principal) -> ColumnElement[bool]:
 
 def readable_jobs_filter(principal: Principal) -> ColumnElement[bool]:
     """SQL predicate on `ProcessingJob`: a user sees their own jobs and jobs whose inputs or
-    outputs they may read; a plugin client the jobs of its plugin's commands; admins all.
+    outputs they may read; a plugin client the jobs of its plugin's commands; whoever has
+    admin rights (system clients and trusted plugins' clients too) all.
     """
-    if principal.kind == "system" or principal.is_admin:
+    if has_admin_rights(principal):
         return true()
     if principal.kind == "plugin":
         return ProcessingJob.command_id.in_(
@@ -168,6 +229,14 @@ def readable_jobs_filter(principal: Principal) -> ColumnElement[bool]:
     if principal.kind != "user" or principal.account_id is None:
         return or_(touches_input, touches_output)
     return or_(ProcessingJob.account_id == principal.account_id, touches_input, touches_output)
+
+
+def nameable_parent_jobs_filter(principal: Principal) -> ColumnElement[bool]:
+    """SQL predicate on `ProcessingJob`: the jobs a new job may take outputs from. Clients
+    (which build workflows across plugins) name any job; users the jobs they may read."""
+    if is_client(principal):
+        return true()
+    return readable_jobs_filter(principal)
 
 
 def can_see_account_details(principal: Principal, account_id: int) -> bool:
@@ -208,6 +277,18 @@ async def can_read_analysis(ctx: Context, analysis_id: int) -> bool:
 async def require_read_analysis(ctx: Context, analysis_id: int) -> None:
     if not await can_read_analysis(ctx, analysis_id):
         raise NotFound(f"Analysis not found: {analysis_id}")
+
+
+def require_plugin_api_writer(principal: Principal) -> Principal:
+    """A `/qiita_db` write: plugin and system clients only (decisions.md)."""
+    if not principal.is_authenticated:
+        raise Unauthenticated("Authentication required: send a bearer token.")
+    if not can_write_plugin_api(principal):
+        raise Forbidden(
+            "Plugin-API writes need a client token (grant_type=client); "
+            "a user's token may only read."
+        )
+    return principal
 
 
 def require_plugin_api(ctx: Context) -> Principal:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,10 +11,14 @@ from sqlalchemy import select
 
 from db.files import PathOutsideRoot
 from db.models import ArtifactType, ArtifactTypeFilepathType, DataDirectory, FilepathType
+from resolvers import access
 from resolvers.context import Context
-from resolvers.errors import Invalid, NotFound
+from resolvers.errors import Forbidden, Invalid, NotFound
 
 UPLOADS_KIND = "uploads"
+MAX_TYPE_NAME_LENGTH = 64
+TYPE_NAME = re.compile(r"[A-Za-z0-9]([A-Za-z0-9 _.+\-\[\]()]*[A-Za-z0-9_.+\-\[\]()])?")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -87,23 +92,16 @@ async def create_artifact_type(
 ) -> bool:
     """Create a type, its filepath-type rules and its mountpoint folder; False if it exists.
 
-    An existing type is left untouched (plugin-api.md §4.2: registration re-posts every type).
+    Plugin and system clients and admins only; the name becomes a folder, so it is checked
+    first. An existing type is left untouched (plugin-api.md §4.2: registration re-posts
+    every type).
     """
+    if not access.can_define_vocabulary(ctx.principal):
+        raise Forbidden("Artifact types are created by plugins, system clients and admins.")
+    _check_type_name(ctx, name)
     existing = select(ArtifactType.id).where(ArtifactType.name == name)
     if (await ctx.session.execute(existing)).first() is not None:
         return False
-    if not name.strip():
-        raise Invalid("The artifact type name must not be empty.", field="type_name")
-    try:
-        folder = ctx.files.inside(name)
-    except PathOutsideRoot:
-        raise Invalid(
-            f"The artifact type name {name!r} cannot be used as a folder name.", field="type_name"
-        ) from None
-    if folder.parent != ctx.files.root:
-        raise Invalid(
-            f"The artifact type name {name!r} cannot be used as a folder name.", field="type_name"
-        )
     types = await filepath_types_by_name(ctx, [fp for fp, _ in filepath_types])
     artifact_type = ArtifactType(
         name=name,
@@ -123,8 +121,38 @@ async def create_artifact_type(
     )
     ctx.session.add(DataDirectory(kind=name, mountpoint=name, subdirectory=True, active=True))
     await ctx.session.flush()
+    folder = ctx.files.inside(name)
     ctx.after_commit(lambda: folder.mkdir(parents=True, exist_ok=True))
     return True
+
+
+def _check_type_name(ctx: Context, name: str) -> None:
+    """Invalid unless `name` is a short, printable name that is also a plain folder name."""
+    if not name.strip():
+        raise Invalid("The artifact type name must not be empty.", field="type_name")
+    if _CONTROL.search(name):
+        raise Invalid(
+            "The artifact type name must not contain control characters.", field="type_name"
+        )
+    if len(name) > MAX_TYPE_NAME_LENGTH:
+        raise Invalid(
+            f"The artifact type name is limited to {MAX_TYPE_NAME_LENGTH} characters.",
+            field="type_name",
+        )
+    try:
+        folder = ctx.files.inside(name)
+    except PathOutsideRoot:
+        folder = None
+    if folder is None or folder.parent != ctx.files.root:
+        raise Invalid(
+            f"The artifact type name {name!r} cannot be used as a folder name.", field="type_name"
+        )
+    if not TYPE_NAME.fullmatch(name):
+        raise Invalid(
+            f"The artifact type name {name!r} may only hold letters, digits, spaces and "
+            "_ . + - [ ] ( ), starting with a letter or digit and not ending with a space.",
+            field="type_name",
+        )
 
 
 async def check_filepath_types(

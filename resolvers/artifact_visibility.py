@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 
 from db.models import Artifact, ArtifactParent, MetadataRestriction, PrepSample, Sample
-from resolvers.access import require_edit_study
+from resolvers.access import has_admin_rights, require_edit_study
 from resolvers.artifacts import get_artifact
 from resolvers.context import Context
 from resolvers.errors import Conflict, Forbidden, Invalid
@@ -39,7 +39,7 @@ async def set_artifact_visibility(ctx: Context, artifact_id: int, visibility: st
         return artifact
     if current == "archived":
         raise Conflict(f"Artifact {artifact_id} is archived; its visibility cannot change.")
-    admin = ctx.principal.is_admin
+    admin = has_admin_rights(ctx.principal)
     if current == "public" and not admin:
         raise Forbidden("Public artifacts stay public; only an administrator can change them.")
     parents = await _neighbours(ctx, [artifact.id], upwards=True)

@@ -360,10 +360,8 @@ async def get_artifact_details(ctx: Context, artifact_id: int) -> ArtifactDetail
 
 
 async def require_artifact_writer(ctx: Context, artifact: Artifact) -> None:
-    """Plugin-side artifact changes need plugin-API rights (decisions.md, Authorization)."""
-    if not access.has_plugin_api_rights(ctx.principal):
-        if artifact.study_id is None or not await access.can_edit_study(ctx, artifact.study_id):
-            raise NotFound(f"Artifact not found: {artifact.id}")
+    """Plugin-side artifact changes need a client token (decisions.md, Authorization)."""
+    access.require_plugin_api_writer(ctx.principal)
 
 
 async def set_html_summary(

@@ -30,7 +30,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db.models import Account, OAuthClient, OAuthRateLimit, OAuthToken, utcnow
+from db.models import Account, OAuthClient, OAuthRateLimit, OAuthToken, Software, utcnow
 from db.settings import Settings
 from resolvers.accounts import password_problem
 from resolvers.context import Principal
@@ -232,7 +232,12 @@ def _purge_due(services: HasSessions) -> bool:
 
 
 def _principal(
-    client_id: str, software_id: int | None, account: tuple[int, str, str] | None
+    client_id: str,
+    software_id: int | None,
+    account: tuple[int, str, str] | None,
+    *,
+    plugin: tuple[str, str] | None = None,
+    trusted: bool = False,
 ) -> Principal:
     if account is not None:
         account_id, email, level = account
@@ -240,7 +245,13 @@ def _principal(
             kind="user", account_id=account_id, email=email, level=level, client_id=client_id
         )
     if software_id is not None:
-        return Principal(kind="plugin", client_id=client_id, software_id=software_id)
+        return Principal(
+            kind="plugin",
+            client_id=client_id,
+            software_id=software_id,
+            plugin=plugin,
+            trusted=trusted,
+        )
     return Principal(kind="system", client_id=client_id)
 
 
@@ -263,9 +274,13 @@ async def principal_for_token(services: HasSessions, token: str) -> Principal:
             Account.id,
             Account.email,
             Account.level,
+            Software.name,
+            Software.version,
+            Software.trusted,
         )
         .join(OAuthClient, OAuthClient.client_id == OAuthToken.client_id)
         .outerjoin(Account, Account.id == OAuthToken.account_id)
+        .outerjoin(Software, Software.id == OAuthClient.software_id)
         .where(OAuthToken.token_hash == key)
     )
     async with services.sessions() as session:
@@ -273,7 +288,10 @@ async def principal_for_token(services: HasSessions, token: str) -> Principal:
     if row is None or row.expires_at <= now:
         raise OAuthFailure(INVALID_GRANT, TOKEN_TIMED_OUT)
     account = (row.id, row.email, row.level) if row.id is not None else None
-    principal = _principal(row.client_id, row.software_id, account)
+    plugin = (row.name, row.version) if row.name is not None else None
+    principal = _principal(
+        row.client_id, row.software_id, account, plugin=plugin, trusted=bool(row.trusted)
+    )
     if len(cache) >= CACHE_MAX_ENTRIES:
         cache.clear()
     cache[key] = _CachedToken(principal, row.expires_at, time.monotonic())

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from db import file_journal
 from db.files import FileStore
 from db.settings import Settings
+from resolvers.client_writes import ChangeRecorder, is_client_write, log_client_writes
 from resolvers.events import EventBus, NullEventBus
 from resolvers.launching import Launcher
 
@@ -35,6 +36,10 @@ class Principal:
     level: str | None = None
     client_id: str | None = None
     software_id: int | None = None
+    plugin: tuple[str, str] | None = None
+    """(name, version) of a plugin client's plugin."""
+    trusted: bool = False
+    """A plugin client whose plugin an admin has trusted (`qiita-gateway plugin trust`)."""
 
     @property
     def is_admin(self) -> bool:
@@ -126,6 +131,7 @@ async def unit_of_work(
             launcher=services.launcher,
             events=services.events,
         )
+        recorder = ChangeRecorder(session.sync_session) if is_client_write(principal) else None
         try:
             yield ctx
             await session.commit()
@@ -138,4 +144,6 @@ async def unit_of_work(
             await file_journal.apply_batch(services.sessions, ctx.file_move_batch)
         except Exception:
             logger.exception("file moves of batch %s are left for replay", ctx.file_move_batch)
+    if recorder is not None:
+        log_client_writes(principal, recorder)
     await _run_all(ctx.after_commit_callbacks)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from db.models import ProcessingJob
+from resolvers.access import can_cancel_job, is_untrusted_plugin
 from resolvers.context import Context
 from resolvers.errors import Conflict, Forbidden
 from resolvers.jobs import fail_job, get_job, load_job
+from resolvers.plugin_trust import untrusted_plugin_message
 
 CANCELLABLE = ("in_construction", "waiting", "queued", "running")
 
@@ -18,14 +20,15 @@ async def cancel_job(ctx: Context, job_id: str) -> ProcessingJob:
     """
     job = await get_job(ctx, job_id)
     principal = ctx.principal
-    if not (
-        principal.is_admin or (principal.kind == "user" and principal.account_id == job.account_id)
-    ):
+    if not can_cancel_job(principal, job):
+        if is_untrusted_plugin(principal):
+            raise Forbidden(untrusted_plugin_message(principal))
         raise Forbidden("Only the user who submitted a job, or an administrator, may cancel it.")
     if job.status not in CANCELLABLE:
         raise Conflict(f"Job {job.id} cannot be cancelled: it is already {job.status}.")
     external_id, launcher = job.external_id, ctx.launcher
-    if not await fail_job(ctx, job.id, f"Cancelled by {principal.email}."):
+    who = principal.email or f"client {principal.client_id}"
+    if not await fail_job(ctx, job.id, f"Cancelled by {who}."):
         current = await load_job(ctx, job.id)
         raise Conflict(f"Job {job.id} cannot be cancelled: it is already {current.status}.")
     if external_id and launcher is not None:

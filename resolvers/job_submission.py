@@ -39,6 +39,7 @@ from db.models import (
     Software,
     SoftwareArtifactType,
     StoredFile,
+    Study,
 )
 from resolvers import access, artifacts
 from resolvers.context import Context
@@ -158,7 +159,9 @@ async def check_parameters(
 ) -> CheckedParameters:
     """Check `parameters` against the command's definitions and fill optional defaults.
 
-    Values are kept as given (no coercion); only their fitness is checked.
+    Values are kept as given (no coercion); only their fitness is checked. Artifacts,
+    preparations, analyses and parent jobs the caller may not read are reported exactly
+    like missing ones, before anything else about them is said.
     """
     if not isinstance(parameters, Mapping):
         raise Invalid("Parameters must be an object of parameter name -> value.", "parameters")
@@ -222,13 +225,29 @@ async def _check_value(
         if bad:
             raise Invalid(f"Parameter '{name}' must be one of {choices}, got {bad[0]!r}", name)
     elif base in ("reference", "prep_template", "analysis"):
-        model: Any = {"reference": Reference, "prep_template": PrepTemplate, "analysis": Analysis}[
-            base
-        ]
         object_id = _as_int(value)
-        if object_id is None or await ctx.session.get(model, object_id) is None:
+        if object_id is None or not await _readable_object(ctx, base, object_id):
             raise Invalid(f"Parameter '{name}': {base} {value!r} does not exist", name)
     return value
+
+
+async def _readable_object(ctx: Context, kind: str, object_id: int) -> bool:
+    """Whether a reference, preparation or analysis exists and the caller may read it
+    (one that the caller may not read is reported as missing)."""
+    query: Any
+    if kind == "reference":
+        query = select(Reference.id).where(Reference.id == object_id)
+    elif kind == "prep_template":
+        query = (
+            select(PrepTemplate.id)
+            .join(Study, Study.id == PrepTemplate.study_id)
+            .where(PrepTemplate.id == object_id, access.readable_studies_filter(ctx.principal))
+        )
+    else:
+        query = select(Analysis.id).where(
+            Analysis.id == object_id, access.readable_analyses_filter(ctx.principal)
+        )
+    return (await ctx.session.execute(query)).first() is not None
 
 
 async def _check_artifact(
@@ -242,7 +261,14 @@ async def _check_artifact(
                 f"Parameter '{name}' must be an artifact id or [parent job id, output name]", name
             )
         parent_id, output_name = value
-        parent = await ctx.session.get(ProcessingJob, parent_id)
+        parent = (
+            await ctx.session.execute(
+                select(ProcessingJob).where(
+                    ProcessingJob.id == parent_id,
+                    access.nameable_parent_jobs_filter(ctx.principal),
+                )
+            )
+        ).scalar_one_or_none()
         if parent is None:
             raise Invalid(f"Parameter '{name}': job {parent_id} does not exist", name)
         if parent.status == "error":
@@ -281,10 +307,10 @@ async def _check_artifact(
         await ctx.session.execute(
             select(Artifact.id, ArtifactType.name)
             .join(ArtifactType, ArtifactType.id == Artifact.artifact_type_id)
-            .where(Artifact.id == artifact_id)
+            .where(Artifact.id == artifact_id, access.readable_artifacts_filter(ctx.principal))
         )
     ).first()
-    if found is None:
+    if found is None:  # an artifact the caller may not read is reported as missing
         raise Invalid(f"Parameter '{name}': artifact {artifact_id} does not exist", name)
     if accepted and found[1] not in accepted:
         raise Invalid(

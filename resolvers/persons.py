@@ -6,9 +6,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from db.models import StudyPerson
-from resolvers.access import require_authenticated
+from resolvers.access import can_add_persons, is_untrusted_plugin, require_authenticated
 from resolvers.context import Context
 from resolvers.errors import Conflict, Forbidden, Invalid, NotFound
+from resolvers.plugin_trust import untrusted_plugin_message
 
 # study-api.md §5: the exact messages scripts see.
 PERSON_NOT_FOUND = "Person not found"
@@ -46,10 +47,13 @@ async def create_person(
 ) -> StudyPerson:
     """Add a contact; a second person with the same (name, affiliation) is a Conflict.
 
-    Verified users and admins may add contacts; guests and plugin clients may not.
+    Verified users and whoever has admin rights may add contacts; guests and untrusted
+    plugin clients may not.
     """
     principal = require_authenticated(ctx)
-    if not principal.is_admin and (principal.kind != "user" or principal.level == "guest"):
+    if is_untrusted_plugin(principal):
+        raise Forbidden(untrusted_plugin_message(principal))
+    if not can_add_persons(principal):
         raise Forbidden("Only signed-in users can add study persons.")
     for field, value in (("name", name), ("affiliation", affiliation), ("email", email)):
         if not value:

@@ -10,6 +10,7 @@ calling back to create its types and commands) is started by gateway/.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from dataclasses import dataclass, field
 
@@ -25,9 +26,11 @@ from db.models import (
     SoftwarePublication,
     utcnow,
 )
+from resolvers import access
+from resolvers.auth import forget_cached_tokens
 from resolvers.context import Context
 from resolvers.credentials import hash_client_secret, verify_client_secret
-from resolvers.errors import Conflict, Invalid
+from resolvers.errors import Conflict, Forbidden, Invalid, NotFound
 
 logger = logging.getLogger(__name__)
 
@@ -164,6 +167,7 @@ class PluginSummary:
     active: bool
     commands: int
     config_path: str | None
+    trusted: bool
 
 
 async def list_plugins(ctx: Context) -> list[PluginSummary]:
@@ -186,9 +190,32 @@ async def list_plugins(ctx: Context) -> list[PluginSummary]:
             active=software.active,
             commands=int(count),
             config_path=software.config_path,
+            trusted=software.trusted,
         )
         for software, count in await ctx.session.execute(query)
     ]
+
+
+async def set_plugin_trust(ctx: Context, name: str, version: str, *, trusted: bool) -> Software:
+    """Let (or stop letting) a plugin's client write through /api/v1 and GraphQL, with an
+    admin's rights (decisions.md, "Authorization"). Admins and the operator only.
+
+    This process forgets its cached tokens of the plugin's client at once; other processes
+    notice within `token_cache_seconds`, as with a revoked token.
+    """
+    if not access.can_trust_plugins(ctx.principal):
+        raise Forbidden("Only an administrator may trust or untrust plugins.")
+    query = select(Software).where(Software.name == name, Software.version == version)
+    software = (await ctx.session.execute(query)).scalar_one_or_none()
+    if software is None:
+        raise NotFound(f"No plugin {name} {version} is registered.")
+    software.trusted = trusted
+    await ctx.session.flush()
+    clients = select(OAuthClient.client_id).where(OAuthClient.software_id == software.id)
+    for client_id in (await ctx.session.execute(clients)).scalars():
+        ctx.after_commit(functools.partial(forget_cached_tokens, ctx, client_id=client_id))
+    logger.info("plugin %s %s is %s", name, version, "trusted" if trusted else "no longer trusted")
+    return software
 
 
 async def activate_plugins(ctx: Context, software_ids: list[int]) -> None:

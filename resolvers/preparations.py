@@ -21,7 +21,7 @@ from db.models import (
     Sample,
     SampleTemplate,
 )
-from resolvers.access import has_plugin_api_rights
+from resolvers.access import require_plugin_api
 from resolvers.context import Context
 from resolvers.errors import Invalid, NotFound
 from resolvers.metadata_rules import PREP_FORBIDDEN_WORDS, clean_table
@@ -104,13 +104,16 @@ async def create_preparation(
     name: str | None = None,
     investigation_type: str | None = None,
     creation_job_id: str | None = None,
+    plugin_api: bool = False,
 ) -> PrepTemplate:
     """Create a preparation of existing samples (domain.md §2.6 creation rules).
 
-    Users need write access to the study; plugin and system clients may create
-    preparations for any study (the plugin API). Validation problems are Invalid.
+    Through /api/v1 and GraphQL the caller needs write access to the study; through
+    the plugin API (`plugin_api`) plugin and system clients may create preparations
+    for any study. Validation problems are Invalid.
     """
-    if has_plugin_api_rights(ctx.principal):
+    if plugin_api:
+        require_plugin_api(ctx)
         await find_study(ctx, study_id)
     else:
         await find_editable_study(ctx, study_id)

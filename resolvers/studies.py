@@ -26,10 +26,16 @@ from db.models import (
     Study,
     StudyPerson,
 )
-from resolvers.access import can_edit_study, readable_studies_filter
+from resolvers.access import (
+    can_create_study_for,
+    can_edit_study,
+    is_untrusted_plugin,
+    readable_studies_filter,
+)
 from resolvers.context import Context
 from resolvers.errors import Conflict, Forbidden, Invalid, NotFound
 from resolvers.pagination import Page, PageRequest, keyset_page
+from resolvers.plugin_trust import untrusted_plugin_message
 
 # study-api.md §1.6, §3.2: the exact messages scripts see.
 STUDY_NOT_FOUND = "Study not found"
@@ -82,6 +88,8 @@ async def find_editable_study(ctx: Context, study_id: int) -> Study:
     """A study the caller may change (owner, sharer, admin); Forbidden if only readable."""
     study = await find_study(ctx, study_id)
     if not await can_edit_study(ctx, study_id):
+        if is_untrusted_plugin(ctx.principal):
+            raise Forbidden(untrusted_plugin_message(ctx.principal))
         raise Forbidden(
             f"You do not have permission to modify study {study_id}: "
             "ask its owner to share it with you."
@@ -118,8 +126,11 @@ async def create_study(
 ) -> Study:
     """Create a sandboxed study owned by an existing user; checks in study-api.md §3.2 order.
 
-    Admins may create studies for anyone; other users only studies they own themselves.
+    Admins (and clients with admin rights) may create studies for anyone; other users
+    only studies they own themselves.
     """
+    if is_untrusted_plugin(ctx.principal):
+        raise Forbidden(untrusted_plugin_message(ctx.principal))
     for field, text in (("title", title), ("study_abstract", abstract),
                         ("study_description", description), ("study_alias", alias),
                         ("notes", notes)):  # fmt: skip
@@ -133,10 +144,7 @@ async def create_study(
     )
     if owner is None:
         raise Forbidden(UNKNOWN_USER)
-    principal = ctx.principal
-    if not principal.is_admin and (
-        principal.kind != "user" or principal.account_id != owner.id or principal.level == "guest"
-    ):
+    if not can_create_study_for(ctx.principal, owner.id):
         raise Forbidden(
             "You may only create studies owned by yourself; "
             "an administrator can create studies for other users."

@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from db.files import PathOutsideRoot, resolve_inside
-from db.models import Artifact, FilepathType, PrepTemplate
+from db.models import Artifact, FilepathType, PrepTemplate, Study
 from resolvers.artifact_types import check_filepath_types, get_artifact_type, get_mount
 from resolvers.artifacts import create_artifact
 from resolvers.context import Context
@@ -132,13 +132,17 @@ async def attach_uploaded_artifact(
         prep_id=prep_id,
         files_root=folder,
     )
-    await _request_summary(ctx, artifact.id)
+    await _request_summary(ctx, artifact.id, study_id)
     return artifact
 
 
-async def _request_summary(ctx: Context, artifact_id: int) -> None:
-    """The type plugin's HTML summary job, as for any new artifact (decisions.md)."""
+async def _request_summary(ctx: Context, artifact_id: int, study_id: int) -> None:
+    """The type plugin's HTML summary job, as for any new artifact (decisions.md); a
+    client's attachment gets it on behalf of the study's owner (jobs belong to users)."""
     user = ctx.principal.account_id
+    if user is None:
+        study = await ctx.session.get(Study, study_id)
+        user = study.owner_id if study is not None else None
     if not ctx.settings.html_summary_after_release or user is None:
         return
     try:

@@ -36,9 +36,9 @@ async def create_type(request: Request) -> Response:
     """Idempotent: an existing type answers an empty 200 too and is left as it is."""
     async with authenticated_unit_of_work(request) as ctx:
         args = await read_arguments(request)
-        name = args.get("type_name")
+        name = args.get_raw("type_name")  # the resolver refuses control characters
         if name is None:  # decisions.md: the documented name `name` is accepted too
-            name = args.get("name")
+            name = args.get_raw("name")
         if name is None:
             args.require("type_name")
         assert name is not None

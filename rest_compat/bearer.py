@@ -22,13 +22,16 @@ authenticated the same way (decisions.md).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
-from starlette.requests import HTTPConnection
+from starlette.requests import HTTPConnection, Request
+from starlette.responses import Response
 
-from resolvers import auth
+from resolvers import access, auth
 from resolvers.context import Context, Principal, Services, unit_of_work
+
+Endpoint = Callable[[Request], Awaitable[Response]]
 
 
 def services_of(connection: HTTPConnection) -> Services:
@@ -41,10 +44,25 @@ def services_of(connection: HTTPConnection) -> Services:
 
 async def authenticate(request: HTTPConnection) -> Principal:
     """The caller of a legacy REST request; `OAuthFailure` when the token is missing,
-    malformed, unknown, expired, or over its daily limit."""
-    return await auth.authenticate_bearer(
+    malformed, unknown, expired, or over its daily limit. Checked once per request."""
+    known = getattr(request.state, "principal", None)
+    if isinstance(known, Principal):
+        return known
+    principal = await auth.authenticate_bearer(
         services_of(request), request.headers.get("authorization")
     )
+    request.state.principal = principal
+    return principal
+
+
+def client_write(endpoint: Endpoint) -> Endpoint:
+    """A plugin-API write: refused (403) unless the token is a client's (decisions.md)."""
+
+    async def guarded(request: Request) -> Response:
+        access.require_plugin_api_writer(await authenticate(request))
+        return await endpoint(request)
+
+    return guarded
 
 
 @asynccontextmanager

@@ -51,6 +51,14 @@ class Arguments:
                 return clean_value(value)
         return default
 
+    def get_raw(self, name: str) -> str | None:
+        """The last value of `name` exactly as sent, for values whose resolver must see
+        (and refuse) control characters instead of having them replaced."""
+        for key, value in reversed(self._pairs):
+            if key == name:
+                return value
+        return None
+
     def require(self, name: str) -> str:
         value = self.get(name)
         if value is None:

@@ -2,6 +2,8 @@
 
 Order matters: captures are greedy and the first route whose path matches answers
 (with a 405 when it lacks the method). Numbers are the rows of the contract's table.
+Every write (POST, PATCH, and activation by GET) is wrapped in `client_write`: it needs
+a client token (decisions.md).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from rest_compat import (
     studies_listing,
     users,
 )
+from rest_compat.bearer import client_write
 from rest_compat.qiita_routing import QiitaRoute
 
 JOB = "/qiita_db/jobs/{job_id:path}"
@@ -30,19 +33,19 @@ COMMAND = PLUGIN + "/commands/{command:path}"
 
 PLUGIN_ROUTES: list[BaseRoute] = [
     # 1: /qiita_db/authenticate/ is rest_compat/authentication.py (AUTH_ROUTES, first).
-    QiitaRoute(f"{JOB}/heartbeat/", {"POST": jobs.heartbeat}),  # 2
-    QiitaRoute(f"{JOB}/step/", {"POST": jobs.step}),  # 3
-    QiitaRoute(f"{JOB}/complete/", {"POST": jobs.complete}),  # 4
+    QiitaRoute(f"{JOB}/heartbeat/", {"POST": client_write(jobs.heartbeat)}),  # 2
+    QiitaRoute(f"{JOB}/step/", {"POST": client_write(jobs.step)}),  # 3
+    QiitaRoute(f"{JOB}/complete/", {"POST": client_write(jobs.complete)}),  # 4
     QiitaRoute(JOB, {"GET": jobs.get_job}),  # 5
     QiitaRoute(  # 6
         "/qiita_db/artifacts/types/",
-        {"GET": artifact_types.list_types, "POST": artifact_types.create_type},
+        {"GET": artifact_types.list_types, "POST": client_write(artifact_types.create_type)},
     ),
     QiitaRoute(  # 7
         "/qiita_db/artifacts/{artifact_id:path}/",
-        {"GET": artifacts.get_artifact, "PATCH": artifacts.patch_artifact},
+        {"GET": artifacts.get_artifact, "PATCH": client_write(artifacts.patch_artifact)},
     ),
-    QiitaRoute("/qiita_db/artifact/", {"POST": artifacts.inject_artifact}),  # 8
+    QiitaRoute("/qiita_db/artifact/", {"POST": client_write(artifacts.inject_artifact)}),  # 8
     QiitaRoute("/qiita_db/users/", {"GET": users.list_users}),  # 9
     QiitaRoute("/qiita_db/user/{email:path}/data/", {"GET": users.get_user}),  # 10
     QiitaRoute(  # 11
@@ -53,22 +56,28 @@ PLUGIN_ROUTES: list[BaseRoute] = [
         "/qiita_db/prep_template/{prep_id:path}/data/", {"GET": prep_templates.get_prep_data}
     ),
     QiitaRoute("/qiita_db/prep_template/{prep_id:path}/", {"GET": prep_templates.get_prep}),  # 13
-    QiitaRoute("/qiita_db/prep_template/", {"POST": prep_templates.create_prep}),  # 14
+    QiitaRoute(  # 14
+        "/qiita_db/prep_template/", {"POST": client_write(prep_templates.create_prep)}
+    ),
     QiitaRoute(  # 15
         "/qiita_db/references/{reference_id:path}/", {"GET": references.get_reference}
     ),
     QiitaRoute(  # 16 (GET too: the founding list, decisions.md)
         f"{COMMAND}/activate/",
-        {"POST": plugins.activate_command, "GET": plugins.activate_command},
+        {
+            "POST": client_write(plugins.activate_command),
+            "GET": client_write(plugins.activate_command),
+        },
     ),
     QiitaRoute(f"{COMMAND}/", {"GET": plugins.get_command}),  # 17
-    QiitaRoute(f"{PLUGIN}/commands/", {"POST": plugins.create_command}),  # 18
+    QiitaRoute(f"{PLUGIN}/commands/", {"POST": client_write(plugins.create_command)}),  # 18
     QiitaRoute(f"{PLUGIN}/", {"GET": plugins.get_plugin}),  # 19
     QiitaRoute(  # 20
         "/qiita_db/analysis/{analysis_id:path}/metadata/", {"GET": analyses.get_metadata}
     ),
     QiitaRoute(  # 21
-        "/qiita_db/archive/observations/", {"POST": archive.lookup, "PATCH": archive.store}
+        "/qiita_db/archive/observations/",
+        {"POST": client_write(archive.lookup), "PATCH": client_write(archive.store)},
     ),
     QiitaRoute(  # 22
         "/qiita_db/studies/{visibility:path}", {"GET": studies_listing.list_biom_artifacts}

@@ -80,6 +80,7 @@ async def create_prep(request: Request) -> Response:
             prep_info,
             name=args.get("name") or None,
             creation_job_id=args.get("job-id") or None,
+            plugin_api=True,
         )
         prep_id = prep.id
     return json_response({"prep": prep_id})

@@ -31,6 +31,8 @@ class Software(Base):
     """The configuration file the plugin was registered from."""
     plugin_coupling: Mapped[str] = mapped_column(default="filesystem")
     server_cert: Mapped[str | None]
+    trusted: Mapped[bool] = mapped_column(default=False)
+    """An admin lets the plugin's client write through `/api/v1` and GraphQL."""
 
 
 class Publication(Base):

@@ -355,17 +355,20 @@ async def test_head_needs_the_token_too(client: httpx.AsyncClient, study_id: int
     assert response.status_code == 400
 
 
-async def test_client_grant_tokens_read_but_do_not_write(
+async def test_client_grant_tokens_read_and_untrusted_plugins_do_not_write(
     client: httpx.AsyncClient, services: Services, with_samples: int
 ) -> None:
+    """System clients write with an admin's rights (tests/auth/test_client_writes.py);
+    the client of an untrusted plugin reads only."""
     from tests.factories import bearer, token_for
 
     headers = bearer(await token_for(services, "system"))
     listed = await client.get(f"/api/v1/study/{with_samples}/samples", headers=headers)
     assert listed.status_code == 200
     assert len(listed.json()) == 2
+    plugin = bearer(await token_for(services, "plugin"))
     refused = await client.patch(
-        f"/api/v1/study/{with_samples}/samples", json={"z": {"ph": "1"}}, headers=headers
+        f"/api/v1/study/{with_samples}/samples", json={"z": {"ph": "1"}}, headers=plugin
     )
     assert refused.status_code == 403
-    assert refused.json()["message"].startswith("You do not have permission to modify study")
+    assert "qiita-gateway plugin trust" in refused.json()["message"]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import select
 
-from db.models import Account, ArtifactType, ProcessingJob, SoftwareArtifactType
+from db.models import Account, ArtifactType, ProcessingJob, Software, SoftwareArtifactType
 from resolvers import access, auth
 from resolvers.context import ANONYMOUS, Principal, Services, unit_of_work
 from resolvers.errors import DomainError, Forbidden, NotFound
@@ -26,7 +26,7 @@ from tests.factories import (
     token_for,
 )
 
-KINDS = ["admin", "user", "guest", "unverified", "anonymous", "plugin", "system"]
+KINDS = ["admin", "user", "guest", "unverified", "anonymous", "plugin", "trusted plugin", "system"]
 ACTIONS = [
     "read public study",
     "read private study",
@@ -44,7 +44,8 @@ MATRIX: dict[str, list[object]] = {
     "unverified": [Y, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN],
     "anonymous":  [Y, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN],
     "plugin":     [Y, Y,         FORBIDDEN, FORBIDDEN, Y,         FORBIDDEN],
-    "system":     [Y, Y,         FORBIDDEN, FORBIDDEN, Y,         Y],
+    "trusted plugin": [Y, Y,     Y,         Y,         Y,         FORBIDDEN],
+    "system":     [Y, Y,         Y,         Y,         Y,         Y],
 }  # fmt: skip
 
 
@@ -68,11 +69,16 @@ async def build_world(services: Services, kind: str) -> World:
     account: Account | None = None
     if kind == "anonymous":
         principal = ANONYMOUS
-    elif kind in ("plugin", "system"):
+    elif kind in ("plugin", "trusted plugin", "system"):
+        if kind == "trusted plugin":
+            async with services.sessions() as session, session.begin():
+                software = await session.get(Software, software_a)
+                assert software is not None
+                software.trusted = True
         client = (
-            await make_plugin_client(services, software_id=software_a) if kind == "plugin" else None
+            await make_plugin_client(services, software_id=software_a) if kind != "system" else None
         )
-        token = await token_for(services, kind, client=client)  # type: ignore[arg-type]
+        token = await token_for(services, "system" if client is None else "plugin", client=client)
         principal = await auth.principal_for_token(services, token)
     else:
         account = await make_user(services, level=kind)

@@ -42,10 +42,15 @@ async def two_plugin_jobs(services: Services) -> tuple[int, ProcessingJob, Proce
     return own, own_job, other_job
 
 
-HEARTBEAT = {  # kind: (own plugin's job, another plugin's job)
+USER_TOKEN_WRITE = {
+    "message": "Plugin-API writes need a client token (grant_type=client); "
+    "a user's token may only read."
+}
+
+HEARTBEAT = {  # kind: (own plugin's job, another plugin's job); user tokens only read
     "plugin": (200, 403),
     "system": (200, 200),
-    "admin": (200, 200),
+    "admin": (403, 403),
     "user": (403, 403),
     "guest": (403, 403),
     "anonymous": (400, 400),
@@ -67,8 +72,10 @@ async def test_heartbeat_over_http(
             assert response.content == b""
         elif response.status_code == 400:
             assert response.json() == OAUTH_MISSING
-        else:
+        elif kind in ("plugin", "system"):
             assert "may not act on job" in response.text
+        else:
+            assert response.json() == USER_TOKEN_WRITE
     assert tuple(statuses) == HEARTBEAT[kind]
 
 

@@ -63,6 +63,7 @@ async def test_plugin_add_copies_loads_and_registers(live: Live, tmp_path: Path)
         "active": True,
         "commands": 0,
         "config_path": str(live.settings.resolved_plugins_dir / "Quick_2.conf"),
+        "trusted": False,
     }
     assert listed[("Line tools", "0.1")]["commands"] == 8
 

@@ -130,10 +130,13 @@ async def test_a_reader_cannot_patch_and_a_stranger_cannot_see(
     admin = await add_account(services, "admin@x.org", level="admin")
     async with unit_of_work(services, admin) as ctx:
         await patch_samples(ctx, study_id, {"a": {"ph": "7"}})
-    system = Principal(kind="system", client_id="c")
-    with pytest.raises(Forbidden):
-        async with unit_of_work(services, system) as ctx:
-            await patch_samples(ctx, study_id, {"b": {"ph": "7"}})
+    system = Principal(kind="system", client_id="c")  # acts with an admin's rights
+    async with unit_of_work(services, system) as ctx:
+        await patch_samples(ctx, study_id, {"b": {"ph": "7"}})
+    plugin = Principal(kind="plugin", client_id="p", software_id=1, plugin=("p", "1.0"))
+    with pytest.raises(Forbidden, match=r"qiita-gateway plugin trust p 1\.0$"):
+        async with unit_of_work(services, plugin) as ctx:
+            await patch_samples(ctx, study_id, {"c": {"ph": "7"}})
 
 
 async def test_sample_details_without_preparations(
