@@ -16,6 +16,7 @@ from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from db.migrate import is_up_to_date
 from db.session import create_engine, create_session_factory
 from db.settings import Settings, load_settings
+from gateway.cors import add_cors
 from gateway.demo import demo_present, load_demo
 from gateway.events import create_event_bus
 from gateway.job_runtime import JobRuntime
@@ -84,6 +85,7 @@ def create_app(settings: Settings) -> Starlette:
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
     )
     app.router.redirect_slashes = False
+    add_cors(app, settings)
     app.state.services = services
     app.state.jobs = jobs
 

@@ -443,6 +443,28 @@ def cmd_plugin_list(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+# -- graphql ---------------------------------------------------------------------------------
+
+
+def cmd_graphql_persist(args: argparse.Namespace, settings: Settings) -> int:
+    from gateway.persist_queries import PersistError, persist_files
+    from schema import build_schema
+
+    schema = build_schema(settings)._schema
+
+    async def work(services: Services) -> Any:
+        return await persist_files(services, args.files, schema)
+
+    try:
+        stored = _with_services(settings, work)
+    except PersistError as exc:
+        raise CommandError(str(exc)) from None
+    for operation, new in stored:
+        state = "registered" if new else "already registered"
+        print(f"{operation.sha256}  {operation.name}  {state}  ({operation.file})")
+    return 0
+
+
 # -- parser -----------------------------------------------------------------------------------
 
 
@@ -595,6 +617,15 @@ def _register_plugin(commands: argparse._SubParsersAction[argparse.ArgumentParse
     listing.add_argument("--json", action="store_true", help="print JSON for scripts")
 
 
+def _register_graphql(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    graphql = add_group(commands, "graphql", "GraphQL documents")
+    persist = add_command(
+        graphql, "persist", cmd_graphql_persist,
+        "register the operations of .graphql files as persisted queries",
+    )  # fmt: skip
+    persist.add_argument("files", type=Path, nargs="+", metavar="FILE")
+
+
 REGISTRARS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = [
     _register_serve,
     _register_db,
@@ -603,6 +634,7 @@ REGISTRARS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]],
     _register_client,
     _register_token,
     _register_plugin,
+    _register_graphql,
     _register_config,
 ]
 

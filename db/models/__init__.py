@@ -34,6 +34,7 @@ from db.models.metadata import (
     Sample,
     SampleTemplate,
 )
+from db.models.persisted_queries import PersistedQuery
 from db.models.references import Reference
 from db.models.server_settings import ServerSetting
 from db.models.software import (
@@ -119,6 +120,7 @@ __all__ = [
     "OAuthClient",
     "OAuthRateLimit",
     "OAuthToken",
+    "PersistedQuery",
     "PrepSample",
     "PrepTemplate",
     "ProcessingJob",
