@@ -24,6 +24,7 @@ from gateway.plugin_loader import load_plugins, register_plugins
 from resolvers import test_reset
 from resolvers.auth import forget_cached_tokens
 from resolvers.context import SYSTEM, Principal, Services, unit_of_work
+from rest_compat.api_docs import build_docs_routes
 from rest_compat.errors import EXCEPTION_HANDLERS
 from rest_compat.routes import build_routes
 from schema import build_schema
@@ -78,6 +79,7 @@ def create_app(settings: Settings) -> Starlette:
         WebSocketRoute("/graphql", graphql),
         Mount(STATIC_PATH, app=graphiql_static_files(), name="graphiql-static"),
         *build_routes(settings),
+        *build_docs_routes(),
     ]
     app = Starlette(
         routes=routes,
