@@ -24,6 +24,7 @@ from gateway.plugin_loader import load_plugins, register_plugins
 from resolvers import test_reset
 from resolvers.auth import forget_cached_tokens
 from resolvers.context import SYSTEM, Principal, Services, unit_of_work
+from resolvers.graphiql_client import ensure_graphiql_client
 from rest_compat.api_docs import build_docs_routes
 from rest_compat.errors import EXCEPTION_HANDLERS
 from rest_compat.routes import build_routes
@@ -57,6 +58,8 @@ def create_app(settings: Settings) -> Starlette:
             raise DatabaseNotMigrated(
                 "The database is not migrated: run `qiita-gateway db upgrade`."
             )
+        async with unit_of_work(services, SYSTEM) as ctx:
+            await ensure_graphiql_client(ctx)
         await events.start()
         await jobs.start()
         logger.info("qiita-gateway ready, data dir %s", settings.resolved_data_dir)
@@ -104,6 +107,7 @@ def create_app(settings: Settings) -> Starlette:
         async with unit_of_work(services, principal) as ctx:
             had_demo = await demo_present(ctx)
             await test_reset.reset_database(ctx)
+            await ensure_graphiql_client(ctx)
         forget_cached_tokens(services)
         if had_demo:
             async with unit_of_work(services, SYSTEM) as ctx:
