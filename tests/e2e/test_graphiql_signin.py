@@ -10,6 +10,8 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import Browser, Page, expect
 
+from db.settings import Settings
+from gateway.app import create_app
 from tests.e2e.test_graphiql_browser import (
     QUERY_EDITOR,
     RESPONSE,
@@ -23,7 +25,7 @@ from tests.e2e.test_graphiql_browser import (
 )
 from tests.factories import DEFAULT_PASSWORD, make_study, make_user
 from tests.graphql_transport.conftest import make_command, make_job
-from tests.graphql_transport.live_server import LiveServer
+from tests.graphql_transport.live_server import LiveServer, serve
 
 __all__ = ["backend", "browser", "live"]
 
@@ -127,3 +129,24 @@ async def test_explorer_builds_a_query_by_clicking_fields(
     await expect(page.locator(RESPONSE)).to_contain_text('"totalCount": 0', timeout=UI_TIMEOUT_MS)
     assert outside.requests == []
     assert outside.errors == []
+
+
+async def test_a_token_close_to_expiry_is_announced_with_sign_in_again(
+    settings: Settings, browser: Browser
+) -> None:
+    async with serve(create_app(settings.replace(token_ttl=120))) as short_lived:
+        await make_user(short_lived.services, email=EMAIL)
+        outside = Outside()
+        page = await open_graphiql(browser, short_lived, outside)
+        await sign_in(page, EMAIL, DEFAULT_PASSWORD)
+        status = page.locator(STATUS)
+        await expect(status).to_contain_text("sign in again to keep working", timeout=UI_TIMEOUT_MS)
+        await expect(status).to_have_class("expiring")
+        await page.click("#signin-again")
+        await expect(page.locator("#signin-password")).to_be_visible()
+        await expect(page.locator("#signin-email")).to_have_value(EMAIL)
+        await sign_in(page, EMAIL, DEFAULT_PASSWORD)
+        await expect(page.locator("#signin-password")).to_be_hidden(timeout=UI_TIMEOUT_MS)
+        await expect(status).to_contain_text(f"Signed in as {EMAIL}")
+        assert outside.requests == []
+        assert outside.errors == []
