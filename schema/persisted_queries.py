@@ -6,17 +6,23 @@ A request may carry `extensions.persistedQuery = {"version": 1, "sha256Hash": <h
 - with `query`: the hash is checked against the document, which is stored once it
   has parsed and validated.
 With `persisted_queries_only`, a document that is not stored is refused
-(`PERSISTED_QUERY_NOT_IN_LIST`) and nothing is stored from requests.
+(`PERSISTED_QUERY_NOT_IN_LIST`) and nothing is stored from requests. Operations over
+WebSocket (graphql-transport-ws `subscribe`) follow the same rules, except that documents
+are never stored from a socket.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from graphql import GraphQLError
 from strawberry.http import GraphQLRequestData
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+)
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import SubscribeMessage
 from strawberry.types import ExecutionResult
 
 from resolvers.context import Services
@@ -77,3 +83,29 @@ async def resolve(
 async def register(services: Services, request_data: GraphQLRequestData) -> None:
     if request_data.query is not None:
         await store_document(services, request_data.query)
+
+
+class PersistedQueryTransportWS(BaseGraphQLTransportWSHandler[Any, Any]):
+    """graphql-transport-ws with persisted queries and the allow-list on `subscribe`."""
+
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        payload = message.get("payload")
+        services: Services | None = getattr(self.view, "services", None)
+        if services is None or not isinstance(payload, dict):
+            await super().handle_subscribe(message)
+            return
+        request_data = GraphQLRequestData(
+            query=payload.get("query"),
+            variables=payload.get("variables"),
+            operation_name=payload.get("operationName"),
+            extensions=payload.get("extensions"),
+        )
+        resolved = await resolve(services, request_data)
+        if isinstance(resolved, ExecutionResult):
+            errors = [error.formatted for error in resolved.errors or ()]
+            await self.send_message({"id": message["id"], "type": "error", "payload": errors})
+            return
+        query = resolved.request_data.query
+        await super().handle_subscribe(
+            cast(SubscribeMessage, {**message, "payload": {**payload, "query": query}})
+        )

@@ -55,6 +55,8 @@ CONNECTION_INIT_TIMEOUT = timedelta(seconds=30)
 
 
 class GraphQLView(GraphQL[GraphQLContext, None]):
+    graphql_transport_ws_handler_class = persisted_queries.PersistedQueryTransportWS
+
     def __init__(self, schema: Any, services: Services) -> None:
         super().__init__(
             schema,

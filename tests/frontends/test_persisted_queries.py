@@ -12,9 +12,21 @@ from sqlalchemy import func, select
 
 from db.models import PersistedQuery
 from db.settings import Settings
+from gateway.app import create_app
 from resolvers.context import Services
+from resolvers.persisted_queries import store_document
 from tests.cli.test_cli import run_cli, session_for
+from tests.factories import make_user, token_for
 from tests.frontends.conftest import ClientFor
+from tests.graphql_transport.conftest import (
+    bearer_payload,
+    graphql_socket,
+    make_command,
+    make_job,
+    receive,
+    subscribe,
+)
+from tests.graphql_transport.live_server import serve
 
 QUERY = "query Probe { __typename }"
 PRINTED = "query Probe {\n  __typename\n}"
@@ -196,3 +208,31 @@ async def test_persist_cli_refuses_an_invalid_file_and_stores_nothing(
     assert "Traceback" not in result.stderr
     async with session_for(settings) as session:
         assert await session.scalar(select(func.count()).select_from(PersistedQuery)) == 0
+
+
+async def test_sockets_follow_the_allow_list_and_accept_hashes(settings: Settings) -> None:
+    subscription = "subscription Follow($jobId: String!) { jobUpdated(jobId: $jobId) { status } }"
+    async with serve(create_app(settings.replace(persisted_queries_only=True))) as live:
+        user = await make_user(live.services)
+        token = await token_for(live.services, "user", account=user)
+        _, command_id = await make_command(live.services)
+        job_id = await make_job(live.services, account_id=user.id, command_id=command_id)
+        variables = {"jobId": job_id}
+        async with graphql_socket(live, bearer_payload(token)) as ws:
+            await subscribe(ws, "1", subscription, variables)
+            refused = await receive(ws)
+            assert refused["type"] == "error"
+            assert refused["payload"][0]["extensions"] == {"code": "PERSISTED_QUERY_NOT_IN_LIST"}
+
+            await store_document(live.services, subscription)
+            message = {
+                "variables": variables,
+                "extensions": persisted(subscription),
+            }
+            await ws.send(json.dumps({"id": "2", "type": "subscribe", "payload": message}))
+            first = await receive(ws)
+            assert first == {
+                "id": "2",
+                "type": "next",
+                "payload": {"data": {"jobUpdated": {"status": "queued"}}},
+            }
