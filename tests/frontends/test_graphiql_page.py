@@ -14,7 +14,7 @@ from db.settings import Settings
 from resolvers.context import Services
 from resolvers.graphiql_client import GRAPHIQL_CLIENT_ID
 from schema import build_schema
-from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.factories import DEFAULT_PASSWORD, bearer, make_user, token_for
 
 START_JS = Path(__file__).resolve().parents[2] / "schema" / "graphiql" / "static" / "start.js"
 
@@ -48,6 +48,24 @@ async def test_the_page_names_the_built_in_client_and_the_token_endpoint(
     assert 'data-token-endpoint="/qiita_db/authenticate/"' in page.text
     assert "<script>" not in page.text
     assert "script-src 'self';" in page.headers["content-security-policy"]
+
+
+async def test_the_built_in_client_is_back_after_a_test_mode_reset(
+    client: httpx.AsyncClient, services: Services
+) -> None:
+    token = await token_for(services, "system")
+    assert (await client.post("/apitest/reset/", headers=bearer(token))).status_code == 200
+    user = await make_user(services)
+    granted = await client.post(
+        "/qiita_db/authenticate/",
+        data={
+            "grant_type": "password",
+            "client_id": GRAPHIQL_CLIENT_ID,
+            "username": user.email,
+            "password": DEFAULT_PASSWORD,
+        },
+    )
+    assert granted.status_code == 200
 
 
 async def test_the_built_in_client_grants_tokens_for_passwords_only(
