@@ -236,3 +236,15 @@ async def test_sockets_follow_the_allow_list_and_accept_hashes(settings: Setting
                 "type": "next",
                 "payload": {"data": {"jobUpdated": {"status": "queued"}}},
             }
+
+
+async def test_a_miss_is_a_400_for_graphql_response_json_clients(
+    client: httpx.AsyncClient,
+) -> None:
+    miss = await client.post(
+        "/graphql",
+        json={"extensions": persisted(QUERY)},
+        headers={"accept": "application/graphql-response+json"},
+    )
+    assert miss.status_code == 400
+    assert miss.json() == {"errors": NOT_FOUND["errors"]}
