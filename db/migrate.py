@@ -50,6 +50,14 @@ async def current_revision(engine: AsyncEngine) -> str | None:
         return await connection.run_sync(_current_revision)
 
 
+async def pending_revisions(engine: AsyncEngine) -> list[str]:
+    """Revisions an upgrade to head would apply, oldest first."""
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    current = await current_revision(engine)
+    newest_first = script.iterate_revisions("heads", current)
+    return [revision.revision for revision in reversed(list(newest_first))]
+
+
 async def is_up_to_date(engine: AsyncEngine) -> bool:
     return await current_revision(engine) == head_revision()
 

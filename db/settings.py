@@ -72,6 +72,10 @@ class Settings:
     introspection: bool = True
     graphql_document_cache: int = 256
     """Parsed and validated GraphQL documents kept in memory for reuse; 0 turns the cache off."""
+    persisted_queries_only: bool = False
+    """Run only GraphQL documents already registered (by `qiita-gateway graphql persist`)."""
+    cors_origins: str = ""
+    """Comma-separated origins allowed to call the server from a browser; empty: none."""
 
     launcher: LauncherName = "local"
     launch_jobs: bool = True
@@ -135,6 +139,12 @@ class Settings:
             return self.public_url.rstrip("/")
         scheme = "https" if self.tls_cert else "http"
         return f"{scheme}://{self.host}:{self.port}"
+
+    @property
+    def cors_origin_list(self) -> tuple[str, ...]:
+        return tuple(
+            origin.strip().rstrip("/") for origin in self.cors_origins.split(",") if origin.strip()
+        )
 
     @property
     def effective_max_local_jobs(self) -> int:

@@ -17,6 +17,7 @@ from db.file_journal import replay_pending
 from db.migrate import is_up_to_date
 from db.session import create_engine, create_session_factory
 from db.settings import Settings, load_settings
+from gateway.cors import add_cors
 from gateway.demo import demo_present, load_demo
 from gateway.events import create_event_bus
 from gateway.job_runtime import JobRuntime
@@ -24,6 +25,8 @@ from gateway.plugin_loader import load_plugins, register_plugins
 from resolvers import test_reset
 from resolvers.auth import forget_cached_tokens
 from resolvers.context import SYSTEM, Principal, Services, unit_of_work
+from resolvers.graphiql_client import ensure_graphiql_client
+from rest_compat.api_docs import build_docs_routes
 from rest_compat.errors import EXCEPTION_HANDLERS
 from rest_compat.routes import build_routes
 from schema import build_schema
@@ -56,6 +59,8 @@ def create_app(settings: Settings) -> Starlette:
             raise DatabaseNotMigrated(
                 "The database is not migrated: run `qiita-gateway db upgrade`."
             )
+        async with unit_of_work(services, SYSTEM) as ctx:
+            await ensure_graphiql_client(ctx)
         await events.start()
         try:
             await replay_pending(services.sessions)
@@ -82,6 +87,7 @@ def create_app(settings: Settings) -> Starlette:
         WebSocketRoute("/graphql", graphql),
         Mount(STATIC_PATH, app=graphiql_static_files(), name="graphiql-static"),
         *build_routes(settings),
+        *build_docs_routes(),
     ]
     app = Starlette(
         routes=routes,
@@ -89,6 +95,7 @@ def create_app(settings: Settings) -> Starlette:
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
     )
     app.router.redirect_slashes = False
+    add_cors(app, settings)
     app.state.services = services
     app.state.jobs = jobs
 
@@ -105,6 +112,7 @@ def create_app(settings: Settings) -> Starlette:
         async with unit_of_work(services, principal) as ctx:
             had_demo = await demo_present(ctx)
             await test_reset.reset_database(ctx)
+            await ensure_graphiql_client(ctx)
         forget_cached_tokens(services)
         if had_demo:
             async with unit_of_work(services, SYSTEM) as ctx:

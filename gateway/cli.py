@@ -31,9 +31,10 @@ from typing import Any, NoReturn, TypeVar, cast
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from db.migrate import upgrade_database
+from db.migrate import pending_revisions, upgrade_database
 from db.session import check_database_url, create_engine, create_session_factory
 from db.settings import Settings, SettingsError, load_settings
+from gateway.progress import SILENT, Progress
 from resolvers.context import Context, Principal, Services, unit_of_work
 from resolvers.errors import DomainError
 
@@ -93,7 +94,7 @@ def _database_label(settings: Settings) -> str:
     return str(settings.as_redacted_dict()["database_url"])
 
 
-def ensure_database(settings: Settings) -> None:
+def ensure_database(settings: Settings, progress: Progress = SILENT) -> None:
     """Create the data dir and the database, and migrate it to the newest revision."""
     check_database_url(settings.effective_database_url)
     try:
@@ -110,7 +111,20 @@ def ensure_database(settings: Settings) -> None:
             f"cannot open the database {_database_label(settings)}: {reason} "
             "(check QIITA_DATABASE_URL / --database-url)"
         ) from None
-    upgrade_database(settings)
+    revisions = asyncio.run(_pending_revisions(settings))
+    if progress.total is not None:
+        progress.total += len(revisions)
+    for revision in revisions:
+        progress.step(f"migrating to revision {revision}")
+        upgrade_database(settings, revision)
+
+
+async def _pending_revisions(settings: Settings) -> list[str]:
+    engine = create_engine(settings, pool=False)
+    try:
+        return await pending_revisions(engine)
+    finally:
+        await engine.dispose()
 
 
 async def _connect(settings: Settings) -> None:
@@ -236,7 +250,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
-    ensure_database(settings)
+    with Progress("db upgrade", total=0) as progress:
+        ensure_database(settings, progress)
+        progress.finish()
     print(f"Database {_database_label(settings)} is up to date.")
     return 0
 
@@ -263,7 +279,14 @@ def cmd_config(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_demo_load(args: argparse.Namespace, settings: Settings) -> int:
     from gateway.demo import credentials_text, load_demo
 
-    loaded = run_in_database(settings, load_demo)
+    with Progress("demo load", total=0) as progress:
+        ensure_database(settings, progress)
+
+        async def work(ctx: Context) -> bool:
+            return await load_demo(ctx, progress)
+
+        loaded = asyncio.run(_in_unit_of_work(settings, work))
+        progress.finish()
     where = _database_label(settings)
     print(f"Demo data loaded into {where}." if loaded else f"Demo data already in {where}.")
     print(credentials_text())
@@ -425,12 +448,17 @@ def _report_plugins(report: Any) -> int:
 def cmd_plugin_reload(args: argparse.Namespace, settings: Settings) -> int:
     from gateway.plugin_loader import load_plugins, register_when_serving
 
-    async def work(services: Services) -> Any:
-        report = await load_plugins(services)
-        await register_when_serving(services, report, within=args.wait)
-        return report
+    with Progress("plugin reload", total=1) as progress:
 
-    return _report_plugins(_with_services(settings, work))
+        async def work(services: Services) -> Any:
+            progress.step(f"reading {settings.resolved_plugins_dir}")
+            report = await load_plugins(services)
+            await register_when_serving(services, report, within=args.wait, progress=progress)
+            return report
+
+        report = _with_services(settings, work)
+        progress.finish()
+    return _report_plugins(report)
 
 
 def cmd_plugin_add(args: argparse.Namespace, settings: Settings) -> int:
@@ -439,10 +467,14 @@ def cmd_plugin_add(args: argparse.Namespace, settings: Settings) -> int:
     if not args.file.is_file():
         raise CommandError(f"no such file: {args.file}")
 
-    async def work(services: Services) -> Any:
-        return await add_plugin(services, args.file, within=args.wait)
+    with Progress("plugin add", total=1) as progress:
 
-    return _report_plugins(_with_services(settings, work))
+        async def work(services: Services) -> Any:
+            return await add_plugin(services, args.file, within=args.wait, progress=progress)
+
+        report = _with_services(settings, work)
+        progress.finish()
+    return _report_plugins(report)
 
 
 def cmd_plugin_list(args: argparse.Namespace, settings: Settings) -> int:
@@ -483,6 +515,41 @@ def _plugin_trust_handler(trusted: bool) -> Handler:
 
 cmd_plugin_trust = _plugin_trust_handler(trusted=True)
 cmd_plugin_untrust = _plugin_trust_handler(trusted=False)
+# -- graphql ---------------------------------------------------------------------------------
+
+
+def cmd_graphql_persist(args: argparse.Namespace, settings: Settings) -> int:
+    from gateway.persist_queries import PersistError, persist_files
+    from schema import build_schema
+
+    schema = build_schema(settings)._schema
+
+    async def work(services: Services) -> Any:
+        return await persist_files(services, args.files, schema)
+
+    try:
+        stored = _with_services(settings, work)
+    except PersistError as exc:
+        raise CommandError(str(exc)) from None
+    for operation, new in stored:
+        state = "registered" if new else "already registered"
+        print(f"{operation.sha256}  {operation.name}  {state}  ({operation.file})")
+    return 0
+
+
+# -- status ----------------------------------------------------------------------------------
+
+
+def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
+    from gateway.status import StatusError, collect_status, format_status
+
+    check_database_url(settings.effective_database_url)
+    try:
+        report = collect_status(settings)
+    except StatusError as exc:
+        raise CommandError(str(exc)) from None
+    print(json.dumps(report, indent=2) if args.json else format_status(report))
+    return 0
 
 
 # -- parser -----------------------------------------------------------------------------------
@@ -660,6 +727,23 @@ def _register_plugin(commands: argparse._SubParsersAction[argparse.ArgumentParse
         command.add_argument("version", metavar="VERSION")
 
 
+def _register_graphql(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    graphql = add_group(commands, "graphql", "GraphQL documents")
+    persist = add_command(
+        graphql, "persist", cmd_graphql_persist,
+        "register the operations of .graphql files as persisted queries",
+    )  # fmt: skip
+    persist.add_argument("files", type=Path, nargs="+", metavar="FILE")
+
+
+def _register_status(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    status = add_command(
+        commands, "status", cmd_status,
+        "print the database, data dir, plugins, jobs by status and the launch queue",
+    )  # fmt: skip
+    status.add_argument("--json", action="store_true", help="print JSON for scripts")
+
+
 REGISTRARS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = [
     _register_serve,
     _register_db,
@@ -669,6 +753,8 @@ REGISTRARS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]],
     _register_client,
     _register_token,
     _register_plugin,
+    _register_graphql,
+    _register_status,
     _register_config,
 ]
 

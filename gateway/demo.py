@@ -72,6 +72,7 @@ from gateway.demo_data import (
     DemoPrep,
 )
 from gateway.demo_loader import Commands, Loader, Values, finished_job_fields
+from gateway.progress import SILENT, Progress
 from resolvers.context import Context
 from resolvers.template_files import regenerate_prep_file, regenerate_sample_file
 
@@ -109,26 +110,38 @@ class PublicStudy:
     raw_18s: Artifact
 
 
-async def load_demo(ctx: Context) -> bool:
+DEMO_STEPS = 7
+
+
+async def load_demo(ctx: Context, progress: Progress = SILENT) -> bool:
     """Load the demo data set; False (and no change) when it is already there."""
     if await demo_present(ctx):
         return False
+    if progress.total is not None:
+        progress.total += DEMO_STEPS
+    progress.step("accounts and clients")
     loader = await Loader.start(ctx)
     accounts = {user.email: await loader.account(user) for user in USERS}
     owner, colleague = accounts[OWNER.email], accounts[COLLEAGUE.email]
     await loader.clients()
+    progress.step("plugins, default workflow, reference")
     commands = Commands()
     for plugin in PLUGINS:
         await loader.plugin(plugin, commands)
     await loader.default_workflow(commands)
     await loader.reference()
 
+    progress.step("public study: samples, preparations, artifact files")
     public = await _public_study(loader, owner, commands)
+    progress.step("private study")
     river, river_prep = await _private_study(loader, owner, colleague)
+    progress.step("analysis")
     await _analysis(loader, owner, colleague, public, commands)
+    progress.step("jobs")
     await _unfinished_jobs(loader, owner, public, commands)
     await _default_analyses(loader, list(accounts.values()))
 
+    progress.step("sample and preparation information files")
     for study in (public.study, river):
         await regenerate_sample_file(ctx, study.id)
     for prep in (*public.preps, river_prep):

@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 
 from gateway.launchers.local import shell_command
 from gateway.plugin_config import PluginConfigError, read_plugin_config, scan_plugins_dir
+from gateway.progress import SILENT, Progress
 from resolvers.context import Principal, Services, unit_of_work
 from resolvers.errors import DomainError
 from resolvers.launching import LaunchRequest
@@ -80,7 +81,9 @@ async def load_plugins(services: Services, *, update: bool = True) -> LoadReport
     return report
 
 
-async def add_plugin(services: Services, path: Path, *, within: float) -> LoadReport:
+async def add_plugin(
+    services: Services, path: Path, *, within: float, progress: Progress = SILENT
+) -> LoadReport:
     """Copy one configuration file into the plugins folder, load it and register it."""
     report = LoadReport()
     try:
@@ -88,10 +91,11 @@ async def add_plugin(services: Services, path: Path, *, within: float) -> LoadRe
     except PluginConfigError as exc:
         report.errors.append(str(exc))
         return report
+    progress.step(f"loading {definition.name} {definition.version}")
     target = await asyncio.to_thread(_copy_into, path, services.settings.resolved_plugins_dir)
     definition = read_plugin_config(target)
     await _load_one(services, definition, report, update=True)
-    await register_when_serving(services, report, within=within)
+    await register_when_serving(services, report, within=within, progress=progress)
     return report
 
 
@@ -129,7 +133,9 @@ async def _load_one(
     report.warnings.extend(f"{definition.config_path}: {w}" for w in result.warnings)
 
 
-async def register_plugins(services: Services, report: LoadReport) -> None:
+async def register_plugins(
+    services: Services, report: LoadReport, progress: Progress = SILENT
+) -> None:
     """Run the register command of every loaded plugin, type plugins first.
 
     A failing registration is logged and recorded in `report.errors`; the others go on.
@@ -138,6 +144,7 @@ async def register_plugins(services: Services, report: LoadReport) -> None:
     ordered = sorted(report.loaded, key=lambda p: p.plugin_type != "artifact definition")
     for plugin in ordered:
         label = f"{plugin.name} {plugin.version}"
+        progress.step(f"registering {label}")
         async with unit_of_work(services, SYSTEM) as ctx:
             claimed = await begin_registration(ctx, plugin.software_id, seconds=REGISTER_TIMEOUT)
         if not claimed:
@@ -170,18 +177,25 @@ async def _wait_for_other_registration(services: Services, software_id: int) -> 
 
 
 async def register_when_serving(
-    services: Services, report: LoadReport, *, within: float = SERVER_WAIT_TIMEOUT
+    services: Services,
+    report: LoadReport,
+    *,
+    within: float = SERVER_WAIT_TIMEOUT,
+    progress: Progress = SILENT,
 ) -> None:
     """Register the loaded plugins once the server answers (they call it back)."""
     if not report.loaded:
         return
     url = services.settings.effective_public_url
+    if progress.total is not None:
+        progress.total += 1 + len(report.loaded)
+    progress.step(f"waiting for the server at {url}")
     if not await wait_until_serving(url, within=within):
         message = f"plugins not registered: the server does not answer at {url}"
         logger.warning("%s", message)
         report.errors.append(message)
         return
-    await register_plugins(services, report)
+    await register_plugins(services, report, progress)
 
 
 async def run_register(services: Services, plugin: LoadedPlugin) -> str | None:

@@ -14,8 +14,12 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.staticfiles import StaticFiles
 
+from resolvers.graphiql_client import GRAPHIQL_CLIENT_ID
+
 GRAPHIQL_DIR = Path(__file__).parent / "graphiql"
 STATIC_PATH = "/graphql/static"
+TOKEN_PATH = "/qiita_db/authenticate/"
+"""The token endpoint the sign-in panel posts the password grant to."""
 """Where `graphiql_static_files()` is mounted, below the app's root path."""
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -45,6 +49,8 @@ def render_graphiql(request: Request) -> HTMLResponse:
         _template()
         .replace("{static}", html.escape(root + STATIC_PATH))
         .replace("{endpoint}", html.escape(root + "/graphql"))
+        .replace("{token_endpoint}", html.escape(root + TOKEN_PATH))
+        .replace("{client_id}", html.escape(GRAPHIQL_CLIENT_ID))
     )
     return HTMLResponse(
         page,

@@ -43,6 +43,7 @@ from strawberry.types.unset import UNSET, UnsetType
 from resolvers import auth
 from resolvers.context import ANONYMOUS, Principal, Services
 from resolvers.oauth_errors import OAuthFailure
+from schema import persisted_queries
 from schema.context import GraphQLContext, build_context
 from schema.graphiql_page import render_graphiql
 
@@ -54,6 +55,8 @@ CONNECTION_INIT_TIMEOUT = timedelta(seconds=30)
 
 
 class GraphQLView(GraphQL[GraphQLContext, None]):
+    graphql_transport_ws_handler_class = persisted_queries.PersistedQueryTransportWS
+
     def __init__(self, schema: Any, services: Services) -> None:
         super().__init__(
             schema,
@@ -61,6 +64,8 @@ class GraphQLView(GraphQL[GraphQLContext, None]):
             connection_init_wait_timeout=CONNECTION_INIT_TIMEOUT,
         )
         self.services = services
+        # Pages of the QIITA_CORS_ORIGINS origins may open subscription sockets too.
+        self.allowed_origins = frozenset(services.settings.cors_origin_list)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -164,10 +169,14 @@ class GraphQLView(GraphQL[GraphQLContext, None]):
         if context.auth_error is not None:
             error = GraphQLError(context.auth_error, extensions={"code": "UNAUTHENTICATED"})
             return ExecutionResult(data=None, errors=[error])
+        resolved = await persisted_queries.resolve(self.services, request_data)
+        if isinstance(resolved, ExecutionResult):
+            return resolved
+        request_data = resolved.request_data
         method = request_adapter.method
         allowed = OperationType.from_http(method) - {OperationType.SUBSCRIPTION}
         try:
-            return await self.schema.execute(
+            result = await self.schema.execute(
                 request_data.query,
                 root_value=root_value,
                 variable_values=request_data.variables,
@@ -188,6 +197,9 @@ class GraphQLView(GraphQL[GraphQLContext, None]):
             return _request_error(exc.as_http_error_reason())
         except MissingQueryError as exc:
             raise HTTPException(400, "No GraphQL query found in the request.") from exc
+        if resolved.register and not is_request_error(result):
+            await persisted_queries.register(self.services, request_data)
+        return result
 
     async def process_result(
         self, request: Request, result: ExecutionResult

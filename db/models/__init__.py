@@ -35,6 +35,7 @@ from db.models.metadata import (
     Sample,
     SampleTemplate,
 )
+from db.models.persisted_queries import PersistedQuery
 from db.models.references import Reference
 from db.models.server_settings import ServerSetting
 from db.models.software import (
@@ -121,6 +122,7 @@ __all__ = [
     "OAuthRateLimit",
     "OAuthToken",
     "PendingFileMove",
+    "PersistedQuery",
     "PrepSample",
     "PrepTemplate",
     "ProcessingJob",

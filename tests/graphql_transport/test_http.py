@@ -202,11 +202,14 @@ async def test_browsers_get_graphiql_with_local_assets_only(client: httpx.AsyncC
     links = re.findall(r'(?:src|href)="([^"]+)"', page)
     assets = [link for link in links if link != "data:,"]  # the empty favicon
     assert sorted(assets) == [
+        "/graphql/static/graphiql-plugin-explorer.css",
+        "/graphql/static/graphiql-plugin-explorer.umd.js",
         "/graphql/static/graphiql.min.css",
         "/graphql/static/graphiql.min.js",
         "/graphql/static/page.css",
         "/graphql/static/react-dom.production.min.js",
         "/graphql/static/react.production.min.js",
+        "/graphql/static/signin.js",
         "/graphql/static/start.js",
     ]
     for asset in assets:
@@ -217,7 +220,13 @@ async def test_browsers_get_graphiql_with_local_assets_only(client: httpx.AsyncC
 
 
 async def test_graphiql_licences_are_served_with_the_assets(client: httpx.AsyncClient) -> None:
-    for name in ("LICENSE.graphiql", "LICENSE.react", "LICENSE.react-dom"):
+    for name in (
+        "LICENSE.graphiql",
+        "LICENSE.react",
+        "LICENSE.react-dom",
+        "LICENSE.graphiql-plugin-explorer",
+        "LICENSE.graphiql-explorer",
+    ):
         response = await client.get(f"/graphql/static/{name}")
         assert response.status_code == 200
         assert "MIT License" in response.text

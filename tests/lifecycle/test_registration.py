@@ -15,6 +15,7 @@ from gateway.plugin_loader import load_plugins
 from resolvers.context import Principal, Services, unit_of_work
 from resolvers.credentials import new_client_id, new_client_secret
 from resolvers.errors import Invalid
+from resolvers.graphiql_client import GRAPHIQL_CLIENT_ID
 from resolvers.plugin_registration import (
     PluginDefinition,
     apply_plugin_definition,
@@ -59,7 +60,8 @@ async def stored(services: Services) -> tuple[Software, list[str], list[OAuthCli
                 )
             ).scalars()
         )
-        clients = list((await session.execute(select(OAuthClient))).scalars())
+        plugin_clients = select(OAuthClient).where(OAuthClient.client_id != GRAPHIQL_CLIENT_ID)
+        clients = list((await session.execute(plugin_clients)).scalars())
         return software, dois, clients
 
 
