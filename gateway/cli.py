@@ -34,6 +34,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from db.migrate import upgrade_database
 from db.session import check_database_url, create_engine, create_session_factory
 from db.settings import Settings, SettingsError, load_settings
+from gateway.logs import logging_config
 from resolvers.context import Context, Principal, Services, unit_of_work
 from resolvers.errors import DomainError
 
@@ -59,31 +60,6 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(USAGE_ERROR, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
-
-
-def logging_config(level: str) -> dict[str, Any]:
-    """The one logging configuration, also handed to uvicorn (and so to every worker)."""
-    return {
-        "version": 1,
-        "disable_existing_loggers": False,
-        "formatters": {
-            "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
-        },
-        "handlers": {
-            "stderr": {
-                "class": "logging.StreamHandler",
-                "formatter": "plain",
-                "stream": "ext://sys.stderr",
-            },
-        },
-        "loggers": {
-            "uvicorn": {"level": level, "handlers": [], "propagate": True},
-            "uvicorn.error": {"level": level, "handlers": [], "propagate": True},
-            "uvicorn.access": {"level": level, "handlers": [], "propagate": True},
-            "alembic": {"level": "WARNING", "handlers": [], "propagate": True},
-        },
-        "root": {"level": level, "handlers": ["stderr"]},
-    }
 
 
 # -- shared steps -------------------------------------------------------------------------
@@ -212,7 +188,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     common: dict[str, Any] = {
         "host": settings.host,
         "port": port,
-        "log_config": logging_config(settings.log_level),
+        "log_config": logging_config(settings.log_level, settings.log_format),
         "lifespan": "on",
         **ssl,
     }
@@ -637,7 +613,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = settings_from(args)
-        logging.config.dictConfig(logging_config(settings.log_level))
+        logging.config.dictConfig(logging_config(settings.log_level, settings.log_format))
     except SettingsError as exc:
         return _fail(str(exc))
     except ValueError as exc:

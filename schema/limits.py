@@ -49,6 +49,7 @@ from strawberry.extensions import (
 
 from db.settings import Settings
 from schema.errors import DomainErrorExtension
+from schema.operation_tracking import OperationTracking
 
 LIST_ESTIMATE = 10
 """Assumed length of a plain (unpaginated) list field, such as `Study.preparations`."""
@@ -243,6 +244,7 @@ class DocumentValidationCache(SchemaExtension):
 def build_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
     """Extension factories (one instance per operation) for `strawberry.Schema`."""
     extensions: list[Callable[[], SchemaExtension]] = [
+        OperationTracking,
         partial(DomainErrorExtension, production=settings.production),
         partial(QueryDepthLimiter, max_depth=settings.max_query_depth),
         partial(MaxAliasesLimiter, max_alias_count=settings.max_aliases),
