@@ -11,6 +11,7 @@ from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from db.audit import set_actor
 from db.files import FileStore
 from db.settings import Settings
 from resolvers.events import EventBus, NullEventBus
@@ -40,6 +41,11 @@ class Principal:
     @property
     def is_authenticated(self) -> bool:
         return self.kind != "anonymous"
+
+    @property
+    def audit_name(self) -> str:
+        """Who the audit log names: a user's e-mail, else the client id, else the kind."""
+        return self.email or self.client_id or self.kind
 
 
 ANONYMOUS = Principal(kind="anonymous")
@@ -97,6 +103,7 @@ async def unit_of_work(
 ) -> AsyncIterator[Context]:
     """One transaction: commit on success, roll back (and undo file moves) on any error."""
     async with services.sessions() as session:
+        set_actor(session.sync_session, principal.audit_name, principal.kind)
         ctx = Context(
             settings=services.settings,
             sessions=services.sessions,

@@ -31,6 +31,7 @@ from graphql import (
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    Undefined,
     get_named_type,
     get_nullable_type,
     get_operation_ast,
@@ -152,7 +153,8 @@ class OperationCost:
                         found = self.variables.get(value.name.value)
                         return found if isinstance(found, list) else None
                     return None
-                return value_from_ast(argument.value, type_, self.variables)
+                value = value_from_ast(argument.value, type_, self.variables)
+                return None if value is Undefined else value
         return None
 
 

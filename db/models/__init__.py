@@ -13,6 +13,7 @@ from db.models.accounts import (
 from db.models.analyses import Analysis, AnalysisJob, AnalysisSample, AnalysisShare
 from db.models.archive import ArchiveFeatureValue, ArchiveMergingScheme
 from db.models.artifacts import VISIBILITIES, Artifact, ArtifactParent, EbiRunAccession
+from db.models.audit import AUDIT_ACTIONS, AuditEntry
 from db.models.base import Base, utcnow
 from db.models.jobs import (
     JOB_STATUSES,
@@ -75,6 +76,7 @@ from db.models.vocabulary import (
 )
 
 __all__ = [
+    "AUDIT_ACTIONS",
     "GRANT_TYPES",
     "JOB_STATUSES",
     "OWNER_COLUMNS",
@@ -93,6 +95,7 @@ __all__ = [
     "ArtifactParent",
     "ArtifactType",
     "ArtifactTypeFilepathType",
+    "AuditEntry",
     "Base",
     "Command",
     "CommandOutput",
