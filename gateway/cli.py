@@ -419,6 +419,43 @@ def cmd_plugin_list(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+# -- backup, restore --------------------------------------------------------------------------
+
+
+def _summary(manifest: Any) -> str:
+    from gateway.backup import describe
+
+    facts = describe(manifest)
+    return (
+        f"{facts['database']} database at migration {facts['migration']}, {facts['rows']} rows, "
+        f"{facts['files']} data files ({facts['bytes']} bytes), taken {facts['created_at']}"
+    )
+
+
+def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
+    from gateway.backup import BackupError, create_backup
+
+    check_database_url(settings.effective_database_url)
+    try:
+        manifest = create_backup(settings, args.dest)
+    except BackupError as exc:
+        raise CommandError(str(exc)) from None
+    print(f"Backup written to {args.dest}: {_summary(manifest)}.")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
+    from gateway.backup import BackupError, restore_backup
+
+    check_database_url(settings.effective_database_url)
+    try:
+        manifest = restore_backup(settings, args.src, force=args.force)
+    except BackupError as exc:
+        raise CommandError(str(exc)) from None
+    print(f"Restored {args.src} into {_database_label(settings)}: {_summary(manifest)}.")
+    return 0
+
+
 # -- parser -----------------------------------------------------------------------------------
 
 
@@ -571,6 +608,22 @@ def _register_plugin(commands: argparse._SubParsersAction[argparse.ArgumentParse
     listing.add_argument("--json", action="store_true", help="print JSON for scripts")
 
 
+def _register_backup(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    backup = add_command(
+        commands, "backup", cmd_backup,
+        "copy the database and the data dir into a new folder (the server may run)",
+    )  # fmt: skip
+    backup.add_argument("dest", type=Path, metavar="DEST", help="new or empty folder")
+    restore = add_command(
+        commands, "restore", cmd_restore,
+        "restore a backup folder into an empty data dir and database (stop the server first)",
+    )  # fmt: skip
+    restore.add_argument("src", type=Path, metavar="SRC", help="a folder written by backup")
+    restore.add_argument(
+        "--force", action="store_true", help="replace the data and database already there"
+    )
+
+
 REGISTRARS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = [
     _register_serve,
     _register_db,
@@ -580,6 +633,7 @@ REGISTRARS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]],
     _register_token,
     _register_plugin,
     _register_config,
+    _register_backup,
 ]
 
 
