@@ -8,6 +8,7 @@ time; the launcher and pool gauges describe the process that answers the scrape.
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from bisect import bisect_left
@@ -22,6 +23,8 @@ from starlette.responses import Response
 from db.models import JOB_STATUSES, ProcessingJob
 from resolvers.context import Services
 from resolvers.job_submission import AWAITING_LAUNCH
+
+logger = logging.getLogger(__name__)
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -205,7 +208,17 @@ def metrics_endpoint(
 ) -> Callable[[Request], Awaitable[Response]]:
     async def serve_metrics(request: Request) -> Response:
         lines = metrics.exposition()
-        lines += await job_lines(services)
+        try:
+            database = await job_lines(services)
+        except Exception as exc:
+            logger.warning("metrics: the job counts could not be read: %s", exc)
+            database = []
+        lines += [
+            "# HELP qiita_database_up 1 when the job counts could be read from the database.",
+            "# TYPE qiita_database_up gauge",
+            f"qiita_database_up {int(bool(database))}",
+            *database,
+        ]
         lines += launcher_lines(services, dispatching)
         lines += pool_lines(engine)
         return Response("\n".join(lines) + "\n", media_type=CONTENT_TYPE)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -17,9 +18,8 @@ logger = logging.getLogger(__name__)
 CHECK_TIMEOUT = 5.0
 
 
-async def readiness(engine: AsyncEngine) -> tuple[bool, dict[str, Any]]:
+async def readiness(engine: AsyncEngine, expected: str | None) -> tuple[bool, dict[str, Any]]:
     """(ready, body): which check failed, with the revisions when they differ."""
-    expected = head_revision()
     try:
         found = await asyncio.wait_for(current_revision(engine), CHECK_TIMEOUT)
     except Exception as exc:
@@ -43,9 +43,11 @@ async def readiness(engine: AsyncEngine) -> tuple[bool, dict[str, Any]]:
     return True, {"status": "ready", "revision": found}
 
 
-def readyz_endpoint(engine: AsyncEngine) -> Any:
+def readyz_endpoint(engine: AsyncEngine) -> Callable[[Request], Awaitable[JSONResponse]]:
+    expected = head_revision()
+
     async def readyz(request: Request) -> JSONResponse:
-        ready, body = await readiness(engine)
+        ready, body = await readiness(engine, expected)
         return JSONResponse(body, status_code=200 if ready else 503)
 
     return readyz

@@ -13,10 +13,15 @@ import httpx
 import pytest
 from sqlalchemy import text
 from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 
 from db.settings import Settings
 from gateway.app import create_app
 from gateway.logs import JsonFormatter, RequestIdFilter
+from gateway.metrics import RequestMetrics
+from gateway.request_tracking import TrackedStarlette
 from resolvers.context import Services
 from tests.factories import make_command, make_job, make_software, make_user
 
@@ -181,3 +186,27 @@ def test_json_formatter_writes_the_exception_text() -> None:
     assert line["message"] == "failed x"
     assert line["request_id"] is None
     assert "ValueError: broken" in line["exception"]
+
+
+async def test_metrics_still_answer_when_the_database_does_not(
+    unreachable_client: httpx.AsyncClient,
+) -> None:
+    response = await unreachable_client.get("/metrics")
+    assert response.status_code == 200
+    assert sample(response.text, "qiita_database_up") == 0
+    assert "qiita_jobs{" not in response.text
+
+
+async def test_an_unexpected_error_is_a_500_with_a_request_id_and_counted() -> None:
+    async def broken(request: Request) -> Response:
+        raise RuntimeError("unexpected")
+
+    app = TrackedStarlette(routes=[Route("/broken/{part}", broken)])
+    app.request_metrics = RequestMetrics()
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        response = await http.get("/broken/1", headers={"X-Request-ID": "failing-1"})
+
+    assert response.status_code == 500
+    assert response.headers["x-request-id"] == "failing-1"
+    assert app.request_metrics.requests == {("GET", "/broken/{part}", "500"): 1}
