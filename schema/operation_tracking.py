@@ -1,11 +1,14 @@
-"""Names the GraphQL operation being executed on the request scope (logs, audit, metrics)."""
+"""Names the GraphQL operation being executed on the request scope (audit log, metrics).
+
+The audit origin is `<type> [<name>]: <root fields>`, e.g. `mutation CreateContact: createPerson`.
+"""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Iterator
 
-from graphql import get_operation_ast
+from graphql import FieldNode, get_operation_ast
 from strawberry.extensions import SchemaExtension
 
 from db.request_scope import current_request
@@ -22,7 +25,13 @@ class OperationTracking(SchemaExtension):
             return
         kind = operation.operation.value
         name = operation.name.value if operation.name else None
-        request.operation = f"{kind} {name}" if name else kind
+        fields = [
+            selection.name.value
+            for selection in operation.selection_set.selections
+            if isinstance(selection, FieldNode)
+        ]
+        label = f"{kind} {name}" if name else kind
+        request.operation = f"{label}: {', '.join(fields)}" if fields else label
         started = time.perf_counter()
         try:
             yield

@@ -74,7 +74,7 @@ async def test_a_graphql_mutation_is_recorded_and_an_admin_reads_it(
     assert entry["targetId"] == str(person_id)
     assert entry["actor"] == callers.shared.account.email
     assert entry["action"] == "insert"
-    assert entry["origin"] == "mutation CreateContact"
+    assert entry["origin"] == "mutation CreateContact: createPerson"
     assert entry["requestId"]
     assert {node["actor"] for node in log["nodes"]} == {callers.shared.account.email}
 
