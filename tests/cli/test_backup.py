@@ -21,6 +21,7 @@ import httpx
 import pytest
 from sqlalchemy import text
 
+from db.migrate import current_revision, downgrade_database, head_revision
 from db.models import Base
 from db.session import create_engine
 from db.settings import Settings
@@ -178,3 +179,33 @@ def test_backup_refuses_a_non_empty_destination(tmp_path: Path) -> None:
     result = run_cli("backup", str(tmp_path / "bk"), data_dir=tmp_path / "data")
     assert result.returncode == 2
     assert "is not empty" in result.stderr
+
+
+def test_a_backup_of_an_older_migration_level_is_restored_then_migrated(
+    tmp_path: Path, database_url: str, target_database_url: str | None
+) -> None:
+    source = Settings(data_dir=tmp_path / "src", database_url=database_url)
+    downgrade_database(source, "0002")
+    backup = run_cli(
+        "backup", str(tmp_path / "bk"), data_dir=source.data_dir, database_url=database_url
+    )
+    assert backup.returncode == 0, backup.stderr
+    manifest = json.loads((tmp_path / "bk" / "manifest.json").read_text())
+    assert manifest["migration"] == "0002"
+    assert "audit_log" not in manifest["counts"]
+
+    restored = run_cli(
+        "restore", str(tmp_path / "bk"), data_dir=tmp_path / "dst", database_url=target_database_url
+    )
+
+    assert restored.returncode == 0, restored.stderr
+    target = Settings(data_dir=tmp_path / "dst", database_url=target_database_url or "")
+    assert asyncio.run(revision_of(target)) == head_revision()
+
+
+async def revision_of(settings: Settings) -> str | None:
+    engine = create_engine(settings, pool=False)
+    try:
+        return await current_revision(engine)
+    finally:
+        await engine.dispose()
