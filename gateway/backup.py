@@ -29,7 +29,6 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import URL, make_url
@@ -464,13 +463,10 @@ def restore_backup(settings: Settings, src: Path, *, force: bool = False) -> Man
     return manifest
 
 
-def describe(manifest: Manifest) -> dict[str, Any]:
-    """A short summary for the command's output."""
-    return {
-        "migration": manifest.migration,
-        "database": manifest.database,
-        "rows": sum(manifest.counts.values()),
-        "files": manifest.files,
-        "bytes": manifest.bytes,
-        "created_at": manifest.created_at,
-    }
+def summary(manifest: Manifest) -> str:
+    """One line for the commands' output."""
+    return (
+        f"{manifest.database} database at migration {manifest.migration}, "
+        f"{sum(manifest.counts.values())} rows, {manifest.files} data files "
+        f"({manifest.bytes} bytes), taken {manifest.created_at}"
+    )

@@ -422,37 +422,27 @@ def cmd_plugin_list(args: argparse.Namespace, settings: Settings) -> int:
 # -- backup, restore --------------------------------------------------------------------------
 
 
-def _summary(manifest: Any) -> str:
-    from gateway.backup import describe
-
-    facts = describe(manifest)
-    return (
-        f"{facts['database']} database at migration {facts['migration']}, {facts['rows']} rows, "
-        f"{facts['files']} data files ({facts['bytes']} bytes), taken {facts['created_at']}"
-    )
-
-
 def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
-    from gateway.backup import BackupError, create_backup
+    from gateway.backup import BackupError, create_backup, summary
 
     check_database_url(settings.effective_database_url)
     try:
         manifest = create_backup(settings, args.dest)
     except BackupError as exc:
         raise CommandError(str(exc)) from None
-    print(f"Backup written to {args.dest}: {_summary(manifest)}.")
+    print(f"Backup written to {args.dest}: {summary(manifest)}.")
     return 0
 
 
 def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
-    from gateway.backup import BackupError, restore_backup
+    from gateway.backup import BackupError, restore_backup, summary
 
     check_database_url(settings.effective_database_url)
     try:
         manifest = restore_backup(settings, args.src, force=args.force)
     except BackupError as exc:
         raise CommandError(str(exc)) from None
-    print(f"Restored {args.src} into {_database_label(settings)}: {_summary(manifest)}.")
+    print(f"Restored {args.src} into {_database_label(settings)}: {summary(manifest)}.")
     return 0
 
 

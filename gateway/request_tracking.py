@@ -27,7 +27,7 @@ UNMATCHED = "unmatched"
 def request_id_from(scope: Scope) -> str:
     for name, value in scope.get("headers", ()):
         if name == b"x-request-id":
-            text = value.decode("latin-1").strip()
+            text = bytes(value).decode("latin-1").strip()
             if _SANE_REQUEST_ID.fullmatch(text):
                 return text
             break
