@@ -11,7 +11,14 @@ from sqlalchemy import func, select, update
 from db.models import AuditEntry, ProcessingJob, StudyPerson
 from resolvers.context import Principal, Services, unit_of_work
 from resolvers.errors import Conflict
-from tests.factories import make_command, make_job, make_software
+from tests.factories import (
+    bearer,
+    make_command,
+    make_job,
+    make_plugin_client,
+    make_software,
+    token_for,
+)
 from tests.graphql.conftest import Callers, callers, error_codes, run_graphql
 
 __all__ = ["callers"]
@@ -166,3 +173,34 @@ async def test_core_updates_are_recorded_with_their_row_count_and_heartbeats_are
     async with services.sessions() as session:
         total = (await session.execute(select(func.count()).select_from(AuditEntry))).scalar_one()
     assert total > 0
+
+
+async def test_a_plugin_step_is_recorded_under_its_client_id_and_its_heartbeats_are_not(
+    client: httpx.AsyncClient, callers: Callers, services: Services
+) -> None:
+    software_id = await make_software(services)
+    plugin = await make_plugin_client(services, software_id=software_id)
+    token = await token_for(services, "plugin", client=plugin)
+    job = await make_job(
+        services, await make_command(services, software_id), callers.owner.account, status="queued"
+    )
+    job_route = f"/qiita_db/jobs/{job.id}"
+
+    for _ in range(3):
+        beat = await client.post(f"{job_route}/heartbeat/", headers=bearer(token))
+        assert beat.status_code == 200, beat.text
+    stepped = await client.post(
+        f"{job_route}/step/", json={"step": "aligning"}, headers=bearer(token)
+    )
+    assert stepped.status_code == 200, stepped.text
+
+    recorded = await entries(services, target="processing_job", action="update")
+    assert [(e.actor, e.actor_kind, e.action, e.origin, e.details) for e in recorded] == [
+        (
+            plugin.client_id,
+            "plugin",
+            "update",
+            "POST /qiita_db/jobs/{job_id:path}/step/",
+            {"rows": 1},
+        )
+    ]
