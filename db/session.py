@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import NullPool
 
+from db.audit import AuditedSession
 from db.settings import Settings, SettingsError
 
 SessionFactory = async_sessionmaker[AsyncSession]
@@ -77,4 +78,7 @@ def create_engine(settings: Settings, *, pool: bool = True) -> AsyncEngine:
 
 
 def create_session_factory(engine: AsyncEngine) -> SessionFactory:
-    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+    """Sessions whose writes are recorded in the audit log (`db.audit`)."""
+    return async_sessionmaker(
+        engine, expire_on_commit=False, autoflush=False, sync_session_class=AuditedSession
+    )

@@ -27,6 +27,7 @@ class SettingsError(ValueError):
 
 LauncherName = Literal["local", "slurm"]
 RecoveryMode = Literal["error", "requeue"]
+LogFormat = Literal["text", "json"]
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,8 @@ class Settings:
     tls_key: Path | None = None
     workers: int = 1
     log_level: str = "INFO"
+    log_format: LogFormat = "text"
+    """`json`: one JSON object per log line, with the request id of the request being served."""
     test_mode: bool = False
     """Mounts the `/apitest/` routes (QIITA_TEST_MODE=1)."""
     production: bool = False
@@ -180,6 +183,12 @@ def _redact_url(url: str) -> str:
     return f"{scheme}://{user}:***@{host}" if ":" in creds else url
 
 
+LITERALS: dict[str, Any] = {
+    "LauncherName": LauncherName,
+    "RecoveryMode": RecoveryMode,
+    "LogFormat": LogFormat,
+}
+
 _TRUE = {"1", "true", "yes", "on", "t", "y"}
 _FALSE = {"0", "false", "no", "off", "f", "n", ""}
 
@@ -210,8 +219,8 @@ def _convert(name: str, annotation: str, raw: Any) -> Any:
         if annotation == "tuple[Path, ...]":
             items = raw.split(os.pathsep) if isinstance(raw, str) else list(raw)
             return tuple(Path(str(item)) for item in items if str(item))
-        if annotation in ("LauncherName", "RecoveryMode"):
-            allowed = get_args(LauncherName if annotation == "LauncherName" else RecoveryMode)
+        if annotation in LITERALS:
+            allowed = get_args(LITERALS[annotation])
             if raw not in allowed:
                 raise ValueError(f"expected one of {', '.join(allowed)}")
             return raw

@@ -21,7 +21,10 @@ from gateway.cors import add_cors
 from gateway.demo import demo_present, load_demo
 from gateway.events import create_event_bus
 from gateway.job_runtime import JobRuntime
+from gateway.metrics import RequestMetrics, metrics_endpoint
 from gateway.plugin_loader import load_plugins, register_plugins
+from gateway.readiness import readyz_endpoint
+from gateway.request_tracking import TrackedStarlette
 from resolvers import test_reset
 from resolvers.auth import forget_cached_tokens
 from resolvers.context import SYSTEM, Principal, Services, unit_of_work
@@ -81,21 +84,29 @@ def create_app(settings: Settings) -> Starlette:
         return JSONResponse({"status": "ok"})
 
     graphql = GraphQLView(build_schema(settings), services)
+    metrics = RequestMetrics()
     routes: list[BaseRoute] = [
         Route("/healthz", healthz, methods=["GET"]),
+        Route("/readyz", readyz_endpoint(engine), methods=["GET"]),
+        Route(
+            "/metrics",
+            metrics_endpoint(metrics, services, engine, settings.launch_jobs),
+            methods=["GET"],
+        ),
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
         Mount(STATIC_PATH, app=graphiql_static_files(), name="graphiql-static"),
         *build_routes(settings),
         *build_docs_routes(),
     ]
-    app = Starlette(
+    app = TrackedStarlette(
         routes=routes,
         lifespan=lifespan,
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
     )
     app.router.redirect_slashes = False
     add_cors(app, settings)
+    app.request_metrics = metrics
     app.state.services = services
     app.state.jobs = jobs
 

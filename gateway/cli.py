@@ -34,6 +34,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from db.migrate import pending_revisions, upgrade_database
 from db.session import check_database_url, create_engine, create_session_factory
 from db.settings import Settings, SettingsError, load_settings
+from gateway.logs import logging_config
 from gateway.progress import SILENT, Progress
 from resolvers.context import Context, Principal, Services, unit_of_work
 from resolvers.errors import DomainError
@@ -60,31 +61,6 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(USAGE_ERROR, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
-
-
-def logging_config(level: str) -> dict[str, Any]:
-    """The one logging configuration, also handed to uvicorn (and so to every worker)."""
-    return {
-        "version": 1,
-        "disable_existing_loggers": False,
-        "formatters": {
-            "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
-        },
-        "handlers": {
-            "stderr": {
-                "class": "logging.StreamHandler",
-                "formatter": "plain",
-                "stream": "ext://sys.stderr",
-            },
-        },
-        "loggers": {
-            "uvicorn": {"level": level, "handlers": [], "propagate": True},
-            "uvicorn.error": {"level": level, "handlers": [], "propagate": True},
-            "uvicorn.access": {"level": level, "handlers": [], "propagate": True},
-            "alembic": {"level": "WARNING", "handlers": [], "propagate": True},
-        },
-        "root": {"level": level, "handlers": ["stderr"]},
-    }
 
 
 # -- shared steps -------------------------------------------------------------------------
@@ -226,7 +202,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     common: dict[str, Any] = {
         "host": settings.host,
         "port": port,
-        "log_config": logging_config(settings.log_level),
+        "log_config": logging_config(settings.log_level, settings.log_format),
         "lifespan": "on",
         **ssl,
     }
@@ -515,6 +491,8 @@ def _plugin_trust_handler(trusted: bool) -> Handler:
 
 cmd_plugin_trust = _plugin_trust_handler(trusted=True)
 cmd_plugin_untrust = _plugin_trust_handler(trusted=False)
+
+
 # -- graphql ---------------------------------------------------------------------------------
 
 
@@ -549,6 +527,33 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     except StatusError as exc:
         raise CommandError(str(exc)) from None
     print(json.dumps(report, indent=2) if args.json else format_status(report))
+    return 0
+
+
+# -- backup, restore --------------------------------------------------------------------------
+
+
+def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
+    from gateway.backup import BackupError, create_backup, summary
+
+    check_database_url(settings.effective_database_url)
+    try:
+        manifest = create_backup(settings, args.dest)
+    except BackupError as exc:
+        raise CommandError(str(exc)) from None
+    print(f"Backup written to {args.dest}: {summary(manifest)}.")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
+    from gateway.backup import BackupError, restore_backup, summary
+
+    check_database_url(settings.effective_database_url)
+    try:
+        manifest = restore_backup(settings, args.src, force=args.force)
+    except BackupError as exc:
+        raise CommandError(str(exc)) from None
+    print(f"Restored {args.src} into {_database_label(settings)}: {summary(manifest)}.")
     return 0
 
 
@@ -744,6 +749,22 @@ def _register_status(commands: argparse._SubParsersAction[argparse.ArgumentParse
     status.add_argument("--json", action="store_true", help="print JSON for scripts")
 
 
+def _register_backup(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    backup = add_command(
+        commands, "backup", cmd_backup,
+        "copy the database and the data dir into a new folder (the server may run)",
+    )  # fmt: skip
+    backup.add_argument("dest", type=Path, metavar="DEST", help="new or empty folder")
+    restore = add_command(
+        commands, "restore", cmd_restore,
+        "restore a backup folder into an empty data dir and database (stop the server first)",
+    )  # fmt: skip
+    restore.add_argument("src", type=Path, metavar="SRC", help="a folder written by backup")
+    restore.add_argument(
+        "--force", action="store_true", help="replace the data and database already there"
+    )
+
+
 REGISTRARS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = [
     _register_serve,
     _register_db,
@@ -756,6 +777,7 @@ REGISTRARS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]],
     _register_graphql,
     _register_status,
     _register_config,
+    _register_backup,
 ]
 
 
@@ -789,7 +811,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = settings_from(args)
-        logging.config.dictConfig(logging_config(settings.log_level))
+        logging.config.dictConfig(logging_config(settings.log_level, settings.log_format))
     except SettingsError as exc:
         return _fail(str(exc))
     except ValueError as exc:

@@ -14,6 +14,7 @@ from typing import Literal
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db import file_journal
+from db.audit import set_actor
 from db.files import FileStore
 from db.settings import Settings
 from resolvers.client_writes import ChangeRecorder, is_client_write, log_client_writes
@@ -48,6 +49,11 @@ class Principal:
     @property
     def is_authenticated(self) -> bool:
         return self.kind != "anonymous"
+
+    @property
+    def audit_name(self) -> str:
+        """Who the audit log names: a user's e-mail, else the client id, else the kind."""
+        return self.email or self.client_id or self.kind
 
 
 ANONYMOUS = Principal(kind="anonymous")
@@ -123,6 +129,7 @@ async def unit_of_work(
     stay journaled for replay if that fails), then the after-commit callbacks run.
     """
     async with services.sessions() as session:
+        set_actor(session.sync_session, principal.audit_name, principal.kind)
         ctx = Context(
             settings=services.settings,
             sessions=services.sessions,

@@ -166,7 +166,7 @@ async def heartbeat_job(ctx: Context, job_id: str) -> str:
         update(ProcessingJob)
         .where(ProcessingJob.id == job.id, ProcessingJob.status.in_(("queued", "running")))
         .values(status="running", heartbeat=now, updated_at=now)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False, audit=False)
     )
     if beat.rowcount == 1:  # type: ignore[attr-defined]
         publish_job_event(ctx, job.id, status="running", heartbeat=now.isoformat())

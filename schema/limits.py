@@ -31,6 +31,7 @@ from graphql import (
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    Undefined,
     get_named_type,
     get_nullable_type,
     get_operation_ast,
@@ -49,6 +50,7 @@ from strawberry.extensions import (
 
 from db.settings import Settings
 from schema.errors import DomainErrorExtension
+from schema.operation_tracking import OperationTracking
 
 LIST_ESTIMATE = 10
 """Assumed length of a plain (unpaginated) list field, such as `Study.preparations`."""
@@ -151,7 +153,8 @@ class OperationCost:
                         found = self.variables.get(value.name.value)
                         return found if isinstance(found, list) else None
                     return None
-                return value_from_ast(argument.value, type_, self.variables)
+                value = value_from_ast(argument.value, type_, self.variables)
+                return None if value is Undefined else value
         return None
 
 
@@ -243,6 +246,7 @@ class DocumentValidationCache(SchemaExtension):
 def build_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
     """Extension factories (one instance per operation) for `strawberry.Schema`."""
     extensions: list[Callable[[], SchemaExtension]] = [
+        OperationTracking,
         partial(DomainErrorExtension, production=settings.production),
         partial(QueryDepthLimiter, max_depth=settings.max_query_depth),
         partial(MaxAliasesLimiter, max_alias_count=settings.max_aliases),

@@ -8,6 +8,7 @@ from schema.mutations.jobs import JobMutations
 from schema.mutations.studies import StudyMutations
 from schema.queries.analyses import AnalysisQueries
 from schema.queries.artifacts import ArtifactQueries
+from schema.queries.audit import AuditQueries
 from schema.queries.jobs import JobQueries
 from schema.queries.nodes import NodeQueries
 from schema.queries.plugins import PluginQueries
@@ -15,7 +16,15 @@ from schema.queries.studies import StudyQueries
 
 
 @strawberry.type
-class Query(NodeQueries, StudyQueries, ArtifactQueries, JobQueries, PluginQueries, AnalysisQueries):
+class Query(
+    NodeQueries,
+    StudyQueries,
+    ArtifactQueries,
+    JobQueries,
+    PluginQueries,
+    AnalysisQueries,
+    AuditQueries,
+):
     pass
 
 

@@ -13,6 +13,7 @@ from db.models.accounts import (
 from db.models.analyses import Analysis, AnalysisJob, AnalysisSample, AnalysisShare
 from db.models.archive import ArchiveFeatureValue, ArchiveMergingScheme
 from db.models.artifacts import VISIBILITIES, Artifact, ArtifactParent, EbiRunAccession
+from db.models.audit import AUDIT_ACTIONS, AuditEntry
 from db.models.base import Base, utcnow
 from db.models.file_moves import PendingFileMove
 from db.models.jobs import (
@@ -77,6 +78,7 @@ from db.models.vocabulary import (
 )
 
 __all__ = [
+    "AUDIT_ACTIONS",
     "GRANT_TYPES",
     "JOB_STATUSES",
     "OWNER_COLUMNS",
@@ -95,6 +97,7 @@ __all__ = [
     "ArtifactParent",
     "ArtifactType",
     "ArtifactTypeFilepathType",
+    "AuditEntry",
     "Base",
     "Command",
     "CommandOutput",

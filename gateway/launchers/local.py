@@ -55,6 +55,11 @@ class LocalLauncher:
     def free_slots(self) -> int | None:
         return max(0, self.max_jobs - len(self._running))
 
+    @property
+    def active(self) -> int:
+        """Job processes started here that have not exited."""
+        return len(self._running)
+
     async def submit(self, request: LaunchRequest) -> str:
         argv = shell_command(request)
         request.log_path.parent.mkdir(parents=True, exist_ok=True)

@@ -262,6 +262,11 @@ class SlurmLauncher:
             )
         logger.info("Slurm job %s cancelled", job)
 
+    @property
+    def active(self) -> int:
+        """Slurm jobs submitted here that are still watched (pending or running)."""
+        return len(self._watched)
+
     def free_slots(self) -> int | None:
         """Slurm queues what it cannot start yet, so submission is never held back here."""
         return None

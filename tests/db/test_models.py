@@ -11,6 +11,7 @@ from db.models import (
     Artifact,
     ArtifactType,
     ArtifactTypeFilepathType,
+    AuditEntry,
     Base,
     DataDirectory,
     DataType,
@@ -128,6 +129,17 @@ async def _add_what_the_demo_lacks(ctx: Context) -> None:
             ArchiveFeatureValue(merging_scheme_id=scheme.id, feature="ACGT" * 10, value="1.5"),
             JobResourceAllocation(
                 name="default", job_type="VALIDATOR", description=None, allocation="-t 1:00:00"
+            ),
+            AuditEntry(
+                at=MOMENT,
+                actor="Round.Trip@example.org",
+                actor_kind="user",
+                action="update",
+                target="study",
+                target_id="1",
+                origin="mutation RoundTrip",
+                request_id="round-trip-1",
+                details={"columns": ["title"]},
             ),
         ]
     )

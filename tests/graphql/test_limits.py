@@ -120,3 +120,11 @@ async def test_introspection_on_by_default_with_suggestions(client: httpx.AsyncC
     assert typo["errors"][0]["message"] == (
         "Cannot query field 'studys' on type 'Query'. Did you mean 'study' or 'studies'?"
     )
+
+
+async def test_a_declared_page_size_variable_left_out_means_the_default_size(
+    client: httpx.AsyncClient,
+) -> None:
+    query = "query($first: Int) { studies(first: $first) { totalCount } }"
+    result = await run_graphql(client, query, {})
+    assert result == {"data": {"studies": {"totalCount": 0}}}
