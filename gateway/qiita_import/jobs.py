@@ -78,6 +78,8 @@ async def import_jobs(run: ImportRun) -> None:
         "SELECT * FROM qiita.processing_job_workflow ORDER BY 1", workflow,
     )  # fmt: skip
 
+    not_objects: list[str] = []
+
     def job(r: asyncpg.Record) -> dict[str, Any] | None:
         job_id = str(r["processing_job_id"])
         account = run.ids.accounts.get(r["email"])
@@ -86,7 +88,10 @@ async def import_jobs(run: ImportRun) -> None:
             run.report.warn("jobs", f"{job_id}: owner {r['email']!r} or status {status!r} unknown")
             run.ids.skipped_jobs.add(job_id)
             return None
-        parameters = r["command_parameters"] or {}
+        parameters = r["command_parameters"]
+        if not isinstance(parameters, dict):
+            not_objects.append(job_id)
+            parameters = {}
         target = parameters.get("job_id") if r["command_name"] in TARGETING_COMMANDS else None
         heartbeat = naive_utc(r["heartbeat"])
         return {
@@ -103,6 +108,12 @@ async def import_jobs(run: ImportRun) -> None:
         "jobs", ProcessingJob.__table__, JOBS, job,
         count_query="SELECT count(*) FROM qiita.processing_job",
     )  # fmt: skip
+    if not_objects:
+        run.report.warn(
+            "jobs",
+            f"{len(not_objects)} jobs have parameters that are not a JSON object "
+            f"(e.g. {not_objects[0]}); imported with empty parameters",
+        )
     run.report.note(
         "jobs: Qiita keeps no creation time; created_at is the heartbeat, else the import time"
     )
