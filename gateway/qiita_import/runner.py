@@ -11,9 +11,11 @@ import asyncpg
 from sqlalchemy import func, select
 
 from db.files import FileStore
+from db.id_counters import advance_id_counters
 from db.models import Account, Software, Study
 from db.session import create_engine
 from db.settings import Settings
+from db.snapshot import snapshot_dir, write_snapshot
 from gateway.qiita_import.accounts import import_accounts, import_clients
 from gateway.qiita_import.analyses import import_analyses, import_analysis_links
 from gateway.qiita_import.artifacts import import_artifacts
@@ -22,12 +24,12 @@ from gateway.qiita_import.jobs import import_job_links, import_jobs, import_logs
 from gateway.qiita_import.metadata import import_preparations, import_samples
 from gateway.qiita_import.not_modelled import list_not_modelled
 from gateway.qiita_import.report import ImportReport, Progress
-from gateway.qiita_import.sequences import advance_sequences
 from gateway.qiita_import.software import import_references, import_software
 from gateway.qiita_import.source import SUPPORTED_PATCHES, Source
 from gateway.qiita_import.state import ImportRun
 from gateway.qiita_import.studies import import_studies
 from gateway.qiita_import.vocabulary import import_vocabulary
+from resolvers.test_reset import KEPT_WHOLE
 
 Phase = Callable[[ImportRun], Awaitable[None]]
 
@@ -124,7 +126,7 @@ async def run_import(
                     await _check_target_empty(run)
                     for phase in PHASES:
                         await phase(run)
-                    await advance_sequences(target)
+                    await advance_id_counters(target)
                     if options.dry_run:
                         await transaction.rollback()
                     else:
@@ -135,6 +137,13 @@ async def run_import(
                     raise
         finally:
             await source_context.__aexit__(None, None, None)
+        if settings.test_mode and not options.dry_run:
+            async with engine.connect() as connection:
+                await write_snapshot(connection, settings.resolved_data_dir, KEPT_WHOLE)
+            report.note(
+                "test mode: POST /apitest/reset/ returns to this state "
+                f"(snapshot in {snapshot_dir(settings.resolved_data_dir)})"
+            )
     finally:
         await engine.dispose()
     return report

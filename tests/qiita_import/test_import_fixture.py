@@ -6,9 +6,9 @@ from __future__ import annotations
 import httpx
 import orjson
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select, text
 
-from db.models import Account
+from db.models import Account, Artifact
 from db.session import create_engine
 from tests.qiita_import.conftest import ImportedSite, QiitaSource
 
@@ -191,3 +191,48 @@ async def stored_hash(imported: ImportedSite, email: str) -> str:
             )
     finally:
         await engine.dispose()
+
+
+async def test_id_counters_continue_after_the_imported_ids(imported: ImportedSite):
+    engine = create_engine(imported.settings, pool=False)
+    try:
+        async with engine.begin() as connection:
+            largest = (await connection.execute(select(func.max(Artifact.id)))).scalar_one()
+            if connection.dialect.name == "sqlite":
+                counter = (
+                    await connection.execute(
+                        text("SELECT seq FROM sqlite_sequence WHERE name = 'artifact'")
+                    )
+                ).scalar_one()
+                assert counter >= largest
+            else:
+                following = (
+                    await connection.execute(
+                        text("SELECT nextval(pg_get_serial_sequence('artifact', 'id'))")
+                    )
+                ).scalar_one()
+                assert following == largest + 1
+    finally:
+        await engine.dispose()
+
+
+async def test_test_mode_reset_returns_to_the_imported_state(
+    site: httpx.AsyncClient, imported: ImportedSite, qiita_source: QiitaSource
+):
+    headers = {"Authorization": f"Bearer {await system_token(site, qiita_source)}"}
+    placed = imported.settings.resolved_data_dir / "BIOM" / "7" / "biom_table.biom"
+    original = placed.read_bytes()
+    placed.write_bytes(b"changed after the import")
+    (imported.settings.resolved_data_dir / "uploads" / "new.txt").parent.mkdir(exist_ok=True)
+    (imported.settings.resolved_data_dir / "uploads" / "new.txt").write_text("new")
+    response = await site.post("/apitest/reset/", headers=headers)
+    assert response.status_code == 200, response.text
+
+    assert placed.read_bytes() == original
+    assert not (imported.settings.resolved_data_dir / "uploads" / "new.txt").exists()
+    headers = {"Authorization": f"Bearer {await system_token(site, qiita_source)}"}
+    response = await site.get("/qiita_db/artifacts/1/", headers=headers)
+    assert response.status_code == 200, response.text
+    assert response.json()["name"] == "Raw data 1"
+    response = await site.get("/qiita_db/sample_information/1/data/", headers=headers)
+    assert len(response.json()["data"]) == imported.report.resources["samples"].imported

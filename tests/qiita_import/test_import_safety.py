@@ -59,7 +59,10 @@ def test_dry_run_writes_nothing_and_reports_the_same(
     assert [p for p in files_below(settings.resolved_data_dir) if "sqlite" not in p.name] == []
 
     report = asyncio.run(run_import(settings, qiita_source.options()))
-    assert report.render().replace("Imported:", "Dry run (nothing written):", 1) == dry
+    real = report.render().replace("Imported:", "Dry run (nothing written):", 1)
+    snapshot_note = [line for line in real.splitlines() if line.startswith("- test mode:")]
+    assert len(snapshot_note) == 1
+    assert real.replace("\n" + snapshot_note[0], "") == dry
     assert row_counts(settings)["processing_job"] == report.resources["jobs"].imported > 0
 
 
