@@ -36,7 +36,31 @@ ORDER BY a.artifact_id
 """
 
 
+LINKS = {
+    "studies": "SELECT artifact_id FROM qiita.study_artifact GROUP BY 1 HAVING count(*) > 1",
+    "preparations": "SELECT artifact_id FROM qiita.preparation_artifact GROUP BY 1 "
+    "HAVING count(*) > 1",
+    "analyses": "SELECT artifact_id FROM qiita.analysis_artifact GROUP BY 1 HAVING count(*) > 1",
+    "producing jobs": "SELECT artifact_id FROM qiita.artifact_output_processing_job "
+    "GROUP BY 1 HAVING count(*) > 1",
+}
+
+
+async def _warn_extra_links(run: ImportRun) -> None:
+    """The gateway gives an artifact one study, preparation, analysis and producing job."""
+    for what, query in LINKS.items():
+        ids = [r[0] for r in await run.source.fetch(query + " ORDER BY 1 LIMIT 20")]
+        if ids:
+            run.report.warn(
+                "artifacts",
+                f"artifacts linked to several {what} keep the lowest-numbered one: "
+                + ", ".join(str(i) for i in ids),
+            )
+
+
 async def import_artifacts(run: ImportRun) -> None:
+    await _warn_extra_links(run)
+
     def artifact(r: asyncpg.Record) -> dict[str, Any] | None:
         artifact_id = r["artifact_id"]
         visibility = run.ids.name("visibility", r["visibility_id"])

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from db.files import FileStore
 from db.id_counters import advance_id_counters
-from db.models import Account, Software, Study
+from db.models import Account, DataDirectory, Software, Study
 from db.session import create_engine
 from db.settings import Settings
 from db.snapshot import snapshot_dir, write_snapshot
@@ -122,6 +122,7 @@ async def run_import(
                     link_files=options.link_files,
                     dry_run=options.dry_run,
                 )
+                report.note("Qiita's timestamps (no time zone) are read as UTC")
                 try:
                     await _check_target_empty(run)
                     for phase in PHASES:
@@ -130,7 +131,15 @@ async def run_import(
                     if options.dry_run:
                         await transaction.rollback()
                     else:
+                        mountpoints = list(
+                            (
+                                await target.execute(
+                                    select(DataDirectory.mountpoint).where(DataDirectory.active)
+                                )
+                            ).scalars()
+                        )
                         await transaction.commit()
+                        run.files.ensure_layout(mountpoints)
                 except BaseException:
                     await transaction.rollback()
                     remove_placed(run.placed)

@@ -115,14 +115,16 @@ def test_failure_half_way_leaves_the_target_unchanged(
     assert [p for p in files_below(settings.resolved_data_dir) if "sqlite" not in p.name] == []
 
 
-def test_missing_and_damaged_files_are_warnings(
+def test_missing_and_damaged_files_are_warnings_and_files_can_be_linked(
     settings: Settings, qiita_source: QiitaSource, tmp_path: Path
 ) -> None:
     data = tmp_path / "qiita-data"
     shutil.copytree(qiita_source.data_dir, data)
     (data / "raw_data" / "1_s_G1_L001_sequences.fastq.gz").write_bytes(b"not the same bytes")
     (data / "BIOM" / "7" / "biom_table.biom").unlink()
-    options = runner.ImportOptions(source_url=qiita_source.url, source_data_dir=data)
+    options = runner.ImportOptions(
+        source_url=qiita_source.url, source_data_dir=data, link_files=True
+    )
     report = asyncio.run(run_import(settings, options))
     warnings = report.resources["files"].warnings
     assert any(
@@ -132,6 +134,8 @@ def test_missing_and_damaged_files_are_warnings(
     assert row_counts(settings)["study"] == 1
     placed = settings.resolved_data_dir / "raw_data" / "1_s_G1_L001_sequences.fastq.gz"
     assert placed.read_bytes() == b"not the same bytes"
+    assert placed.stat().st_ino == (data / "raw_data" / placed.name).stat().st_ino
+    assert (settings.resolved_data_dir / "uploads").is_dir()
 
 
 def test_refused_when_the_source_is_unreachable(settings: Settings, tmp_path: Path) -> None:
