@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from dataclasses import dataclass, field
 from typing import TextIO
 
@@ -74,9 +75,11 @@ class Progress:
         self.phase = ""
         self.rows = 0
         self.total = 0
+        self.started = time.perf_counter()
 
     def start(self, phase: str, total: int = 0) -> None:
         self.phase, self.rows, self.total = phase, 0, total
+        self.started = time.perf_counter()
         if self.tty:
             self._draw()
 
@@ -90,7 +93,8 @@ class Progress:
             self._draw()
             self.stream.write("\n")
         else:
-            self.stream.write(f"import-qiita: {self.phase}: {self.rows} rows\n")
+            seconds = time.perf_counter() - self.started
+            self.stream.write(f"import-qiita: {self.phase}: {self.rows} rows in {seconds:.1f} s\n")
         self.stream.flush()
 
     def _draw(self) -> None:
