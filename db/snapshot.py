@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import DateTime, Table, insert, select, update
+from sqlalchemy import DateTime, FromClause, Table, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db.id_counters import advance_id_counters
@@ -48,7 +48,7 @@ def _write_files(data_dir: Path, rows: bytes) -> None:
 
 
 async def write_snapshot(
-    connection: AsyncConnection, data_dir: Path, skip: Collection[Table] = ()
+    connection: AsyncConnection, data_dir: Path, skip: Collection[FromClause] = ()
 ) -> None:
     """Every table's rows (but `skip`'s, which a reset keeps) and a copy of every mount's
     files, replacing an older snapshot."""

@@ -8,14 +8,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import FromClause, Table, insert
+from sqlalchemy import JSON, FromClause, Table, insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db.files import FileStore
+from db.session import json_serializer
 from gateway.qiita_import.report import ImportReport, Progress
 from gateway.qiita_import.source import Source
 
 Row = dict[str, Any]
+COPIED_TABLES = {"sample", "prep_sample", "processing_job"}
+"""The bulk tables, written with COPY on PostgreSQL."""
 
 
 @dataclass(frozen=True)
@@ -65,9 +68,31 @@ class ImportRun:
 
     async def insert(self, table: FromClause, rows: Iterable[Mapping[str, Any]]) -> int:
         batch = list(rows)
-        if batch:
-            await self.target.execute(insert(cast(Table, table)), batch)
+        if not batch:
+            return 0
+        target = cast(Table, table)
+        if target.name in COPIED_TABLES and self.target.dialect.name == "postgresql":
+            await self._copy(target, batch)
+        else:
+            await self.target.execute(insert(target), batch)
         return len(batch)
+
+    async def _copy(self, table: Table, batch: list[Mapping[str, Any]]) -> None:
+        """PostgreSQL's COPY on the target's own connection (inside its transaction): the
+        bulk tables' rows carry every column they need, JSON columns as JSON text."""
+        columns = list(batch[0])
+        json_columns = {c for c in columns if isinstance(table.c[c].type, JSON)}
+        records = [
+            tuple(
+                json_serializer(row[c]) if c in json_columns and row[c] is not None else row[c]
+                for c in columns
+            )
+            for row in batch
+        ]
+        raw = await self.target.get_raw_connection()
+        await raw.driver_connection.copy_records_to_table(  # type: ignore[union-attr]
+            table.name, records=records, columns=columns
+        )
 
     async def copy_table(
         self, resource: str, table: FromClause, query: str, mapper: Any, *, count_query: str = ""
