@@ -44,7 +44,7 @@ async def list_not_modelled(run: ImportRun) -> None:
             continue
         count = await run.source.count(table)
         if count:
-            run.report.left_out(f"qiita.{table}: {count} rows ({why})")
+            run.report.left_out(f"qiita.{table}: {count} row(s): {why}")
     for column in COLUMNS:
         run.report.left_out(f"column {column}")
 

@@ -110,4 +110,4 @@ async def _portals(run: ImportRun) -> None:
 async def _investigations(run: ImportRun) -> None:
     count = await run.source.count("investigation")
     if count:
-        run.report.left_out(f"{count} investigations (study groupings; not modelled)")
+        run.report.left_out(f"qiita.investigation: {count} row(s): study groupings, not modelled")
