@@ -7,8 +7,10 @@ import asyncio
 import shutil
 from pathlib import Path
 
+import asyncpg
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
 
 from db.models import Account, ProcessingJob, StoredFile, Study
 from db.session import create_engine
@@ -16,6 +18,7 @@ from db.settings import Settings
 from gateway import cli
 from gateway.qiita_import import ImportRefused, run_import, runner
 from gateway.qiita_import.state import ImportRun
+from tests import databases
 from tests.qiita_import.conftest import QiitaSource
 
 
@@ -84,18 +87,33 @@ def test_refused_on_a_non_empty_target(
 
 
 def test_refused_on_an_unsupported_patch_level(
-    settings: Settings,
-    qiita_source: QiitaSource,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
+    settings: Settings, qiita_source: QiitaSource, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(runner, "SUPPORTED_PATCHES", ("96.sql",))
-    assert cli.main(cli_args(settings, qiita_source)) == 2
+    source_name = make_url(qiita_source.url).database
+    older = f"qg_qiita_older_{databases.RUN_TAG}"
+    databases.run_admin(
+        f'DROP DATABASE IF EXISTS "{older}"', f'CREATE DATABASE "{older}" TEMPLATE "{source_name}"'
+    )
+    older_url = make_url(qiita_source.url).set(database=older).render_as_string(False)
+    try:
+        asyncio.run(set_patch(older_url, "94.sql"))
+        older_source = QiitaSource(url=older_url, data_dir=qiita_source.data_dir)
+        assert cli.main(cli_args(settings, older_source)) == 2
+    finally:
+        databases.drop_postgres(older)
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [
-        "qiita-gateway: error: the source database is at Qiita patch 95.sql; supported: 96.sql"
+        "qiita-gateway: error: the source database is at Qiita patch 94.sql; supported: 95.sql"
     ]
     assert row_counts(settings) == {"account": 0, "study": 0, "processing_job": 0, "stored_file": 0}
+
+
+async def set_patch(url: str, patch: str) -> None:
+    connection = await asyncpg.connect(url)
+    try:
+        await connection.execute("UPDATE public.settings SET current_patch = $1", patch)
+    finally:
+        await connection.close()
 
 
 def test_failure_half_way_leaves_the_target_unchanged(
