@@ -9,6 +9,7 @@ from typing import TextIO
 
 import asyncpg
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from db.files import FileStore
 from db.id_counters import advance_id_counters
@@ -54,7 +55,8 @@ PHASES: list[Phase] = [
 
 
 class ImportRefused(Exception):
-    """The import cannot start (source or target unsuitable); nothing was written."""
+    """The import cannot start (source or target unsuitable) or the target refused a row;
+    nothing was written."""
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,15 @@ async def run_import(
                 try:
                     await _check_target_empty(run)
                     for phase in PHASES:
-                        await phase(run)
+                        try:
+                            await phase(run)
+                        except SQLAlchemyError as exc:
+                            reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+                            raise ImportRefused(
+                                f"the import failed in {phase.__name__}: "
+                                f"{reason[0] if reason else type(exc).__name__}; "
+                                "nothing was written"
+                            ) from exc
                     await advance_id_counters(target)
                     if options.dry_run:
                         await transaction.rollback()

@@ -51,6 +51,10 @@ async def _match_by_key(
         if identity in existing:
             mapping[source_id] = existing[identity]
             run.report.imported(resource)
+            if existing[identity] != source_id:
+                run.report.warn(
+                    resource, f"{identity[0]!r}: Qiita id {source_id} is {existing[identity]} here"
+                )
             continue
         values = dict(row)
         if source_id not in taken:

@@ -162,3 +162,24 @@ def test_refused_when_the_source_is_unreachable(settings: Settings, tmp_path: Pa
     )
     with pytest.raises(ImportRefused, match="cannot read the source database"):
         asyncio.run(run_import(settings, options))
+
+
+def test_a_row_the_target_refuses_is_one_line_and_nothing_is_written(
+    settings: Settings,
+    qiita_source: QiitaSource,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async def duplicate_study(run: ImportRun) -> None:
+        await run.insert(Study.__table__, [{"id": 1, "title": "again"}])
+
+    phases = list(runner.PHASES)
+    phases.insert(phases.index(runner.import_files) + 1, duplicate_study)
+    monkeypatch.setattr(runner, "PHASES", phases)
+    assert cli.main(cli_args(settings, qiita_source)) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert [line for line in err if not line.startswith("import-qiita: ")] == err[-1:]
+    assert err[-1].startswith("qiita-gateway: error: the import failed in duplicate_study: ")
+    assert err[-1].endswith("; nothing was written")
+    assert row_counts(settings) == {"account": 0, "study": 0, "processing_job": 0, "stored_file": 0}
+    assert [p for p in files_below(settings.resolved_data_dir) if "sqlite" not in p.name] == []
