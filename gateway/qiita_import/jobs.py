@@ -93,11 +93,15 @@ async def import_jobs(run: ImportRun) -> None:
             not_objects.append(job_id)
             parameters = {}
         target = parameters.get("job_id") if r["command_name"] in TARGETING_COMMANDS else None
+        pending = r["pending"]
+        if pending is not None and not isinstance(pending, dict):
+            run.report.warn("jobs", f"{job_id}: pending {str(pending)[:40]!r} is not an object")
+            pending = None
         heartbeat = naive_utc(r["heartbeat"])
         return {
             "id": job_id, "account_id": account, "command_id": r["command_id"],
             "parameters": parameters, "status": status, "hidden": bool(r["hidden"]),
-            "heartbeat": heartbeat, "step": r["step"], "pending": r["pending"],
+            "heartbeat": heartbeat, "step": r["step"], "pending": pending,
             "external_id": r["external_job_id"], "error_log_id": r["logging_id"],
             "workflow_id": r["workflow_id"],
             "target_job_id": str(target) if isinstance(target, str) else None,
