@@ -249,6 +249,24 @@ def cmd_config(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_import_qiita(args: argparse.Namespace, settings: Settings) -> int:
+    from gateway.qiita_import import ImportOptions, ImportRefused, run_import
+
+    ensure_database(settings)
+    options = ImportOptions(
+        source_url=args.source_url,
+        source_data_dir=args.source_data_dir,
+        link_files=args.files == "link",
+        dry_run=args.dry_run,
+    )
+    try:
+        report = asyncio.run(run_import(settings, options))
+    except ImportRefused as exc:
+        raise CommandError(str(exc)) from None
+    print(report.render())
+    return 0
+
+
 # -- demo, user, client ---------------------------------------------------------------------
 
 
@@ -765,6 +783,31 @@ def _register_backup(commands: argparse._SubParsersAction[argparse.ArgumentParse
     )
 
 
+def _register_import_qiita(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    command = add_command(
+        commands, "import-qiita", cmd_import_qiita,
+        "import a Qiita site (database and data dir) into an empty, freshly migrated gateway",
+    )  # fmt: skip
+    command.add_argument(
+        "--source-url",
+        required=True,
+        metavar="URL",
+        help="Qiita's database, postgresql://USER@HOST:PORT/DB (read only)",
+    )
+    command.add_argument(
+        "--source-data-dir", required=True, type=Path, metavar="DIR", help="Qiita's BASE_DATA_DIR"
+    )
+    command.add_argument(
+        "--files",
+        choices=("copy", "link"),
+        default="copy",
+        help="copy files (default) or hard-link them (copying across file systems)",
+    )
+    command.add_argument(
+        "--dry-run", action="store_true", help="map everything, write nothing, print the report"
+    )
+
+
 REGISTRARS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = [
     _register_serve,
     _register_db,
@@ -778,6 +821,7 @@ REGISTRARS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]],
     _register_status,
     _register_config,
     _register_backup,
+    _register_import_qiita,
 ]
 
 

@@ -34,7 +34,13 @@ from db.models import Account, OAuthClient, OAuthRateLimit, OAuthToken, Software
 from db.settings import Settings
 from resolvers.accounts import password_problem
 from resolvers.context import Principal
-from resolvers.credentials import hash_password, hash_token, new_token, verify_password
+from resolvers.credentials import (
+    hash_password,
+    hash_token,
+    new_token,
+    password_needs_rehash,
+    verify_password,
+)
 from resolvers.oauth_errors import (
     DAILY_LIMIT_REACHED,
     INVALID_ACCESS_TOKEN,
@@ -110,6 +116,20 @@ def _decoy_hash() -> str:
     return hash_password("decoy password for timing")
 
 
+async def _rehash_password(
+    services: HasSessions, account_id: int, old_hash: str, password: str
+) -> None:
+    """Replace a verified hash of another scheme (bcrypt from Qiita) by the gateway's own."""
+    new_hash = await asyncio.to_thread(hash_password, password)
+    async with services.sessions() as session, session.begin():
+        await session.execute(
+            update(Account)
+            .where(Account.id == account_id, Account.password_hash == old_hash)
+            .values(password_hash=new_hash)
+        )
+    logger.info("password hash of account %s upgraded to Argon2id", account_id)
+
+
 async def _load_credentials(services: HasSessions, request: TokenRequest) -> Credentials:
     """Everything the grant may look at: the named clients and, for a password grant,
     the account if its password verifies (the slow hash runs off the event loop)."""
@@ -146,6 +166,8 @@ async def _load_credentials(services: HasSessions, request: TokenRequest) -> Cre
         assert password is not None
         stored = account.password_hash if account is not None else _decoy_hash()
         verified = await asyncio.to_thread(verify_password, password, stored)
+        if verified and account is not None and password_needs_rehash(stored):
+            await _rehash_password(services, account.id, stored, password)
         if verified and account is not None and account.level != UNVERIFIED:
             user = KnownUser(account.id, account.email, account.level)
     return Credentials(clients=clients, user=user)

@@ -1,6 +1,8 @@
 """Secrets: generation and hashing of passwords, client secrets and tokens.
 
-Passwords get a slow, salted hash (Argon2id). Client secrets (255 random
+Passwords get a slow, salted hash (Argon2id). Hashes imported from Qiita are
+bcrypt (`$2a$`, `$2b$`, `$2y$`): still accepted, and replaced by an Argon2id hash
+at the next successful sign-in (`password_needs_rehash`). Client secrets (255 random
 characters) and access tokens (55) have far more entropy than any password,
 so a plain SHA-256 is the right tool for them: fast to check, impossible to
 reverse, and unlike bcrypt it reads every byte.
@@ -13,6 +15,7 @@ import hmac
 import secrets
 import string
 
+import bcrypt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -20,6 +23,8 @@ ALPHANUMERIC = string.ascii_letters + string.digits
 TOKEN_LENGTH = 55
 CLIENT_ID_LENGTH = 50
 CLIENT_SECRET_LENGTH = 255
+BCRYPT_PREFIXES = ("$2a$", "$2b$", "$2y$")
+BCRYPT_MAX_BYTES = 72
 
 _password_hasher = PasswordHasher()
 
@@ -60,7 +65,22 @@ def hash_password(password: str) -> str:
     return _password_hasher.hash(password)
 
 
+def is_bcrypt_hash(stored_hash: str) -> bool:
+    return stored_hash.startswith(BCRYPT_PREFIXES)
+
+
+def password_needs_rehash(stored_hash: str) -> bool:
+    """True for hashes of another scheme (bcrypt, imported from Qiita)."""
+    return is_bcrypt_hash(stored_hash)
+
+
 def verify_password(password: str, stored_hash: str) -> bool:
+    if is_bcrypt_hash(stored_hash):
+        # bcrypt reads at most 72 bytes; Qiita's hashes were made from that prefix.
+        try:
+            return bcrypt.checkpw(password.encode()[:BCRYPT_MAX_BYTES], stored_hash.encode())
+        except ValueError:
+            return False
     try:
         return _password_hasher.verify(stored_hash, password)
     except (VerificationError, InvalidHashError):

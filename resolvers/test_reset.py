@@ -3,7 +3,9 @@
 Every row that is not seeded vocabulary goes, the id counters restart (so a
 reloaded demo gets study 1 and artifact 1 again, as plugin test suites expect),
 every token is dropped, and after commit the files below the data directory's
-mountpoints are removed.
+mountpoints are removed. A site imported from Qiita in test mode goes back to the state
+right after the import instead: the import's snapshot (db/snapshot.py) is loaded again,
+rows and files.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from db.models import (
     ServerSetting,
     TimeseriesType,
 )
+from db.snapshot import SNAPSHOT_DIR, file_restorer, has_snapshot, restore_rows
 from resolvers.context import Context
 from resolvers.test_mode import require_test_client
 
@@ -87,7 +90,7 @@ async def reset_database(ctx: Context) -> None:
         if not root.is_dir():
             return
         for mount in root.iterdir():
-            if not mount.is_dir():
+            if not mount.is_dir() or mount.name == SNAPSHOT_DIR:
                 continue
             for entry in mount.iterdir():
                 if entry.is_dir() and not entry.is_symlink():
@@ -97,4 +100,7 @@ async def reset_database(ctx: Context) -> None:
         logger.info("test reset: files below %s removed", root)
 
     ctx.after_commit(remove_files)
+    if has_snapshot(root):
+        await restore_rows(await ctx.session.connection(), root)
+        ctx.after_commit(file_restorer(root))
     logger.info("test reset: database back to its seeded state")
