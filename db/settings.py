@@ -85,6 +85,13 @@ class Settings:
     max_preparation_samples: int = 800
     max_artifacts_in_workflow: int = 35
 
+    max_upload_bytes: int = 200 * 1024**3
+    """Largest file accepted by a resumable upload (`/uploads/`), in bytes."""
+    upload_expiry: int = 86400
+    """Seconds after which an unfinished upload is removed by the watchdog."""
+    upload_free_space_reserve: int = 1024**3
+    """Bytes of disk that must stay free after an upload is accepted."""
+
     secret_fields: tuple[str, ...] = field(default=("database_url",), repr=False)
 
     @property

@@ -6,6 +6,7 @@ import strawberry
 
 from schema.mutations.jobs import JobMutations
 from schema.mutations.studies import StudyMutations
+from schema.mutations.uploads import UploadMutations
 from schema.queries.analyses import AnalysisQueries
 from schema.queries.artifacts import ArtifactQueries
 from schema.queries.jobs import JobQueries
@@ -20,5 +21,5 @@ class Query(NodeQueries, StudyQueries, ArtifactQueries, JobQueries, PluginQuerie
 
 
 @strawberry.type
-class Mutation(StudyMutations, JobMutations):
+class Mutation(StudyMutations, JobMutations, UploadMutations):
     pass

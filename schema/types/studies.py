@@ -14,6 +14,7 @@ from schema.relay import Connection, Node, connection, decode_cursor, global_id
 from schema.types.metadata import MetadataFilterInput
 from schema.types.persons import Person, load_person
 from schema.types.samples import Sample, SampleInformation
+from schema.types.uploads import UploadedFile, study_uploads
 from schema.types.users import User, load_user
 
 if TYPE_CHECKING:
@@ -73,6 +74,12 @@ class Study(Node):
             most_recent_contact=row.most_recent_contact,
             row=row,
         )
+
+    @strawberry.field(
+        description="Files in the study's upload folder; only for those who may change the study."
+    )
+    async def uploads(self, info: Info) -> list[UploadedFile]:
+        return await study_uploads(info, self.study_id)
 
     @strawberry.field(description="Derived: public, private, awaiting_approval or sandbox.")
     async def status(self, info: Info) -> str:
