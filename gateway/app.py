@@ -23,6 +23,7 @@ from gateway.plugin_loader import load_plugins, register_plugins
 from resolvers import test_reset
 from resolvers.auth import forget_cached_tokens
 from resolvers.context import SYSTEM, Principal, Services, unit_of_work
+from resolvers.downloads import signing_secret
 from rest_compat.errors import EXCEPTION_HANDLERS
 from rest_compat.routes import build_routes
 from schema import build_schema
@@ -55,6 +56,7 @@ def create_app(settings: Settings) -> Starlette:
             raise DatabaseNotMigrated(
                 "The database is not migrated: run `qiita-gateway db upgrade`."
             )
+        signing_secret(settings)
         await events.start()
         await jobs.start()
         logger.info("qiita-gateway ready, data dir %s", settings.resolved_data_dir)

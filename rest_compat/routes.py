@@ -9,6 +9,7 @@ from starlette.routing import BaseRoute
 
 from db.settings import Settings
 from rest_compat.authentication import AUTH_ROUTES
+from rest_compat.downloads import DOWNLOAD_ROUTES
 from rest_compat.plugin_routes import APITEST_ROUTES, CLOUD_ROUTES, PLUGIN_ROUTES
 from rest_compat.study_routes import STUDY_ROUTES
 from rest_compat.tus import TUS_ROUTES
@@ -20,4 +21,5 @@ def build_routes(settings: Settings) -> list[BaseRoute]:
         routes.extend(APITEST_ROUTES)
     routes.extend(STUDY_ROUTES)
     routes.extend(TUS_ROUTES)
+    routes.extend(DOWNLOAD_ROUTES)
     return routes

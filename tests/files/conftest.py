@@ -12,7 +12,9 @@ import pytest
 from db.settings import Settings
 from resolvers.context import Services
 from tests.factories import make_study
-from tests.graphql.conftest import SignedInCaller, make_caller
+from tests.graphql.conftest import SignedInCaller, callers, make_caller
+
+__all__ = ["callers"]
 
 TUS = {"Tus-Resumable": "1.0.0"}
 
