@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from schema.mutations.jobs import JobMutations
+from schema.mutations.sheets import SheetMutations
 from schema.mutations.studies import StudyMutations
 from schema.mutations.uploads import UploadMutations
 from schema.queries.analyses import AnalysisQueries
@@ -21,5 +22,5 @@ class Query(NodeQueries, StudyQueries, ArtifactQueries, JobQueries, PluginQuerie
 
 
 @strawberry.type
-class Mutation(StudyMutations, JobMutations, UploadMutations):
+class Mutation(StudyMutations, JobMutations, UploadMutations, SheetMutations):
     pass
