@@ -84,9 +84,10 @@ class Study(Node):
         return await signed_link(info, "study", self.study_id)
 
     @strawberry.field(
-        description="Files in the study's upload folder; only for those who may change the study."
+        description="Files in the study's upload folder; null for callers who may not change "
+        "the study."
     )
-    async def uploads(self, info: Info) -> list[UploadedFile]:
+    async def uploads(self, info: Info) -> list[UploadedFile] | None:
         return await study_uploads(info, self.study_id)
 
     @strawberry.field(description="Derived: public, private, awaiting_approval or sandbox.")

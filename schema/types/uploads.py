@@ -7,6 +7,7 @@ import datetime as dt
 import strawberry
 
 from resolvers import uploads
+from resolvers.access import can_edit_study
 from schema.context import Info
 from schema.types.users import User, load_user
 
@@ -23,8 +24,10 @@ class UploadedFile:
         return await load_user(info, self.account_id)
 
 
-async def study_uploads(info: Info, study_id: int) -> list[UploadedFile]:
+async def study_uploads(info: Info, study_id: int) -> list[UploadedFile] | None:
     async with info.context.unit_of_work() as ctx:
+        if not await can_edit_study(ctx, study_id):
+            return None
         files = await uploads.list_uploads(ctx, study_id)
     return [
         UploadedFile(name=f.name, size=f.size, uploaded_at=f.uploaded_at, account_id=f.account_id)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import httpx
 
-from tests.factories import bearer
+from resolvers.context import Services
+from tests.factories import bearer, make_study
 from tests.files.conftest import TUS, UploadWorld, metadata
 from tests.graphql.conftest import error_codes, run_graphql
 
@@ -54,8 +55,12 @@ async def test_uploads_are_listed_and_deleted(
 
 
 async def test_outsiders_see_no_uploads(
-    client: httpx.AsyncClient, upload_world: UploadWorld
+    client: httpx.AsyncClient, upload_world: UploadWorld, services: Services
 ) -> None:
+    public_study = await make_study(services, upload_world.owner.account, public=True)
+    seen = await run_graphql(client, UPLOADS, {"id": public_study}, caller=upload_world.other)
+    assert "errors" not in seen
+    assert seen["data"]["study"] == {"uploads": None}
     (upload_world.upload_folder).mkdir(parents=True)
     (upload_world.upload_folder / "secret.txt").write_text("x")
     result = await run_graphql(
