@@ -54,6 +54,10 @@ class OffsetMismatch(Conflict):
     """The client sends bytes for an offset the upload is not at."""
 
 
+class BodyInterrupted(Invalid):
+    """The connection broke while the body was arriving (raised by the surface's stream)."""
+
+
 @dataclass(frozen=True)
 class PartialUpload:
     upload_id: str
@@ -226,7 +230,9 @@ async def append_chunk(
     checksum: tuple[str, bytes] | None = None,
 ) -> int:
     """Write `body` at `offset`; the new offset. A chunk that is too long or fails its
-    checksum is cut off again, so the upload stays at `offset`."""
+    checksum is cut off again, so the upload stays at `offset`. When the connection breaks,
+    the bytes that arrived are kept (the client resumes after them) unless the chunk carried
+    a checksum, which cannot be verified on part of it."""
     part, _ = _paths(settings, upload.upload_id)
     if not part.exists():
         raise NotFound(f"Upload not found: {upload.upload_id}")
@@ -252,6 +258,11 @@ async def append_chunk(
                     f"The chunk does not match its {checksum[0]} checksum; it was discarded.",
                     "checksum",
                 )
+        except BodyInterrupted:
+            if checksum is not None:
+                os.ftruncate(fd, offset)
+            os.fsync(fd)
+            raise
         except BaseException:
             os.ftruncate(fd, offset)
             raise

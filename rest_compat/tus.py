@@ -11,9 +11,9 @@ from __future__ import annotations
 import base64
 import binascii
 import email.utils
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
@@ -158,6 +158,14 @@ async def head(request: Request) -> Response:
     )
 
 
+async def _body(request: Request) -> AsyncIterator[bytes]:
+    try:
+        async for chunk in request.stream():
+            yield chunk
+    except ClientDisconnect:
+        raise uploads.BodyInterrupted("The connection broke during the upload.") from None
+
+
 @tus_endpoint
 async def patch(request: Request) -> Response:
     if request.headers.get("content-type", "").split(";")[0].strip() != OFFSET_CONTENT_TYPE:
@@ -168,7 +176,7 @@ async def patch(request: Request) -> Response:
     principal, upload = await _own_upload(request)
     services = services_of(request)
     new_offset = await uploads.append_chunk(
-        services.settings, upload, offset, request.stream(), checksum
+        services.settings, upload, offset, _body(request), checksum
     )
     if new_offset == upload.length:
         async with unit_of_work(services, principal) as ctx:

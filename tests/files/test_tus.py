@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import time
+from collections.abc import AsyncIterator
 
 import httpx
+import pytest
 
 from db.settings import Settings
 from gateway.launchers.local import LocalLauncher
 from gateway.watchdog import Watchdog
 from resolvers.context import Services
-from resolvers.uploads import expire_partial_uploads
+from resolvers.uploads import (
+    BodyInterrupted,
+    append_chunk,
+    expire_partial_uploads,
+    load_upload,
+)
 from tests.factories import bearer, make_study
 from tests.files.conftest import TUS, UploadWorld, metadata, sha1_header
 
@@ -208,3 +215,25 @@ async def test_existing_name_is_refused(
         client, upload_world.owner.token, upload_world.study_id, "taken.txt", 3
     )
     assert taken.status_code == 409
+
+
+async def test_interrupted_body_keeps_what_arrived(
+    client: httpx.AsyncClient, upload_world: UploadWorld, services: Services
+) -> None:
+    url = (
+        await create_upload(client, upload_world.owner.token, upload_world.study_id, "i.txt", 10)
+    ).headers["Location"]
+    upload = load_upload(services.settings, url.rsplit("/", 1)[-1])
+
+    async def broken(first: bytes) -> AsyncIterator[bytes]:
+        yield first
+        raise BodyInterrupted("gone")
+
+    with pytest.raises(BodyInterrupted):
+        await append_chunk(services.settings, upload, 0, broken(b"abcd"))
+    probe = await client.head(url, headers={**TUS, **bearer(upload_world.owner.token)})
+    assert probe.headers["Upload-Offset"] == "4"
+    with pytest.raises(BodyInterrupted):
+        await append_chunk(services.settings, upload, 4, broken(b"ef"), ("sha1", b"x"))
+    probe = await client.head(url, headers={**TUS, **bearer(upload_world.owner.token)})
+    assert probe.headers["Upload-Offset"] == "4"
