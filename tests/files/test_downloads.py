@@ -15,6 +15,8 @@ from sqlalchemy import delete, select
 from db.models import DataDirectory, StoredFile, StudyShare
 from resolvers import downloads
 from resolvers.context import Services
+from tests.factories import make_study
+from tests.files.test_sheets import CREATE, upload
 from tests.graph_factories import make_analysis, make_study_tree
 from tests.graphql.conftest import Callers, run_graphql
 
@@ -180,3 +182,26 @@ async def test_secret_is_generated_once(services: Services) -> None:
     assert path.exists()
     assert oct(path.stat().st_mode & 0o777) == "0o600"
     assert downloads.signing_secret(services.settings) == path.read_text().strip().encode()
+
+
+async def test_study_zip_holds_the_sample_information_file(
+    client: httpx.AsyncClient, services: Services, callers: Callers
+) -> None:
+    study_id = await make_study(services, callers.owner.account, public=True)
+    upload(services, study_id, "samples.csv", "sample_name,ph\nS1,7\nS2,8\n")
+    created = await run_graphql(
+        client,
+        CREATE,
+        {"input": {"studyId": study_id, "fileName": "samples.csv"}},
+        caller=callers.owner,
+    )
+    assert created["data"]["createSampleInformation"]["report"]["applied"] is True
+    result = await run_graphql(client, STUDY, {"id": study_id}, caller=callers.anonymous)
+    response = await client.get(local(result["data"]["study"]["downloadUrl"]))
+    assert response.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    [template] = [name for name in archive.namelist() if name.startswith("templates/")]
+    assert template.startswith(f"templates/{study_id}_")
+    text = archive.read(template).decode()
+    assert f"{study_id}.S1" in text
+    assert "ph" in text
