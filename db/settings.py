@@ -88,7 +88,7 @@ class Settings:
     max_upload_bytes: int = 200 * 1024**3
     """Largest file accepted by a resumable upload (`/uploads/`), in bytes."""
     upload_expiry: int = 86400
-    """Seconds after which an unfinished upload is removed by the watchdog."""
+    """Seconds without new bytes after which an unfinished upload is removed by the watchdog."""
     upload_free_space_reserve: int = 1024**3
     """Bytes of disk that must stay free after an upload is accepted."""
     download_secret: str = field(default="", repr=False)

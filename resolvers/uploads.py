@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
+import dataclasses
 import datetime as dt
 import fcntl
 import hashlib
@@ -268,6 +269,15 @@ async def append_chunk(
             raise
         os.fsync(fd)
     return position
+
+
+def extend_expiry(settings: Settings, upload: PartialUpload) -> PartialUpload:
+    """An upload that receives bytes stays for another `upload_expiry` seconds."""
+    renewed = dataclasses.replace(upload, expires_at=time.time() + settings.upload_expiry)
+    _, info = _paths(settings, upload.upload_id)
+    if info.exists():
+        info.write_text(json.dumps(asdict(renewed)))
+    return renewed
 
 
 async def finish_upload(ctx: Context, upload: PartialUpload) -> Path:

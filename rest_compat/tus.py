@@ -181,6 +181,8 @@ async def patch(request: Request) -> Response:
     if new_offset == upload.length:
         async with unit_of_work(services, principal) as ctx:
             await uploads.finish_upload(ctx, upload)
+    else:
+        upload = uploads.extend_expiry(services.settings, upload)
     return Response(
         status_code=204,
         headers=_headers({"Upload-Offset": str(new_offset), "Upload-Expires": _expires(upload)}),

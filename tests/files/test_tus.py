@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator
+from email.utils import parsedate_to_datetime
 
 import httpx
 import pytest
@@ -74,6 +75,11 @@ async def test_chunks_resume_and_final_placement(
     assert probe.headers["Upload-Offset"] == "30000"
     assert probe.headers["Upload-Length"] == str(len(PAYLOAD))
     assert probe.headers["Cache-Control"] == "no-store"
+
+    assert probe.headers["Upload-Expires"] == first.headers["Upload-Expires"]
+    assert parsedate_to_datetime(first.headers["Upload-Expires"]) >= parsedate_to_datetime(
+        created.headers["Upload-Expires"]
+    )
 
     stale = await send(client, token, url, 0, PAYLOAD[:10])
     assert stale.status_code == 409
