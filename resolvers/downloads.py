@@ -231,12 +231,12 @@ async def zip_members(ctx: Context, kind: DownloadKind, object_id: int) -> list[
 
 
 async def _study_members(ctx: Context, study_id: int) -> list[ZipMember]:
-    """The sample and preparation information files, and the released artifacts the caller
-    may read."""
+    """The current sample and preparation information files, and the released artifacts the
+    caller may read."""
     preps = select(PrepTemplate.id).where(PrepTemplate.study_id == study_id)
     templates = await _files_where(ctx, StoredFile.sample_template_study_id == study_id)
     prep_files = await _files_where(ctx, StoredFile.prep_id.in_(preps))
-    members = await _members_of(ctx, templates + prep_files, "templates/")
+    members = await _members_of(ctx, _newest_per_owner(templates + prep_files), "templates/")
     artifacts = select(Artifact.id).where(
         Artifact.study_id == study_id,
         Artifact.visibility.in_(RELEASED),
@@ -245,6 +245,16 @@ async def _study_members(ctx: Context, study_id: int) -> list[ZipMember]:
     for artifact_id in (await ctx.session.execute(artifacts.order_by(Artifact.id))).scalars():
         members.extend(await _artifact_members(ctx, artifact_id))
     return members
+
+
+def _newest_per_owner(rows: list[StoredFile]) -> list[StoredFile]:
+    """The current information file of each owner: earlier versions stay out of the zip."""
+    newest: dict[tuple[int | None, int | None, int], StoredFile] = {}
+    for row in rows:
+        key = (row.sample_template_study_id, row.prep_id, row.filepath_type_id)
+        if key not in newest or row.id > newest[key].id:
+            newest[key] = row
+    return sorted(newest.values(), key=lambda row: row.id)
 
 
 async def _analysis_members(ctx: Context, analysis_id: int) -> list[ZipMember]:

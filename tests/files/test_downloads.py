@@ -16,7 +16,7 @@ from db.models import DataDirectory, StoredFile, StudyShare
 from resolvers import downloads
 from resolvers.context import Services
 from tests.factories import make_study
-from tests.files.test_sheets import CREATE, upload
+from tests.files.test_sheets import CREATE, UPDATE, upload
 from tests.graph_factories import make_analysis, make_study_tree
 from tests.graphql.conftest import Callers, run_graphql
 
@@ -196,6 +196,14 @@ async def test_study_zip_holds_the_sample_information_file(
         caller=callers.owner,
     )
     assert created["data"]["createSampleInformation"]["report"]["applied"] is True
+    upload(services, study_id, "more.csv", "sample_name,ph\nS3,9\n")
+    updated = await run_graphql(
+        client,
+        UPDATE,
+        {"input": {"studyId": study_id, "fileName": "more.csv"}},
+        caller=callers.owner,
+    )
+    assert updated["data"]["updateSampleInformation"]["report"]["applied"] is True
     result = await run_graphql(client, STUDY, {"id": study_id}, caller=callers.anonymous)
     response = await client.get(local(result["data"]["study"]["downloadUrl"]))
     assert response.status_code == 200
@@ -204,4 +212,5 @@ async def test_study_zip_holds_the_sample_information_file(
     assert template.startswith(f"templates/{study_id}_")
     text = archive.read(template).decode()
     assert f"{study_id}.S1" in text
+    assert f"{study_id}.S3" in text
     assert "ph" in text
