@@ -99,7 +99,18 @@ class Settings:
     max_preparation_samples: int = 800
     max_artifacts_in_workflow: int = 35
 
-    secret_fields: tuple[str, ...] = field(default=("database_url",), repr=False)
+    max_upload_bytes: int = 200 * 1024**3
+    """Largest file accepted by a resumable upload (`/uploads/`), in bytes."""
+    upload_expiry: int = 86400
+    """Seconds without new bytes after which an unfinished upload is removed by the watchdog."""
+    upload_free_space_reserve: int = 1024**3
+    """Bytes of disk that must stay free after an upload is accepted."""
+    download_secret: str = field(default="", repr=False)
+    """Key that signs download links; empty means a random one kept in `<data_dir>`."""
+    download_url_ttl: int = 3600
+    """Seconds a signed download link stays valid."""
+
+    secret_fields: tuple[str, ...] = field(default=("database_url", "download_secret"), repr=False)
 
     @property
     def effective_database_url(self) -> str:
@@ -165,6 +176,7 @@ class Settings:
             value = getattr(self, f.name)
             out[f.name] = str(value) if isinstance(value, Path) else value
         out["database_url"] = _redact_url(self.effective_database_url)
+        out["download_secret"] = "***" if self.download_secret else ""
         out["data_dir"] = str(self.resolved_data_dir)
         out["plugins_dir"] = str(self.resolved_plugins_dir)
         out["working_dir"] = str(self.resolved_working_dir)

@@ -28,6 +28,7 @@ from gateway.request_tracking import TrackedStarlette
 from resolvers import test_reset
 from resolvers.auth import forget_cached_tokens
 from resolvers.context import SYSTEM, Principal, Services, unit_of_work
+from resolvers.downloads import signing_secret
 from resolvers.graphiql_client import ensure_graphiql_client
 from rest_compat.api_docs import build_docs_routes
 from rest_compat.errors import EXCEPTION_HANDLERS
@@ -64,6 +65,7 @@ def create_app(settings: Settings) -> Starlette:
             )
         async with unit_of_work(services, SYSTEM) as ctx:
             await ensure_graphiql_client(ctx)
+        signing_secret(settings)
         await events.start()
         try:
             await replay_pending(services.sessions)

@@ -10,7 +10,8 @@ ends in `error`. A job claimed by a worker that died before starting its
 process is always queued again: it never ran. Jobs that wait for their
 validators, and `waiting` validators, are exempt. Nothing is launched twice:
 re-queueing clears the claim, and only a fresh claim launches. Each round also
-settles workflow jobs still `waiting` for a parent that has already finished.
+settles workflow jobs still `waiting` for a parent that has already finished,
+and removes partial uploads that expired.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from resolvers.context import Principal, Services, unit_of_work
 from resolvers.job_dispatch import LaunchedJob, fail_launched_job, launched_jobs, requeue_job
 from resolvers.job_submission import settle_waiting_children
 from resolvers.launching import ALIVE_STATES, Launcher, LaunchState
+from resolvers.uploads import expire_partial_uploads
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +68,18 @@ class Watchdog:
                     await settle_waiting_children(ctx)
             except Exception:
                 logger.exception("the job watchdog failed")
+            self.remove_expired_uploads()
+
+    def remove_expired_uploads(self) -> list[str]:
+        """Partial uploads past `upload_expiry` are deleted from the staging area."""
+        try:
+            removed = expire_partial_uploads(self.services.settings)
+        except OSError:
+            logger.exception("removing expired partial uploads failed")
+            return []
+        if removed:
+            logger.info("watchdog: %d expired partial uploads removed", len(removed))
+        return removed
 
     async def reconcile(self, *, startup: bool) -> Reconciliation:
         settings = self.services.settings

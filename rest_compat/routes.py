@@ -9,8 +9,10 @@ from starlette.routing import BaseRoute
 
 from db.settings import Settings
 from rest_compat.authentication import AUTH_ROUTES
+from rest_compat.downloads import DOWNLOAD_ROUTES
 from rest_compat.plugin_routes import APITEST_ROUTES, CLOUD_ROUTES, PLUGIN_ROUTES
 from rest_compat.study_routes import STUDY_ROUTES
+from rest_compat.tus import TUS_ROUTES
 
 
 def build_routes(settings: Settings) -> list[BaseRoute]:
@@ -18,4 +20,6 @@ def build_routes(settings: Settings) -> list[BaseRoute]:
     if settings.test_mode:
         routes.extend(APITEST_ROUTES)
     routes.extend(STUDY_ROUTES)
+    routes.extend(TUS_ROUTES)
+    routes.extend(DOWNLOAD_ROUTES)
     return routes

@@ -5,7 +5,9 @@ from __future__ import annotations
 import strawberry
 
 from schema.mutations.jobs import JobMutations
+from schema.mutations.sheets import SheetMutations
 from schema.mutations.studies import StudyMutations
+from schema.mutations.uploads import UploadMutations
 from schema.queries.analyses import AnalysisQueries
 from schema.queries.artifacts import ArtifactQueries
 from schema.queries.audit import AuditQueries
@@ -29,5 +31,5 @@ class Query(
 
 
 @strawberry.type
-class Mutation(StudyMutations, JobMutations):
+class Mutation(StudyMutations, JobMutations, UploadMutations, SheetMutations):
     pass

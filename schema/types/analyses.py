@@ -10,6 +10,7 @@ import strawberry
 from db.models import Analysis as AnalysisRow
 from schema.context import Info
 from schema.relay import Node, global_id
+from schema.types.downloads import SIGNED_LINK, signed_link
 from schema.types.users import User, load_user
 
 if TYPE_CHECKING:
@@ -38,6 +39,10 @@ class Analysis(Node):
             is_default=row.is_default,
             row=row,
         )
+
+    @strawberry.field(description=SIGNED_LINK + " A zip of the analysis's files.")
+    async def download_url(self, info: Info) -> str:
+        return await signed_link(info, "analysis", self.analysis_id)
 
     @strawberry.field
     async def owner(self, info: Info) -> User | None:

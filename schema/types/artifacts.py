@@ -11,6 +11,7 @@ from strawberry.scalars import JSON
 from db.models import Artifact as ArtifactRow
 from schema.context import Info
 from schema.relay import Node, global_id
+from schema.types.downloads import SIGNED_LINK, public_link, signed_link
 from schema.types.files import File
 from schema.types.vocabulary import ArtifactType, load_artifact_type
 
@@ -50,6 +51,14 @@ class Artifact(Node):
             archive_data=_json(row.archive_data),
             row=row,
         )
+
+    @strawberry.field(description=SIGNED_LINK + " A zip of the artifact's files.")
+    async def download_url(self, info: Info) -> str:
+        return await signed_link(info, "artifact", self.artifact_id)
+
+    @strawberry.field(description="A stable link that needs no token; null unless public.")
+    async def public_download_url(self, info: Info) -> str | None:
+        return await public_link(info, self.artifact_id)
 
     @strawberry.field
     async def type(self, info: Info) -> ArtifactType | None:

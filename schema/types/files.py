@@ -9,6 +9,7 @@ import strawberry
 
 from db.models import StoredFile
 from schema.context import Info
+from schema.types.downloads import SIGNED_LINK, signed_link
 from schema.types.vocabulary import FilepathType
 
 
@@ -33,6 +34,10 @@ class File:
             created_at=row.created_at,
             row=row,
         )
+
+    @strawberry.field(description=SIGNED_LINK + " Supports Range requests.")
+    async def download_url(self, info: Info) -> str:
+        return await signed_link(info, "file", self.file_id)
 
     @strawberry.field
     def filename(self) -> str:

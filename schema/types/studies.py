@@ -11,9 +11,11 @@ from db.models import Study as StudyRow
 from resolvers.loaders.samples import SamplePageKey
 from schema.context import Info
 from schema.relay import Connection, Node, connection, decode_cursor, global_id
+from schema.types.downloads import SIGNED_LINK, signed_link
 from schema.types.metadata import MetadataFilterInput
 from schema.types.persons import Person, load_person
 from schema.types.samples import Sample, SampleInformation
+from schema.types.uploads import UploadedFile, study_uploads
 from schema.types.users import User, load_user
 
 if TYPE_CHECKING:
@@ -73,6 +75,20 @@ class Study(Node):
             most_recent_contact=row.most_recent_contact,
             row=row,
         )
+
+    @strawberry.field(
+        description=SIGNED_LINK
+        + " A zip of the sample and preparation information and the released artifacts."
+    )
+    async def download_url(self, info: Info) -> str:
+        return await signed_link(info, "study", self.study_id)
+
+    @strawberry.field(
+        description="Files in the study's upload folder; null for callers who may not change "
+        "the study."
+    )
+    async def uploads(self, info: Info) -> list[UploadedFile] | None:
+        return await study_uploads(info, self.study_id)
 
     @strawberry.field(description="Derived: public, private, awaiting_approval or sandbox.")
     async def status(self, info: Info) -> str:

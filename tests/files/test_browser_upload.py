@@ -1,0 +1,79 @@
+"""A browser sends a file with tus from page JavaScript (fetch, Web Crypto sha1 per chunk)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator
+
+import pytest
+from playwright.async_api import Browser, async_playwright
+
+from db.settings import Settings
+from gateway.app import create_app
+from tests.e2e.test_graphiql_browser import CHROMIUM, CHROMIUM_ARGS
+from tests.factories import make_study
+from tests.graphql.conftest import make_caller
+from tests.graphql_transport.live_server import serve
+
+pytestmark = pytest.mark.slow
+
+SIZE = 300_000
+UPLOAD_SCRIPT = """
+async ([token, studyId, size]) => {
+  const bytes = new Uint8Array(size).map((_, i) => i % 251);
+  const b64 = (text) => btoa(unescape(encodeURIComponent(text)));
+  const auth = {"Tus-Resumable": "1.0.0", "Authorization": "Bearer " + token};
+  const created = await fetch("/uploads/", {method: "POST", headers: {...auth,
+    "Upload-Length": String(size),
+    "Upload-Metadata":
+      "study_id " + b64(String(studyId)) + ",filename " + b64("navigateur é.bin")}});
+  const url = created.headers.get("Location");
+  const statuses = [created.status];
+  let offset = 0;
+  while (offset < size) {
+    const chunk = bytes.slice(offset, offset + 100000);
+    const digest = new Uint8Array(await crypto.subtle.digest("SHA-1", chunk));
+    const checksum = btoa(String.fromCharCode(...digest));
+    const sent = await fetch(url, {method: "PATCH", body: chunk, headers: {...auth,
+      "Upload-Offset": String(offset), "Content-Type": "application/offset+octet-stream",
+      "Upload-Checksum": "sha1 " + checksum}});
+    statuses.push(sent.status);
+    offset = Number(sent.headers.get("Upload-Offset"));
+  }
+  return statuses;
+}
+"""
+
+
+@pytest.fixture
+def backend() -> str:
+    """The page does not depend on the database: SQLite keeps this test short."""
+    return "sqlite"
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    if not await asyncio.to_thread(os.path.exists, CHROMIUM):
+        if os.environ.get("QIITA_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"chromium is not installed at {CHROMIUM}")
+        pytest.skip("chromium is not installed (apt-get install -y chromium)")
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            await launched.close()
+
+
+async def test_browser_uploads_in_checksummed_chunks(settings: Settings, browser: Browser) -> None:
+    async with serve(create_app(settings)) as server:
+        owner = await make_caller(server.services)
+        study_id = await make_study(server.services, owner.account)
+        page = await browser.new_page()
+        await page.goto(f"{server.http_url}/healthz")
+        statuses = await page.evaluate(UPLOAD_SCRIPT, [owner.token, study_id, SIZE])
+        await page.close()
+    assert statuses == [201, 204, 204, 204]
+    final = settings.resolved_data_dir / "uploads" / str(study_id) / "navigateur é.bin"
+    assert final.read_bytes() == bytes(i % 251 for i in range(SIZE))
