@@ -17,6 +17,7 @@ from schema.types.persons import Person
 from schema.types.plugins import Command, Plugin
 from schema.types.preparations import Preparation
 from schema.types.references import Reference
+from schema.types.scalars import SCALAR_MAP
 from schema.types.studies import Study
 from schema.types.users import User
 from schema.types.vocabulary import ArtifactType
@@ -44,5 +45,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         subscription=Subscription,
         types=NODE_TYPES,
         extensions=build_extensions(settings),
-        config=StrawberryConfig(disable_field_suggestions=settings.production),
+        config=StrawberryConfig(
+            disable_field_suggestions=settings.production, scalar_map=SCALAR_MAP
+        ),
     )

@@ -9,6 +9,7 @@ import strawberry
 
 from db.models import StoredFile
 from schema.context import Info
+from schema.types.scalars import BigInt
 from schema.types.vocabulary import FilepathType
 
 
@@ -18,7 +19,7 @@ class File:
     relpath: str = strawberry.field(description="The path below the file's mountpoint.")
     checksum: str
     checksum_algorithm: str
-    size: int
+    size: BigInt = strawberry.field(description="The size in bytes.")
     created_at: dt.datetime
     row: strawberry.Private[StoredFile]
 
@@ -29,7 +30,7 @@ class File:
             relpath=row.relpath,
             checksum=row.checksum,
             checksum_algorithm=row.checksum_algorithm,
-            size=row.size,
+            size=BigInt(row.size),
             created_at=row.created_at,
             row=row,
         )
