@@ -19,6 +19,7 @@ from schema.errors import UserError
 from schema.mutations.running import run_object_mutation
 from schema.relay import integer_key
 from schema.types.artifacts import Artifact
+from schema.types.enums import Visibility
 from schema.types.jobs import ProcessingJob
 
 
@@ -84,8 +85,8 @@ class CancelJobPayload:
 @strawberry.input
 class SetArtifactVisibilityInput:
     artifact_id: int
-    visibility: str = strawberry.field(
-        description="sandbox, awaiting_approval, private or public; applies to the whole DAG."
+    visibility: Visibility = strawberry.field(
+        description="The new visibility (not ARCHIVED); applies to the whole DAG."
     )
 
 
@@ -159,7 +160,7 @@ class JobMutations:
         artifact, errors = await run_object_mutation(
             info,
             lambda ctx: artifact_visibility.set_artifact_visibility(
-                ctx, input.artifact_id, input.visibility
+                ctx, input.artifact_id, input.visibility.value
             ),
             Artifact.from_row,
         )

@@ -10,6 +10,7 @@ from schema.context import Info
 from schema.queries.studies import OrderDirection
 from schema.relay import Connection, fetch_connection, require_found
 from schema.types.artifacts import Artifact, load_artifact
+from schema.types.enums import Visibility
 from schema.types.preparations import Preparation, load_preparation
 from schema.types.vocabulary import ArtifactType, FilepathType
 
@@ -18,8 +19,8 @@ from schema.types.vocabulary import ArtifactType, FilepathType
 class ArtifactFilterInput:
     type: str | None = strawberry.field(default=None, description="Artifact type name (BIOM...).")
     study_id: int | None = None
-    visibility: str | None = strawberry.field(
-        default=None, description="awaiting_approval, public, private, sandbox or archived."
+    visibility: Visibility | None = strawberry.field(
+        default=None, description="Artifacts of this visibility."
     )
     data_type: str | None = None
 
@@ -27,7 +28,7 @@ class ArtifactFilterInput:
         return ArtifactFilter(
             type_name=self.type,
             study_id=self.study_id,
-            visibility=self.visibility,
+            visibility=self.visibility.value if self.visibility else None,
             data_type=self.data_type,
         )
 

@@ -13,14 +13,14 @@ from resolvers.pagination import Page, PageRequest
 from schema.context import Info
 from schema.queries.studies import OrderDirection
 from schema.relay import Connection, fetch_connection, integer_key, require_found
+from schema.types.enums import JobStatus
 from schema.types.jobs import ProcessingJob, load_job
 
 
 @strawberry.input(description="Conditions a job must meet (all of them).")
 class JobFilterInput:
-    status: list[str] | None = strawberry.field(
-        default=None,
-        description="Any of: in_construction, queued, running, waiting, success, error.",
+    status: list[JobStatus] | None = strawberry.field(
+        default=None, description="Jobs in any of these statuses."
     )
     plugin_id: strawberry.ID | None = strawberry.field(
         default=None, description="A Plugin id (global, or Qiita's software id)."
@@ -36,7 +36,9 @@ class JobFilterInput:
     def to_filter(self) -> JobFilter:
         """The resolvers' filter; NotFound when a plugin or command id is not one."""
         return JobFilter(
-            statuses=self.status,
+            statuses=(
+                [status.value for status in self.status] if self.status is not None else None
+            ),
             plugin_id=integer_key("Plugin", self.plugin_id) if self.plugin_id else None,
             command_id=integer_key("Command", self.command_id) if self.command_id else None,
             user_email=self.user_email,

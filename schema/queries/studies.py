@@ -10,6 +10,7 @@ from resolvers.listing.catalog import list_persons
 from resolvers.listing.studies import StudyFilter, search_studies, study_ordering
 from schema.context import Info
 from schema.relay import Connection, fetch_connection, require_found
+from schema.types.enums import Visibility
 from schema.types.persons import Person, load_person
 from schema.types.studies import Study, load_study
 
@@ -38,8 +39,8 @@ class StudyFilterInput:
     text: str | None = strawberry.field(
         default=None, description="Case-insensitive text in the title, alias or abstract."
     )
-    status: str | None = strawberry.field(
-        default=None, description="public, private, awaiting_approval or sandbox."
+    status: Visibility | None = strawberry.field(
+        default=None, description="Studies of this status (see `Study.status`)."
     )
     owner_email: str | None = None
     data_type: str | None = strawberry.field(
@@ -49,7 +50,7 @@ class StudyFilterInput:
     def to_filter(self) -> StudyFilter:
         return StudyFilter(
             text=self.text,
-            status=self.status,
+            status=self.status.value if self.status else None,
             owner_email=self.owner_email,
             data_type=self.data_type,
         )

@@ -11,6 +11,7 @@ from strawberry.scalars import JSON
 from db.models import Artifact as ArtifactRow
 from schema.context import Info
 from schema.relay import Node, global_id
+from schema.types.enums import Visibility
 from schema.types.files import File
 from schema.types.vocabulary import ArtifactType, load_artifact_type
 
@@ -26,9 +27,7 @@ if TYPE_CHECKING:
 class Artifact(Node):
     artifact_id: int = strawberry.field(description="Qiita's integer id, as in the REST routes.")
     name: str
-    visibility: str = strawberry.field(
-        description="awaiting_approval, public, private, sandbox or archived."
-    )
+    visibility: Visibility = strawberry.field(description="Who may see the artifact.")
     generated_at: dt.datetime
     submitted_to_vamps: bool
     command_parameters: JSON | None = strawberry.field(
@@ -43,7 +42,7 @@ class Artifact(Node):
             id=global_id("Artifact", row.id),
             artifact_id=row.id,
             name=row.name,
-            visibility=row.visibility,
+            visibility=Visibility(row.visibility),
             generated_at=row.generated_at,
             submitted_to_vamps=row.submitted_to_vamps,
             command_parameters=_json(row.command_parameters),

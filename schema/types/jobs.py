@@ -11,6 +11,7 @@ from strawberry.scalars import JSON
 from db.models import ProcessingJob as JobRow
 from schema.context import Info
 from schema.relay import Node, global_id
+from schema.types.enums import JobStatus
 from schema.types.users import User, load_user
 
 if TYPE_CHECKING:
@@ -21,9 +22,7 @@ if TYPE_CHECKING:
 @strawberry.type(description="A processing job: one run of a command on some artifacts.")
 class ProcessingJob(Node):
     job_id: str = strawberry.field(description="The job's UUID, as in the REST routes.")
-    status: str = strawberry.field(
-        description="in_construction, queued, running, waiting, success or error."
-    )
+    status: JobStatus = strawberry.field(description="Where the job is in its life cycle.")
     step: str | None = strawberry.field(description="Free-text progress reported by the plugin.")
     hidden: bool
     heartbeat: dt.datetime | None
@@ -38,7 +37,7 @@ class ProcessingJob(Node):
         return cls(
             id=global_id("ProcessingJob", row.id),
             job_id=row.id,
-            status=row.status,
+            status=JobStatus(row.status),
             step=row.step,
             hidden=row.hidden,
             heartbeat=row.heartbeat,

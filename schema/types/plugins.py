@@ -11,6 +11,7 @@ from db.models import CommandParameter as CommandParameterRow
 from db.models import Software
 from schema.context import Info
 from schema.relay import Node, global_id
+from schema.types.enums import PluginType
 from schema.types.vocabulary import ArtifactType, load_artifact_type, load_artifact_types
 
 
@@ -116,9 +117,7 @@ class Plugin(Node):
     name: str
     version: str
     description: str
-    type: str = strawberry.field(
-        description="artifact transformation, artifact definition or private."
-    )
+    type: PluginType = strawberry.field(description="What the plugin provides.")
     active: bool
     deprecated: bool
     row: strawberry.Private[Software]
@@ -131,7 +130,7 @@ class Plugin(Node):
             name=row.name,
             version=row.version,
             description=row.description,
-            type=row.type,
+            type=PluginType(row.type),
             active=row.active,
             deprecated=row.deprecated,
             row=row,

@@ -12,6 +12,7 @@ from db.models import PrepTemplate
 from resolvers.loaders.preparations import PreparationSample as PreparationSampleRow
 from schema.context import Info
 from schema.relay import Connection, Node, connection, global_id
+from schema.types.enums import Visibility
 from schema.types.metadata import MetadataFilterInput, metadata_field, values_field
 from schema.types.studies import SAMPLES_CURSOR, sample_page_key
 
@@ -69,8 +70,8 @@ class Preparation(Node):
         return row.name if row is not None else ""
 
     @strawberry.field(description="Its root artifact's visibility; sandbox without one.")
-    async def status(self, info: Info) -> str:
-        return await info.context.loaders.preparation_status.load(self.prep_id)
+    async def status(self, info: Info) -> Visibility:
+        return Visibility(await info.context.loaders.preparation_status.load(self.prep_id))
 
     @strawberry.field
     async def study(

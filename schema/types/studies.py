@@ -11,6 +11,7 @@ from db.models import Study as StudyRow
 from resolvers.loaders.samples import SamplePageKey
 from schema.context import Info
 from schema.relay import Connection, Node, connection, decode_cursor, global_id
+from schema.types.enums import Visibility
 from schema.types.metadata import MetadataFilterInput
 from schema.types.persons import Person, load_person
 from schema.types.samples import Sample, SampleInformation
@@ -74,9 +75,12 @@ class Study(Node):
             row=row,
         )
 
-    @strawberry.field(description="Derived: public, private, awaiting_approval or sandbox.")
-    async def status(self, info: Info) -> str:
-        return await info.context.loaders.study_status.load(self.study_id)
+    @strawberry.field(
+        description="The most open visibility of its artifacts (public, then private, then "
+        "awaiting approval); sandbox without any. Never archived."
+    )
+    async def status(self, info: Info) -> Visibility:
+        return Visibility(await info.context.loaders.study_status.load(self.study_id))
 
     @strawberry.field(description="Whether the caller may change this study.")
     async def viewer_can_edit(self, info: Info) -> bool:

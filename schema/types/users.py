@@ -10,6 +10,7 @@ from db.models import Account
 from resolvers.access import can_see_account_details
 from schema.context import Info
 from schema.relay import Node, global_id
+from schema.types.enums import UserLevel
 
 
 @strawberry.type(description="A Qiita user account.")
@@ -32,9 +33,9 @@ class User(Node):
     def _details_visible(self, info: Info) -> bool:
         return can_see_account_details(info.context.principal, self.row.id)
 
-    @strawberry.field(description="admin, dev, superuser, user, unverified, guest, wet-lab admin.")
-    def level(self, info: Info) -> str | None:
-        return self.row.level if self._details_visible(info) else None
+    @strawberry.field(description="The account's level; null when hidden from the caller.")
+    def level(self, info: Info) -> UserLevel | None:
+        return UserLevel(self.row.level) if self._details_visible(info) else None
 
     @strawberry.field
     def address(self, info: Info) -> str | None:

@@ -53,7 +53,7 @@ async def test_artifact_walks_the_dag_to_jobs_commands_and_plugins(
     [child] = artifact["children"]
     assert child["artifactId"] == tree.child_artifact_id
     assert child["command"] == {"name": "Pick closed-reference OTUs"}
-    assert child["producedBy"] == {"jobId": tree.job_id, "status": "success"}
+    assert child["producedBy"] == {"jobId": tree.job_id, "status": "SUCCESS"}
     assert child["files"] == [
         {
             "filename": "otu_table.biom",
@@ -126,5 +126,5 @@ async def test_artifacts_filter_by_type_study_and_visibility(
         second.root_artifact_id,
         second.child_artifact_id,
     ]
-    assert await ids({"visibility": "public", "type": "FASTQ"}) == [first.root_artifact_id]
+    assert await ids({"visibility": "PUBLIC", "type": "FASTQ"}) == [first.root_artifact_id]
     assert await ids({}, callers.anonymous) == [first.root_artifact_id, first.child_artifact_id]

@@ -119,7 +119,7 @@ async def test_create_study_leaves_the_same_state_as_rest(
     assert payload["userErrors"] == []
     study = payload["study"]
     assert study["title"] == "Graph study"
-    assert study["status"] == "sandbox"
+    assert study["status"] == "SANDBOX"
     assert study["owner"] == {"email": owner}
     rest_read = (
         await client.get(f"/api/v1/study/{rest.json()['id']}", headers=callers.owner.headers)
@@ -248,7 +248,7 @@ async def test_submit_job_queues_a_job_on_the_artifact(
     payload = result["data"]["submitJob"]
     assert payload["userErrors"] == [], payload
     job = payload["job"]
-    assert job["status"] == "queued"
+    assert job["status"] == "QUEUED"
     assert job["inputs"] == [{"artifactId": tree.root_artifact_id}]
     async with services.sessions() as session:
         row = await session.get(ProcessingJob, job["jobId"])
@@ -464,7 +464,7 @@ async def test_create_preparation_and_attach_artifact_match_rest(
     payload = attached["data"]["attachArtifact"]
     assert payload["userErrors"] == [], payload
     artifact = payload["artifact"]
-    assert artifact["visibility"] == "sandbox"
+    assert artifact["visibility"] == "SANDBOX"
     assert artifact["type"] == {"name": "FASTQ"}
     assert artifact["files"] == [
         {
@@ -539,7 +539,7 @@ async def test_request_html_summary_queues_the_type_plugins_job(
     command_id = await _make_summary_command(services)
     made = await run_graphql(client, SUMMARY, {"id": tree.root_artifact_id}, caller=callers.owner)
     assert made["data"]["requestHtmlSummary"] == {
-        "job": {"status": "queued", "command": {"name": "Generate HTML summary"}},
+        "job": {"status": "QUEUED", "command": {"name": "Generate HTML summary"}},
         "userErrors": [],
     }
     async with services.sessions() as session:

@@ -70,13 +70,13 @@ async def test_user_details_are_for_the_user_and_admins(
     own = await run_graphql(client, query, caller=callers.owner)
     email = callers.owner.account.email
     assert own["data"] == {
-        "viewer": {"email": email, "level": "user"},
-        "studies": {"nodes": [{"owner": {"email": email, "level": "user"}}]},
+        "viewer": {"email": email, "level": "USER"},
+        "studies": {"nodes": [{"owner": {"email": email, "level": "USER"}}]},
     }
     other = await run_graphql(client, query, caller=callers.other)
     assert other["data"]["studies"] == {"nodes": [{"owner": {"email": email, "level": None}}]}
     admin = await run_graphql(client, query, caller=callers.admin)
-    assert admin["data"]["studies"] == {"nodes": [{"owner": {"email": email, "level": "user"}}]}
+    assert admin["data"]["studies"] == {"nodes": [{"owner": {"email": email, "level": "USER"}}]}
     anonymous = await run_graphql(client, query)
     assert anonymous["data"]["viewer"] is None
 

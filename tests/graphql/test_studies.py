@@ -33,7 +33,7 @@ async def test_owner_reads_a_sandboxed_study_with_its_relations(
     study = result["data"]["study"]
     assert study["studyId"] == tree.study_id
     assert study["title"] == tree.title
-    assert study["status"] == "sandbox"
+    assert study["status"] == "SANDBOX"
     assert study["viewerCanEdit"] is True
     assert study["owner"] == {"email": callers.owner.account.email}
     assert study["publications"] == [{"publication": "10.1/x", "isDoi": True}]
@@ -50,7 +50,7 @@ async def test_owner_reads_a_sandboxed_study_with_its_relations(
             "prepId": tree.prep_id,
             "name": "Prep 1",
             "dataType": "16S",
-            "status": "sandbox",
+            "status": "SANDBOX",
             "sampleCount": 2,
             "categories": ["barcode"],
             "artifact": {"artifactId": tree.root_artifact_id},
@@ -120,7 +120,7 @@ async def test_other_users_see_public_studies_but_not_their_sandboxed_artifacts(
     assert result == {
         "data": {
             "study": {
-                "status": "public",
+                "status": "PUBLIC",
                 "viewerCanEdit": False,
                 "sharedWith": [],
                 "artifacts": [{"artifactId": tree.root_artifact_id}],
@@ -146,13 +146,14 @@ async def test_studies_filter_by_text_status_owner_and_data_type(
 
     assert await ids({"text": "ARCTIC"}) == [soil.study_id]
     assert await ids({"text": "survey"}) == [soil.study_id, ocean.study_id]
-    assert await ids({"status": "public"}) == [ocean.study_id]
-    assert await ids({"status": "sandbox"}) == [soil.study_id]
+    assert await ids({"status": "PUBLIC"}) == [ocean.study_id]
+    assert await ids({"status": "SANDBOX"}) == [soil.study_id]
     assert await ids({"ownerEmail": callers.other.account.email.upper()}) == [ocean.study_id]
     assert await ids({"dataType": "16S"}) == [soil.study_id, ocean.study_id]
     assert await ids({"dataType": "Metagenomic"}) == []
     bad = await run_graphql(client, query, {"where": {"status": "gone"}}, caller=callers.admin)
-    assert error_codes(bad) == ["BAD_USER_INPUT"]
+    [error] = bad["errors"]
+    assert "Value 'gone' does not exist in 'Visibility' enum" in error["message"]
 
 
 async def test_studies_ordered_by_title_descending_page_with_cursors(

@@ -16,7 +16,7 @@ UNSHARE = """mutation($input: StudySharingInput!) {
   unshareStudy(input: $input) { study { sharedWith { email } } userErrors { field message } } }"""
 CANCEL = """mutation($id: String!) {
   cancelJob(input: {jobId: $id}) { job { status errorMessage } userErrors { message } } }"""
-VISIBILITY = """mutation($id: Int!, $to: String!) {
+VISIBILITY = """mutation($id: Int!, $to: Visibility!) {
   setArtifactVisibility(input: {artifactId: $id, visibility: $to}) {
     artifact { visibility children { visibility } } userErrors { field message } } }"""
 READ = "query($id: Int!) { study(studyId: $id) { studyId } }"
@@ -67,7 +67,7 @@ async def test_cancel_job_fails_it_once_with_who_cancelled(
     result = await run_graphql(client, CANCEL, {"id": tree.job_id}, caller=callers.owner)
     assert result["data"]["cancelJob"] == {
         "job": {
-            "status": "error",
+            "status": "ERROR",
             "errorMessage": f"Cancelled by {callers.owner.account.email}.",
         },
         "userErrors": [],
@@ -91,7 +91,7 @@ async def test_set_artifact_visibility_checks_restrictions_and_moves_the_dag(
     refused = await run_graphql(
         client,
         VISIBILITY,
-        {"id": tree.root_artifact_id, "to": "private"},
+        {"id": tree.root_artifact_id, "to": "PRIVATE"},
         caller=callers.owner,
     )
     payload = refused["data"]["setArtifactVisibility"]
@@ -116,29 +116,29 @@ async def test_set_artifact_visibility_checks_restrictions_and_moves_the_dag(
     private = await run_graphql(
         client,
         VISIBILITY,
-        {"id": tree.child_artifact_id, "to": "private"},
+        {"id": tree.child_artifact_id, "to": "PRIVATE"},
         caller=callers.owner,
     )
     assert private["data"]["setArtifactVisibility"] == {
-        "artifact": {"visibility": "private", "children": []},
+        "artifact": {"visibility": "PRIVATE", "children": []},
         "userErrors": [],
     }
     public = await run_graphql(
-        client, VISIBILITY, {"id": tree.root_artifact_id, "to": "public"}, caller=callers.owner
+        client, VISIBILITY, {"id": tree.root_artifact_id, "to": "PUBLIC"}, caller=callers.owner
     )
     assert public["data"]["setArtifactVisibility"]["artifact"] == {
-        "visibility": "public",
-        "children": [{"visibility": "public"}],
+        "visibility": "PUBLIC",
+        "children": [{"visibility": "PUBLIC"}],
     }
     back = await run_graphql(
-        client, VISIBILITY, {"id": tree.root_artifact_id, "to": "sandbox"}, caller=callers.owner
+        client, VISIBILITY, {"id": tree.root_artifact_id, "to": "SANDBOX"}, caller=callers.owner
     )
     assert back["data"] == {"setArtifactVisibility": None}
     assert error_codes(back) == ["FORBIDDEN"]
     admin = await run_graphql(
-        client, VISIBILITY, {"id": tree.root_artifact_id, "to": "sandbox"}, caller=callers.admin
+        client, VISIBILITY, {"id": tree.root_artifact_id, "to": "SANDBOX"}, caller=callers.admin
     )
-    assert admin["data"]["setArtifactVisibility"]["artifact"]["visibility"] == "sandbox"
+    assert admin["data"]["setArtifactVisibility"]["artifact"]["visibility"] == "SANDBOX"
     async with services.sessions() as session:
         states = (
             (

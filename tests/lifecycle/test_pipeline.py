@@ -249,7 +249,7 @@ async def test_graphql_submit_job_is_launched_and_runs_to_success(live: Live) ->
     assert response.status_code == 200
     payload = response.json()["data"]["submitJob"]
     assert payload["userErrors"] == []
-    assert payload["job"]["status"] == "queued"
+    assert payload["job"]["status"] == "QUEUED"
     assert bad.json()["data"]["submitJob"] == {
         "job": None,
         "userErrors": [
