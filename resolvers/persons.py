@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from db.models import StudyPerson
 from resolvers.access import require_authenticated
 from resolvers.context import Context
-from resolvers.errors import Conflict, Forbidden, Invalid, NotFound
+from resolvers.errors import Forbidden, Invalid, NotFound, Required, Taken, raise_problems
 
 # study-api.md §5: the exact messages scripts see.
 PERSON_NOT_FOUND = "Person not found"
@@ -51,16 +51,21 @@ async def create_person(
     principal = require_authenticated(ctx)
     if not principal.is_admin and (principal.kind != "user" or principal.level == "guest"):
         raise Forbidden("Only signed-in users can add study persons.")
-    for field, value in (("name", name), ("affiliation", affiliation), ("email", email)):
-        if not value:
-            raise Invalid(f"The person's {field} must not be empty.", field)
+    problems: list[Invalid] = [
+        Required(f"The person's {field} must not be empty.", field)
+        for field, value in (("name", name), ("affiliation", affiliation), ("email", email))
+        if not value
+    ]
     if address is not None and len(address) > ADDRESS_LENGTH:
-        raise Invalid(f"The address is limited to {ADDRESS_LENGTH} characters.", "address")
+        problems.append(
+            Invalid(f"The address is limited to {ADDRESS_LENGTH} characters.", "address")
+        )
+    raise_problems(problems)
     existing = select(StudyPerson.id).where(
         StudyPerson.name == name, StudyPerson.affiliation == affiliation
     )
     if (await ctx.session.execute(existing)).first() is not None:
-        raise Conflict(PERSON_EXISTS)
+        raise Taken(PERSON_EXISTS, "name")
     person = StudyPerson(
         name=name, affiliation=affiliation, email=email, phone=phone, address=address
     )
@@ -68,5 +73,5 @@ async def create_person(
     try:
         await ctx.session.flush()
     except IntegrityError:  # a concurrent request added the same pair; the request rolls back
-        raise Conflict(PERSON_EXISTS) from None
+        raise Taken(PERSON_EXISTS, "name") from None
     return person

@@ -28,7 +28,7 @@ from db.models import (
 )
 from resolvers.access import can_edit_study, readable_studies_filter
 from resolvers.context import Context
-from resolvers.errors import Conflict, Forbidden, Invalid, NotFound
+from resolvers.errors import Forbidden, Invalid, NotFound, Taken
 from resolvers.pagination import Page, PageRequest, keyset_page
 
 # study-api.md §1.6, §3.2: the exact messages scripts see.
@@ -144,7 +144,7 @@ async def create_study(
     clean_title = normalise_title(title)
     title_query = select(Study.id).where(Study.title == clean_title)
     if (await ctx.session.execute(title_query)).first() is not None:
-        raise Conflict(TITLE_EXISTS)
+        raise Taken(TITLE_EXISTS, "title")
     pi_id = await _person_id(ctx, principal_investigator)
     if pi_id is None:
         raise Forbidden(UNKNOWN_PI)
@@ -168,7 +168,7 @@ async def create_study(
     try:
         await ctx.session.flush()
     except IntegrityError:  # a concurrent request took the title; the request rolls back
-        raise Conflict(TITLE_EXISTS) from None
+        raise Taken(TITLE_EXISTS, "title") from None
     return study
 
 

@@ -96,6 +96,21 @@ class SetArtifactVisibilityPayload:
     user_errors: list[UserError]
 
 
+ATTACH_PATHS = {
+    "artifact_name": ["input", "name"],
+    "filepaths": ["input", "files"],
+    "prep": ["input", "prepId"],
+    "study": ["input", "studyId"],
+}
+
+
+def _parameter_path(name: str) -> list[str] | None:
+    """Problems of `submitJob` name a command parameter, or the whole parameters object."""
+    if name in ("parameters", "command_id"):
+        return None
+    return ["input", "parameters", name]
+
+
 @strawberry.type
 class JobMutations:
     @strawberry.mutation(
@@ -115,19 +130,22 @@ class JobMutations:
                 name=input.name,
             )
 
-        artifact, errors = await run_object_mutation(info, action, Artifact.from_row)
+        artifact, errors = await run_object_mutation(
+            info, action, Artifact.from_row, paths=ATTACH_PATHS
+        )
         return AttachArtifactPayload(artifact=artifact, user_errors=errors)
 
     @strawberry.mutation(
         description="Create a job of a command on artifacts and queue it for its plugin."
     )
     async def submit_job(self, info: Info, input: SubmitJobInput) -> SubmitJobPayload | None:
-        command_id = integer_key("Command", input.command_id)
-
         async def action(ctx: Context) -> JobRow:
+            command_id = integer_key("Command", input.command_id)
             return await job_submission.submit_job_for_caller(ctx, command_id, input.parameters)
 
-        job, errors = await run_object_mutation(info, action, ProcessingJob.from_row)
+        job, errors = await run_object_mutation(
+            info, action, ProcessingJob.from_row, paths=_parameter_path, not_found="command_id"
+        )
         return SubmitJobPayload(job=job, user_errors=errors)
 
     @strawberry.mutation(
@@ -148,6 +166,7 @@ class JobMutations:
             info,
             lambda ctx: job_cancellation.cancel_job(ctx, input.job_id),
             ProcessingJob.from_row,
+            not_found="job_id",
         )
         return CancelJobPayload(job=job, user_errors=errors)
 
@@ -163,5 +182,6 @@ class JobMutations:
                 ctx, input.artifact_id, input.visibility.value
             ),
             Artifact.from_row,
+            not_found="artifact_id",
         )
         return SetArtifactVisibilityPayload(artifact=artifact, user_errors=errors)

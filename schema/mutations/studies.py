@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import strawberry
@@ -116,6 +117,25 @@ def _table(value: Any, field: str) -> dict[str, Any]:
     return value
 
 
+CREATE_STUDY_PATHS = {
+    "study_abstract": ["input", "abstract"],
+    "study_description": ["input", "description"],
+    "study_alias": ["input", "alias"],
+}
+
+
+INPUT_SCALARS = ("study_id", "data_type", "investigation_type", "name")
+
+
+def _table_path(table: str) -> Callable[[str], list[str] | None]:
+    """Problems of a metadata table (its samples, categories, values) point at the table."""
+
+    def path(name: str) -> list[str] | None:
+        return None if name in INPUT_SCALARS else ["input", table]
+
+    return path
+
+
 @strawberry.type
 class StudyMutations:
     @strawberry.mutation(description="Create a study (as `POST /api/v1/study`).")
@@ -136,7 +156,9 @@ class StudyMutations:
                 notes=input.notes,
             )
 
-        study, errors = await run_object_mutation(info, action, Study.from_row)
+        study, errors = await run_object_mutation(
+            info, action, Study.from_row, paths=CREATE_STUDY_PATHS
+        )
         return CreateStudyPayload(study=study, user_errors=errors)
 
     @strawberry.mutation(description="Create a study contact (as `POST /api/v1/person`).")
@@ -168,7 +190,9 @@ class StudyMutations:
             )
             return result, await studies.get_study(ctx, input.study_id)
 
-        done, errors = await run_mutation(info, action)
+        done, errors = await run_mutation(
+            info, action, paths=_table_path("samples"), not_found="study_id"
+        )
         if done is None:
             return UpdateSampleMetadataPayload(
                 study=None,
@@ -206,7 +230,9 @@ class StudyMutations:
                 investigation_type=input.investigation_type,
             )
 
-        preparation, errors = await run_object_mutation(info, action, Preparation.from_row)
+        preparation, errors = await run_object_mutation(
+            info, action, Preparation.from_row, paths=_table_path("metadata"), not_found="study_id"
+        )
         return CreatePreparationPayload(preparation=preparation, user_errors=errors)
 
     @strawberry.mutation(description="Share a study with a user (owner, sharers and admins).")
@@ -215,6 +241,7 @@ class StudyMutations:
             info,
             lambda ctx: study_sharing.share_study(ctx, input.study_id, input.email),
             Study.from_row,
+            not_found="study_id",
         )
         return ShareStudyPayload(study=study, user_errors=errors)
 
@@ -226,5 +253,6 @@ class StudyMutations:
             info,
             lambda ctx: study_sharing.unshare_study(ctx, input.study_id, input.email),
             Study.from_row,
+            not_found="study_id",
         )
         return UnshareStudyPayload(study=study, user_errors=errors)

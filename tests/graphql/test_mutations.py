@@ -74,9 +74,12 @@ async def test_create_person_matches_rest_state(
         {"input": {"name": "Graph Person", "affiliation": "Lab", "email": "r@x.org"}},
         caller=callers.owner,
     )
-    assert again["data"]["createPerson"] is None
-    assert error_codes(again) == ["CONFLICT"]
-    assert again["errors"][0]["message"] == "Person already exists"
+    assert again["data"]["createPerson"] == {
+        "person": None,
+        "userErrors": [
+            {"field": ["input", "name"], "message": "Person already exists", "code": "TAKEN"}
+        ],
+    }
 
 
 def _study_body(title: str, owner: str, pi: str) -> dict[str, Any]:
@@ -213,7 +216,7 @@ async def test_update_sample_metadata_user_errors_change_nothing(
     )
     payload = result["data"]["updateSampleMetadata"]
     assert payload["study"] is None
-    assert payload["userErrors"][0]["code"] == "BAD_USER_INPUT"
+    assert payload["userErrors"][0]["code"] == "INVALID"
     assert payload["userErrors"][0]["message"]
     check = await run_graphql(
         client,
@@ -328,7 +331,7 @@ async def test_create_preparation_and_its_user_errors(
     )
     bad_payload = bad["data"]["createPreparation"]
     assert bad_payload["preparation"] is None
-    assert [e["code"] for e in bad_payload["userErrors"]] == ["BAD_USER_INPUT"]
+    assert [e["code"] for e in bad_payload["userErrors"]] == ["INVALID"]
     count = await run_graphql(
         client,
         "query($id: Int!) { study(studyId: $id) { preparations { prepId } } }",
@@ -342,8 +345,14 @@ async def test_create_preparation_and_its_user_errors(
         {"input": {"studyId": tree.study_id, "dataType": "18S", "metadata": metadata}},
         caller=callers.other,
     )
-    assert forbidden["data"] == {"createPreparation": None}
-    assert error_codes(forbidden) in (["FORBIDDEN"], ["NOT_FOUND"])
+    assert forbidden["data"] == {
+        "createPreparation": {
+            "preparation": None,
+            "userErrors": [
+                {"field": ["input", "studyId"], "message": "Study not found", "code": "NOT_FOUND"}
+            ],
+        }
+    }
 
 
 ATTACH = """mutation($input: AttachArtifactInput!) {
@@ -500,7 +509,7 @@ async def test_create_preparation_and_attach_artifact_match_rest(
     )
     refused = again["data"]["attachArtifact"]
     assert refused["artifact"] is None
-    assert [e["code"] for e in refused["userErrors"]] == ["BAD_USER_INPUT"]
+    assert [e["code"] for e in refused["userErrors"]] == ["INVALID"]
 
 
 SUMMARY = """mutation($id: Int!) {
@@ -534,8 +543,17 @@ async def test_request_html_summary_queues_the_type_plugins_job(
     missing = await run_graphql(
         client, SUMMARY, {"id": tree.root_artifact_id}, caller=callers.owner
     )
-    assert missing["data"] == {"requestHtmlSummary": None}
-    assert error_codes(missing) == ["NOT_FOUND"]
+    assert missing["data"] == {
+        "requestHtmlSummary": {
+            "job": None,
+            "userErrors": [
+                {
+                    "message": "There is no command to generate the HTML summary "
+                    "for artifact type 'FASTQ'"
+                }
+            ],
+        }
+    }
     command_id = await _make_summary_command(services)
     made = await run_graphql(client, SUMMARY, {"id": tree.root_artifact_id}, caller=callers.owner)
     assert made["data"]["requestHtmlSummary"] == {

@@ -254,7 +254,7 @@ async def test_graphql_submit_job_is_launched_and_runs_to_success(live: Live) ->
         "job": None,
         "userErrors": [
             {
-                "field": ["input_data"],
+                "field": ["input", "parameters", "input_data"],
                 "message": "Parameter 'input_data' must be an artifact id, got 'x'",
             }
         ],
