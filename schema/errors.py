@@ -62,6 +62,17 @@ class UserError:
     code: UserErrorCode = strawberry.field(description="What is wrong, for a program.")
 
 
+INPUT = strawberry.argument(description="What to change; see the input type.")
+
+
+def user_errors_field() -> Any:
+    """`userErrors` of a mutation payload."""
+    return strawberry.field(
+        description="Every problem of the input; empty when the mutation succeeded. "
+        "When not empty, nothing was changed and the payload's object is null."
+    )
+
+
 InputError = Invalid | Conflict | NotFound
 """Domain errors reported as `userErrors` by mutations (rights stay GraphQL errors)."""
 

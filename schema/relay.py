@@ -7,7 +7,7 @@ import binascii
 import datetime as dt
 import json
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar
 
 import strawberry
 
@@ -25,6 +25,13 @@ RowT = TypeVar("RowT")
 @strawberry.interface(description="An object with a global id, fetchable with `node(id:)`.")
 class Node:
     id: strawberry.ID = strawberry.field(description="The global id of the object.")
+
+
+NOT_FOUND_NOTE = (
+    " Missing or hidden: an error with `extensions.code` NOT_FOUND"
+    " (`node(id:)` answers null instead)."
+)
+"""Appended to the description of each root lookup by key."""
 
 
 def global_id(type_name: str, key: object) -> strawberry.ID:
@@ -115,25 +122,52 @@ def page_request(
     )
 
 
-@strawberry.type
+First = Annotated[
+    int | None,
+    strawberry.argument(
+        description="At most this many objects from the start (after `after`); the "
+        "server's default page size when neither `first` nor `last` is given."
+    ),
+]
+After = Annotated[
+    str | None,
+    strawberry.argument(description="Start after the object of this cursor (`endCursor`)."),
+]
+Last = Annotated[
+    int | None,
+    strawberry.argument(description="At most this many objects from the end (before `before`)."),
+]
+Before = Annotated[
+    str | None,
+    strawberry.argument(description="End before the object of this cursor (`startCursor`)."),
+]
+
+
+@strawberry.type(description="Where a page is in its list, and the cursors to move on.")
 class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(description="Whether objects follow this page.")
+    has_previous_page: bool = strawberry.field(description="Whether objects precede this page.")
+    start_cursor: str | None = strawberry.field(
+        description="The cursor of the page's first object; null for an empty page."
+    )
+    end_cursor: str | None = strawberry.field(
+        description="The cursor of the page's last object; null for an empty page."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="An object of a page and its cursor.")
 class Edge(Generic[NodeT]):
-    cursor: str
-    node: NodeT
+    cursor: str = strawberry.field(description="An opaque cursor for `after`/`before`.")
+    node: NodeT = strawberry.field(description="The object.")
 
 
-@strawberry.type
+@strawberry.type(
+    description="One page of a list (Relay connection), its page info and the total count."
+)
 class Connection(Generic[NodeT]):
-    edges: list[Edge[NodeT]]
-    nodes: list[NodeT]
-    page_info: PageInfo
+    edges: list[Edge[NodeT]] = strawberry.field(description="The page's objects with cursors.")
+    nodes: list[NodeT] = strawberry.field(description="The page's objects.")
+    page_info: PageInfo = strawberry.field(description="Where the page is in the list.")
     total_count: int = strawberry.field(description="How many objects match, on all pages.")
 
 

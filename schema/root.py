@@ -14,11 +14,13 @@ from schema.queries.plugins import PluginQueries
 from schema.queries.studies import StudyQueries
 
 
-@strawberry.type
+@strawberry.type(description="Read entry points.")
 class Query(NodeQueries, StudyQueries, ArtifactQueries, JobQueries, PluginQueries, AnalysisQueries):
     pass
 
 
-@strawberry.type
+@strawberry.type(
+    description="Changes; each takes one input and answers a payload with `userErrors`."
+)
 class Mutation(StudyMutations, JobMutations):
     pass

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from resolvers.listing.artifacts import ArtifactFilter, search_artifacts
 from resolvers.listing.catalog import list_artifact_types, list_data_types, list_filepath_types
 from schema.context import Info
 from schema.queries.studies import OrderDirection
-from schema.relay import Connection, fetch_connection, require_found
+from schema.relay import (
+    NOT_FOUND_NOTE,
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    fetch_connection,
+    require_found,
+)
 from schema.types.artifacts import Artifact, load_artifact
 from schema.types.enums import Visibility
 from schema.types.preparations import Preparation, load_preparation
@@ -18,11 +29,15 @@ from schema.types.vocabulary import ArtifactType, FilepathType
 @strawberry.input(description="Conditions an artifact must meet (all of them).")
 class ArtifactFilterInput:
     type: str | None = strawberry.field(default=None, description="Artifact type name (BIOM...).")
-    study_id: int | None = None
+    study_id: int | None = strawberry.field(
+        default=None, description="Artifacts of this study (Qiita's integer id)."
+    )
     visibility: Visibility | None = strawberry.field(
         default=None, description="Artifacts of this visibility."
     )
-    data_type: str | None = None
+    data_type: str | None = strawberry.field(
+        default=None, description="Artifacts of this data type (16S, Metagenomic...)."
+    )
 
     def to_filter(self) -> ArtifactFilter:
         return ArtifactFilter(
@@ -35,20 +50,34 @@ class ArtifactFilterInput:
 
 @strawberry.type
 class ArtifactQueries:
-    @strawberry.field(description="An artifact by its Qiita integer id.")
-    async def artifact(self, info: Info, artifact_id: int) -> Artifact | None:
+    @strawberry.field(description="An artifact by its Qiita integer id." + NOT_FOUND_NOTE)
+    async def artifact(
+        self,
+        info: Info,
+        artifact_id: Annotated[
+            int,
+            strawberry.argument(
+                description="Qiita integer id of the artifact (`Artifact.artifactId`)."
+            ),
+        ],
+    ) -> Artifact | None:
         return require_found(await load_artifact(info, artifact_id), "Artifact", artifact_id)
 
     @strawberry.field(description="Artifacts the caller may read, by id.")
     async def artifacts(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        where: ArtifactFilterInput | None = None,
-        direction: OrderDirection = OrderDirection.ASC,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        where: Annotated[
+            ArtifactFilterInput | None,
+            strawberry.argument(description="Only the artifacts that meet these conditions."),
+        ] = None,
+        direction: Annotated[
+            OrderDirection, strawberry.argument(description="Ascending or descending id.")
+        ] = OrderDirection.ASC,
     ) -> Connection[Artifact]:
         conditions = (where or ArtifactFilterInput()).to_filter()
         descending = direction is OrderDirection.DESC
@@ -63,8 +92,17 @@ class ArtifactQueries:
             before,
         )
 
-    @strawberry.field(description="A preparation by its Qiita integer id.")
-    async def preparation(self, info: Info, prep_id: int) -> Preparation | None:
+    @strawberry.field(description="A preparation by its Qiita integer id." + NOT_FOUND_NOTE)
+    async def preparation(
+        self,
+        info: Info,
+        prep_id: Annotated[
+            int,
+            strawberry.argument(
+                description="Qiita integer id of the preparation (`Preparation.prepId`)."
+            ),
+        ],
+    ) -> Preparation | None:
         return require_found(await load_preparation(info, prep_id), "Preparation", prep_id)
 
     @strawberry.field(description="Every artifact type.")

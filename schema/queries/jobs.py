@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 import strawberry
 
@@ -12,7 +13,17 @@ from resolvers.listing.jobs import JobFilter, job_ordering, search_jobs
 from resolvers.pagination import Page, PageRequest
 from schema.context import Info
 from schema.queries.studies import OrderDirection
-from schema.relay import Connection, fetch_connection, integer_key, require_found
+from schema.relay import (
+    NOT_FOUND_NOTE,
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    fetch_connection,
+    integer_key,
+    require_found,
+)
 from schema.types.enums import JobStatus
 from schema.types.jobs import ProcessingJob, load_job
 
@@ -28,10 +39,18 @@ class JobFilterInput:
     command_id: strawberry.ID | None = strawberry.field(
         default=None, description="A Command id (global, or Qiita's command id)."
     )
-    user_email: str | None = None
-    created_after: dt.datetime | None = None
-    created_before: dt.datetime | None = None
-    include_hidden: bool = True
+    user_email: str | None = strawberry.field(
+        default=None, description="Jobs submitted by this e-mail address."
+    )
+    created_after: dt.datetime | None = strawberry.field(
+        default=None, description="Jobs created at or after this time."
+    )
+    created_before: dt.datetime | None = strawberry.field(
+        default=None, description="Jobs created before this time."
+    )
+    include_hidden: bool = strawberry.field(
+        default=True, description="Whether hidden jobs are listed too."
+    )
 
     def to_filter(self) -> JobFilter:
         """The resolvers' filter; NotFound when a plugin or command id is not one."""
@@ -50,20 +69,32 @@ class JobFilterInput:
 
 @strawberry.type
 class JobQueries:
-    @strawberry.field(description="A processing job by its UUID.")
-    async def job(self, info: Info, job_id: str) -> ProcessingJob | None:
+    @strawberry.field(description="A processing job by its UUID." + NOT_FOUND_NOTE)
+    async def job(
+        self,
+        info: Info,
+        job_id: Annotated[
+            str, strawberry.argument(description="The job UUID (`ProcessingJob.jobId`), any case.")
+        ],
+    ) -> ProcessingJob | None:
         return require_found(await load_job(info, job_id.lower()), "Job", job_id)
 
     @strawberry.field(description="Jobs the caller may read, by creation time (newest first).")
     async def jobs(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        where: JobFilterInput | None = None,
-        direction: OrderDirection = OrderDirection.DESC,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        where: Annotated[
+            JobFilterInput | None,
+            strawberry.argument(description="Only the jobs that meet these conditions."),
+        ] = None,
+        direction: Annotated[
+            OrderDirection,
+            strawberry.argument(description="Newest first (DESC) or oldest first (ASC)."),
+        ] = OrderDirection.DESC,
     ) -> Connection[ProcessingJob]:
         given = where or JobFilterInput()
         ordering = job_ordering(descending=direction is OrderDirection.DESC)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from typing import Annotated
 
 import strawberry
 
@@ -69,11 +70,24 @@ async def resolve_node(info: Info, node_id: str) -> Node | None:
 @strawberry.type
 class NodeQueries:
     @strawberry.field(description="Any object by its global id; null if the caller cannot see it.")
-    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+    async def node(
+        self,
+        info: Info,
+        id: Annotated[
+            strawberry.ID, strawberry.argument(description="A global id (`id` of any Node).")
+        ],
+    ) -> Node | None:
         return await resolve_node(info, id)
 
     @strawberry.field(description="Objects by global id, in the order given (null where unseen).")
-    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+    async def nodes(
+        self,
+        info: Info,
+        ids: Annotated[
+            list[strawberry.ID],
+            strawberry.argument(description="Global ids; each costs one object."),
+        ],
+    ) -> list[Node | None]:
         return list(await asyncio.gather(*(resolve_node(info, node_id) for node_id in ids)))
 
     @strawberry.field(description="The authenticated user making the request; null otherwise.")

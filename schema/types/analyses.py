@@ -19,10 +19,10 @@ if TYPE_CHECKING:
 @strawberry.type(description="An analysis: selected samples of artifacts, merged and processed.")
 class Analysis(Node):
     analysis_id: int = strawberry.field(description="Qiita's integer id.")
-    name: str
-    description: str
-    pmid: str | None
-    created_at: dt.datetime
+    name: str = strawberry.field(description="The analysis's name.")
+    description: str = strawberry.field(description="What the analysis is about.")
+    pmid: str | None = strawberry.field(description="The PubMed id of its publication, when given.")
+    created_at: dt.datetime = strawberry.field(description="When the analysis was created.")
     is_default: bool = strawberry.field(description="The owner's default analysis (the cart).")
     row: strawberry.Private[AnalysisRow]
 
@@ -39,11 +39,11 @@ class Analysis(Node):
             row=row,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The user who owns the analysis.")
     async def owner(self, info: Info) -> User | None:
         return await load_user(info, self.row.owner_id)
 
-    @strawberry.field
+    @strawberry.field(description="The analysis's artifacts.")
     async def artifacts(
         self, info: Info
     ) -> list[Annotated[Artifact, strawberry.lazy("schema.types.artifacts")]]:

@@ -26,14 +26,18 @@ if TYPE_CHECKING:
 @strawberry.type(description="An artifact: files of one type, produced by upload or by a job.")
 class Artifact(Node):
     artifact_id: int = strawberry.field(description="Qiita's integer id, as in the REST routes.")
-    name: str
+    name: str = strawberry.field(description="The artifact's name.")
     visibility: Visibility = strawberry.field(description="Who may see the artifact.")
-    generated_at: dt.datetime
-    submitted_to_vamps: bool
+    generated_at: dt.datetime = strawberry.field(description="When the artifact was created.")
+    submitted_to_vamps: bool = strawberry.field(
+        description="Whether the artifact was submitted to VAMPS."
+    )
     command_parameters: JSON | None = strawberry.field(
         description="The parameter values of the job that produced it."
     )
-    archive_data: JSON | None
+    archive_data: JSON | None = strawberry.field(
+        description="Data kept when the artifact was archived; null otherwise."
+    )
     row: strawberry.Private[ArtifactRow]
 
     @classmethod
@@ -50,16 +54,16 @@ class Artifact(Node):
             row=row,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The artifact's type (FASTQ, BIOM...).")
     async def type(self, info: Info) -> ArtifactType | None:
         return await load_artifact_type(info, self.row.artifact_type_id)
 
-    @strawberry.field
+    @strawberry.field(description="The data type (16S, Metagenomic...).")
     async def data_type(self, info: Info) -> str:
         row = await info.context.loaders.data_type_by_id.load(self.row.data_type_id)
         return row.name if row is not None else ""
 
-    @strawberry.field
+    @strawberry.field(description="The study of a study artifact; null for an analysis artifact.")
     async def study(
         self, info: Info
     ) -> Annotated[Study, strawberry.lazy("schema.types.studies")] | None:
@@ -67,7 +71,9 @@ class Artifact(Node):
 
         return await load_study(info, self.row.study_id)
 
-    @strawberry.field
+    @strawberry.field(
+        description="The preparation of a study artifact; null for an analysis artifact."
+    )
     async def preparation(
         self, info: Info
     ) -> Annotated[Preparation, strawberry.lazy("schema.types.preparations")] | None:
@@ -75,7 +81,9 @@ class Artifact(Node):
 
         return await load_preparation(info, self.row.prep_id)
 
-    @strawberry.field
+    @strawberry.field(
+        description="The analysis of an analysis artifact; null for a study artifact."
+    )
     async def analysis(
         self, info: Info
     ) -> Annotated[Analysis, strawberry.lazy("schema.types.analyses")] | None:
@@ -99,12 +107,12 @@ class Artifact(Node):
 
         return await load_job(info, self.row.produced_by_job_id)
 
-    @strawberry.field
+    @strawberry.field(description="The artifacts it was made from; empty for uploads.")
     async def parents(self, info: Info) -> list[Artifact]:
         rows = await info.context.loaders.parents_for_artifact.load(self.artifact_id)
         return [Artifact.from_row(row) for row in rows]
 
-    @strawberry.field
+    @strawberry.field(description="The artifacts made from it.")
     async def children(self, info: Info) -> list[Artifact]:
         rows = await info.context.loaders.children_for_artifact.load(self.artifact_id)
         return [Artifact.from_row(row) for row in rows]
@@ -118,7 +126,7 @@ class Artifact(Node):
         rows = await info.context.loaders.jobs_for_artifact.load(self.artifact_id)
         return [ProcessingJob.from_row(row) for row in rows]
 
-    @strawberry.field
+    @strawberry.field(description="The artifact's stored files.")
     async def files(self, info: Info) -> list[File]:
         rows = await info.context.loaders.files_for_artifact.load(self.artifact_id)
         return [File.from_row(row) for row in rows]

@@ -15,12 +15,14 @@ from schema.types.vocabulary import FilepathType
 
 @strawberry.type(description="A stored file; `fileId` is the REST API's filepath id (fp_id).")
 class File:
-    file_id: int
+    file_id: int = strawberry.field(description="The file's integer id (the REST API's fp_id).")
     relpath: str = strawberry.field(description="The path below the file's mountpoint.")
-    checksum: str
-    checksum_algorithm: str
+    checksum: str = strawberry.field(description="The file's checksum.")
+    checksum_algorithm: str = strawberry.field(
+        description="The algorithm of `checksum` (crc32...)."
+    )
     size: BigInt = strawberry.field(description="The size in bytes.")
-    created_at: dt.datetime
+    created_at: dt.datetime = strawberry.field(description="When the file was stored.")
     row: strawberry.Private[StoredFile]
 
     @classmethod
@@ -35,11 +37,13 @@ class File:
             row=row,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The file's name, without folders.")
     def filename(self) -> str:
         return PurePosixPath(self.relpath).name
 
-    @strawberry.field
+    @strawberry.field(
+        description="The kind of file within its artifact (raw_forward_seqs, biom...)."
+    )
     async def filepath_type(self, info: Info) -> FilepathType | None:
         row = await info.context.loaders.filepath_type_by_id.load(self.row.filepath_type_id)
         return FilepathType.from_row(row) if row is not None else None

@@ -24,12 +24,18 @@ class ProcessingJob(Node):
     job_id: str = strawberry.field(description="The job's UUID, as in the REST routes.")
     status: JobStatus = strawberry.field(description="Where the job is in its life cycle.")
     step: str | None = strawberry.field(description="Free-text progress reported by the plugin.")
-    hidden: bool
-    heartbeat: dt.datetime | None
-    external_id: str | None
+    hidden: bool = strawberry.field(
+        description="Whether the job is hidden from job lists by default."
+    )
+    heartbeat: dt.datetime | None = strawberry.field(
+        description="When the plugin last reported the job alive."
+    )
+    external_id: str | None = strawberry.field(
+        description="The job's id in the system that runs it (a Slurm job id...)."
+    )
     parameters: JSON = strawberry.field(description="The command's parameter values.")
-    created_at: dt.datetime
-    updated_at: dt.datetime
+    created_at: dt.datetime = strawberry.field(description="When the job was created.")
+    updated_at: dt.datetime = strawberry.field(description="When the job last changed.")
     row: strawberry.Private[JobRow]
 
     @classmethod
@@ -48,7 +54,7 @@ class ProcessingJob(Node):
             row=row,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The command the job runs.")
     async def command(
         self, info: Info
     ) -> Annotated[Command, strawberry.lazy("schema.types.plugins")] | None:
@@ -67,7 +73,7 @@ class ProcessingJob(Node):
         entry = await info.context.loaders.log_entry_by_id.load(self.row.error_log_id)
         return entry.msg if entry is not None else None
 
-    @strawberry.field
+    @strawberry.field(description="The artifacts the job takes as input.")
     async def inputs(
         self, info: Info
     ) -> list[Annotated[Artifact, strawberry.lazy("schema.types.artifacts")]]:

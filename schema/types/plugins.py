@@ -17,14 +17,20 @@ from schema.types.vocabulary import ArtifactType, load_artifact_type, load_artif
 
 @strawberry.type(description="A parameter of a command, with its type string as declared.")
 class CommandParameter:
-    name: str
+    name: str = strawberry.field(
+        description="The parameter's name, as in `submitJob`'s parameters."
+    )
     type: str = strawberry.field(
         description="string, integer, float, boolean, choice:[...], mchoice:[...], artifact..."
     )
-    required: bool
+    required: bool = strawberry.field(description="Whether a value must be given.")
     default_value: str | None = strawberry.field(description="The default, as stored (text).")
-    name_order: int | None
-    check_biom_merge: bool
+    name_order: int | None = strawberry.field(
+        description="The parameter's place when naming a parameter set, if any."
+    )
+    check_biom_merge: bool = strawberry.field(
+        description="Whether the parameter counts when merging BIOM tables of an analysis."
+    )
     row: strawberry.Private[CommandParameterRow]
 
     @classmethod
@@ -47,30 +53,38 @@ class CommandParameter:
 
 @strawberry.type(description="An output of a command: a name and the artifact type it yields.")
 class CommandOutput:
-    name: str
-    check_biom_merge: bool
+    name: str = strawberry.field(description="The output's name.")
+    check_biom_merge: bool = strawberry.field(
+        description="Whether the output counts when merging BIOM tables of an analysis."
+    )
     row: strawberry.Private[CommandOutputRow]
 
-    @strawberry.field
+    @strawberry.field(description="The type of the artifact it yields.")
     async def artifact_type(self, info: Info) -> ArtifactType | None:
         return await load_artifact_type(info, self.row.artifact_type_id)
 
 
 @strawberry.type(description="A named set of values for a command's optional parameters.")
 class DefaultParameterSet:
-    parameter_set_id: int
-    name: str
-    values: JSON
+    parameter_set_id: int = strawberry.field(description="The parameter set's integer id.")
+    name: str = strawberry.field(description="The set's name.")
+    values: JSON = strawberry.field(
+        description="The values, as a JSON object {parameter name: value}."
+    )
 
 
 @strawberry.type(description="A command of a plugin.")
 class Command(Node):
     command_id: int = strawberry.field(description="Qiita's integer id, as in the REST routes.")
-    name: str
-    description: str
-    active: bool
-    is_analysis: bool
-    ignore_parent_command: bool
+    name: str = strawberry.field(description="The command's name.")
+    description: str = strawberry.field(description="What the command does.")
+    active: bool = strawberry.field(description="Whether the command can be run.")
+    is_analysis: bool = strawberry.field(
+        description="Whether the command runs on analyses (not on study artifacts)."
+    )
+    ignore_parent_command: bool = strawberry.field(
+        description="Whether the command's outputs do not depend on how the input was made."
+    )
     row: strawberry.Private[CommandRow]
 
     @classmethod
@@ -86,7 +100,7 @@ class Command(Node):
             row=row,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The plugin the command belongs to.")
     async def plugin(self, info: Info) -> Plugin | None:
         return await load_plugin(info, self.row.software_id)
 
@@ -95,14 +109,14 @@ class Command(Node):
         rows = await info.context.loaders.parameters_for_command.load(self.command_id)
         return [CommandParameter.from_row(row) for row in rows]
 
-    @strawberry.field
+    @strawberry.field(description="What the command produces.")
     async def outputs(self, info: Info) -> list[CommandOutput]:
         rows = await info.context.loaders.outputs_for_command.load(self.command_id)
         return [
             CommandOutput(name=r.name, check_biom_merge=r.check_biom_merge, row=r) for r in rows
         ]
 
-    @strawberry.field
+    @strawberry.field(description="Named sets of values for the command's optional parameters.")
     async def default_parameter_sets(self, info: Info) -> list[DefaultParameterSet]:
         rows = await info.context.loaders.parameter_sets_for_command.load(self.command_id)
         return [
@@ -114,12 +128,14 @@ class Command(Node):
 @strawberry.type(description="A plugin (software): a processing or a type plugin.")
 class Plugin(Node):
     plugin_id: int = strawberry.field(description="Qiita's software id.")
-    name: str
-    version: str
-    description: str
+    name: str = strawberry.field(description="The plugin's name.")
+    version: str = strawberry.field(description="The plugin's version.")
+    description: str = strawberry.field(description="What the plugin does.")
     type: PluginType = strawberry.field(description="What the plugin provides.")
-    active: bool
-    deprecated: bool
+    active: bool = strawberry.field(
+        description="Whether the plugin is active (its commands can run)."
+    )
+    deprecated: bool = strawberry.field(description="Whether the plugin is deprecated.")
     row: strawberry.Private[Software]
 
     @classmethod
@@ -136,7 +152,7 @@ class Plugin(Node):
             row=row,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The plugin's commands.")
     async def commands(self, info: Info) -> list[Command]:
         rows = await info.context.loaders.commands_for_plugin.load(self.plugin_id)
         return [Command.from_row(row) for row in rows]

@@ -16,9 +16,13 @@ from schema.types.metadata import metadata_field, values_field
 @strawberry.type(description="One sample of a study's sample information.")
 class Sample:
     sample_name: str = strawberry.field(description="The prefixed Qiita id, `<study id>.<name>`.")
-    study_id: int
-    ebi_sample_accession: str | None
-    biosample_accession: str | None
+    study_id: int = strawberry.field(description="The integer id of the sample's study.")
+    ebi_sample_accession: str | None = strawberry.field(
+        description="The sample's EBI (ENA) accession, when submitted."
+    )
+    biosample_accession: str | None = strawberry.field(
+        description="The sample's BioSample accession, when submitted."
+    )
     row: strawberry.Private[SampleRow]
 
     @classmethod
@@ -37,9 +41,11 @@ class Sample:
 
 @strawberry.type(description="A study's sample information (one row per sample).")
 class SampleInformation:
-    study_id: int
-    created_at: dt.datetime
-    modified_at: dt.datetime
+    study_id: int = strawberry.field(description="The study's integer id.")
+    created_at: dt.datetime = strawberry.field(
+        description="When the sample information was first uploaded."
+    )
+    modified_at: dt.datetime = strawberry.field(description="When it last changed.")
     row: strawberry.Private[SampleTemplate]
 
     @classmethod
@@ -55,7 +61,7 @@ class SampleInformation:
     def categories(self) -> list[str]:
         return sorted(self.row.columns)
 
-    @strawberry.field
+    @strawberry.field(description="How many samples (rows) it has.")
     async def sample_count(self, info: Info) -> int:
         return await info.context.loaders.sample_count_for_study.load(self.study_id)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from db.settings import Settings
+from schema import build_schema
 from schema.sdl import SDL_PATH, printed_sdl
 
 
@@ -13,13 +15,16 @@ def test_committed_sdl_matches_the_code() -> None:
 
 
 def test_contract_names_are_in_the_sdl() -> None:
-    sdl = printed_sdl()
-    for line in (
-        "study(studyId: Int!): Study",
-        "artifact(artifactId: Int!): Artifact",
-        "job(jobId: String!): ProcessingJob",
-        "plugin(name: String!, version: String!): Plugin",
-        "plugins(active: Boolean = null): [Plugin!]!",
-        "node(id: ID!): Node",
+    query = build_schema(Settings())._schema.query_type
+    assert query is not None
+    for field, arguments, result in (
+        ("study", {"studyId": "Int!"}, "Study"),
+        ("artifact", {"artifactId": "Int!"}, "Artifact"),
+        ("job", {"jobId": "String!"}, "ProcessingJob"),
+        ("plugin", {"name": "String!", "version": "String!"}, "Plugin"),
+        ("plugins", {"active": "Boolean"}, "[Plugin!]!"),
+        ("node", {"id": "ID!"}, "Node"),
     ):
-        assert line in sdl
+        definition = query.fields[field]
+        assert {name: str(arg.type) for name, arg in definition.args.items()} == arguments
+        assert str(definition.type) == result
