@@ -170,6 +170,13 @@ def readable_jobs_filter(principal: Principal) -> ColumnElement[bool]:
     return or_(ProcessingJob.account_id == principal.account_id, touches_input, touches_output)
 
 
+def can_cancel_job(principal: Principal, job: ProcessingJob) -> bool:
+    """The user who submitted the job, or an admin, may cancel it (while it is unfinished)."""
+    return principal.is_admin or (
+        principal.kind == "user" and principal.account_id == job.account_id
+    )
+
+
 def can_see_account_details(principal: Principal, account_id: int) -> bool:
     """Admins see every account's details; a user sees only their own."""
     return principal.is_admin or (principal.kind == "user" and principal.account_id == account_id)

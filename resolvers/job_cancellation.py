@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from db.models import ProcessingJob
+from resolvers.access import can_cancel_job
 from resolvers.context import Context
 from resolvers.errors import Conflict, Forbidden
 from resolvers.jobs import fail_job, get_job, load_job
 
 CANCELLABLE = ("in_construction", "waiting", "queued", "running")
+"""The statuses of unfinished jobs, which may be cancelled."""
 
 
 async def cancel_job(ctx: Context, job_id: str) -> ProcessingJob:
@@ -18,9 +20,7 @@ async def cancel_job(ctx: Context, job_id: str) -> ProcessingJob:
     """
     job = await get_job(ctx, job_id)
     principal = ctx.principal
-    if not (
-        principal.is_admin or (principal.kind == "user" and principal.account_id == job.account_id)
-    ):
+    if not can_cancel_job(principal, job):
         raise Forbidden("Only the user who submitted a job, or an administrator, may cancel it.")
     if job.status not in CANCELLABLE:
         raise Conflict(f"Job {job.id} cannot be cancelled: it is already {job.status}.")

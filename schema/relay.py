@@ -51,14 +51,33 @@ def parse_global_id(value: str) -> tuple[str, str]:
     return type_name, key
 
 
-def integer_key(type_name: str, value: str) -> int:
-    """The integer key of a global id of `type_name`; a bare integer is accepted as well."""
+def integer_key(type_name: str, value: str, field: str | None = None) -> int:
+    """The integer key of a global id of `type_name`; a bare integer is accepted as well.
+
+    NotFound (naming `field`, the input field it came from) when it is neither.
+    """
     if value.isdigit():
         return int(value)
-    found_type, key = parse_global_id(value)
+    try:
+        found_type, key = parse_global_id(value)
+    except NotFound as error:
+        raise NotFound(error.message, field) from None
     if found_type != type_name or not key.isdigit():
-        raise NotFound(f"Not a {type_name} id: {value!r}")
+        raise NotFound(f"Not a {type_name} id: {value!r}", field)
     return int(key)
+
+
+def job_key(value: str, field: str | None = None) -> str:
+    """The UUID of a job from its UUID (any case) or its global id."""
+    if len(value) == 36 and value.count("-") == 4:
+        return value.lower()
+    try:
+        found_type, key = parse_global_id(value)
+    except NotFound as error:
+        raise NotFound(error.message, field) from None
+    if found_type != "ProcessingJob":
+        raise NotFound(f"Not a ProcessingJob id: {value!r}", field)
+    return key
 
 
 def require_found(value: NodeT | None, type_name: str, key: object) -> NodeT:

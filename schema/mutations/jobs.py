@@ -19,7 +19,7 @@ from resolvers.context import Context
 from schema.context import Info
 from schema.errors import INPUT, UserError, user_errors_field
 from schema.mutations.running import run_object_mutation
-from schema.relay import integer_key
+from schema.relay import integer_key, job_key
 from schema.types.artifacts import Artifact
 from schema.types.enums import Visibility
 from schema.types.jobs import ProcessingJob
@@ -35,8 +35,10 @@ class UploadedFileInput:
     description="Files of the study's upload folder to attach as a preparation's artifact."
 )
 class AttachArtifactInput:
-    study_id: int = strawberry.field(description="The study, by global id or Qiita's integer id.")
-    prep_id: int = strawberry.field(
+    study_id: strawberry.ID = strawberry.field(
+        description="The study, by global id or Qiita's integer id."
+    )
+    prep_id: strawberry.ID = strawberry.field(
         description="The preparation, by global id or Qiita's integer id."
     )
     artifact_type: str = strawberry.field(description="The artifact type's name (FASTQ...).")
@@ -82,14 +84,14 @@ class RequestHtmlSummaryPayload:
 
 @strawberry.input(description="The artifact whose HTML summary to make.")
 class RequestHtmlSummaryInput:
-    artifact_id: int = strawberry.field(
+    artifact_id: strawberry.ID = strawberry.field(
         description="The artifact, by global id or Qiita's integer id."
     )
 
 
 @strawberry.input(description="The job to cancel.")
 class CancelJobInput:
-    job_id: str = strawberry.field(description="The job, by global id or UUID.")
+    job_id: strawberry.ID = strawberry.field(description="The job, by global id or UUID.")
 
 
 @strawberry.type(description="The result of `cancelJob`.")
@@ -104,7 +106,7 @@ class CancelJobPayload:
     description="The artifact whose processing DAG changes visibility, and the new one."
 )
 class SetArtifactVisibilityInput:
-    artifact_id: int = strawberry.field(
+    artifact_id: strawberry.ID = strawberry.field(
         description="The artifact, by global id or Qiita's integer id."
     )
     visibility: Visibility = strawberry.field(
@@ -147,8 +149,8 @@ class JobMutations:
         async def action(ctx: Context) -> ArtifactRow:
             return await uploaded_artifacts.attach_uploaded_artifact(
                 ctx,
-                input.study_id,
-                input.prep_id,
+                integer_key("Study", input.study_id, "study_id"),
+                integer_key("Preparation", input.prep_id, "prep_id"),
                 artifact_type=input.artifact_type,
                 filepaths=[(f.path, f.filepath_type) for f in input.files],
                 name=input.name,
@@ -181,7 +183,8 @@ class JobMutations:
         self, info: Info, input: Annotated[RequestHtmlSummaryInput, INPUT]
     ) -> RequestHtmlSummaryPayload | None:
         async def action(ctx: Context) -> JobRow:
-            return await job_submission.request_html_summary(ctx, input.artifact_id)
+            artifact_id = integer_key("Artifact", input.artifact_id, "artifact_id")
+            return await job_submission.request_html_summary(ctx, artifact_id)
 
         job, errors = await run_object_mutation(info, action, ProcessingJob.from_row)
         return RequestHtmlSummaryPayload(job=job, user_errors=errors)
@@ -192,7 +195,7 @@ class JobMutations:
     ) -> CancelJobPayload | None:
         job, errors = await run_object_mutation(
             info,
-            lambda ctx: job_cancellation.cancel_job(ctx, input.job_id),
+            lambda ctx: job_cancellation.cancel_job(ctx, job_key(input.job_id, "job_id")),
             ProcessingJob.from_row,
             not_found="job_id",
         )
@@ -207,7 +210,9 @@ class JobMutations:
         artifact, errors = await run_object_mutation(
             info,
             lambda ctx: artifact_visibility.set_artifact_visibility(
-                ctx, input.artifact_id, input.visibility.value
+                ctx,
+                integer_key("Artifact", input.artifact_id, "artifact_id"),
+                input.visibility.value,
             ),
             Artifact.from_row,
             not_found="artifact_id",

@@ -17,6 +17,7 @@ from resolvers.samples import SamplePatchResult
 from schema.context import Info
 from schema.errors import INPUT, UserError, user_errors_field
 from schema.mutations.running import run_mutation, run_object_mutation
+from schema.relay import integer_key
 from schema.types.persons import Person
 from schema.types.preparations import Preparation
 from schema.types.studies import Study
@@ -75,7 +76,9 @@ class CreatePersonPayload:
 
 @strawberry.input(description="Samples to add or update: {sample name: {category: value}}.")
 class UpdateSampleMetadataInput:
-    study_id: int = strawberry.field(description="The study, by global id or Qiita's integer id.")
+    study_id: strawberry.ID = strawberry.field(
+        description="The study, by global id or Qiita's integer id."
+    )
     samples: JSON = strawberry.field(description="{sample name: {category: value}}.")
 
 
@@ -98,7 +101,9 @@ class UpdateSampleMetadataPayload:
 
 @strawberry.input(description="A new preparation of a study, with its table.")
 class CreatePreparationInput:
-    study_id: int = strawberry.field(description="The study, by global id or Qiita's integer id.")
+    study_id: strawberry.ID = strawberry.field(
+        description="The study, by global id or Qiita's integer id."
+    )
     data_type: str = strawberry.field(description="The data type (16S, Metagenomic...).")
     metadata: JSON = strawberry.field(description="{sample name: {category: value}}.")
     name: str | None = strawberry.field(
@@ -117,9 +122,19 @@ class CreatePreparationPayload:
     user_errors: list[UserError] = user_errors_field()
 
 
-@strawberry.input(description="A study and the e-mail of the user to share it with (or not).")
-class StudySharingInput:
-    study_id: int = strawberry.field(description="The study, by global id or Qiita's integer id.")
+@strawberry.input(description="A study and the e-mail of the user to share it with.")
+class ShareStudyInput:
+    study_id: strawberry.ID = strawberry.field(
+        description="The study, by global id or Qiita's integer id."
+    )
+    email: str = strawberry.field(description="The user's e-mail address (case-insensitive).")
+
+
+@strawberry.input(description="A study and the e-mail of the user to stop sharing it with.")
+class UnshareStudyInput:
+    study_id: strawberry.ID = strawberry.field(
+        description="The study, by global id or Qiita's integer id."
+    )
     email: str = strawberry.field(description="The user's e-mail address (case-insensitive).")
 
 
@@ -137,6 +152,10 @@ class UnshareStudyPayload:
         description="The study as changed; null when `userErrors` is not empty."
     )
     user_errors: list[UserError] = user_errors_field()
+
+
+def _study_key(value: str) -> int:
+    return integer_key("Study", value, "study_id")
 
 
 def _table(value: Any, field: str) -> dict[str, Any]:
@@ -216,9 +235,9 @@ class StudyMutations:
     ) -> UpdateSampleMetadataPayload | None:
         async def action(ctx: Context) -> tuple[SamplePatchResult, StudyRow]:
             result = await samples.patch_samples(
-                ctx, input.study_id, _table(input.samples, "samples")
+                ctx, _study_key(input.study_id), _table(input.samples, "samples")
             )
-            return result, await studies.get_study(ctx, input.study_id)
+            return result, await studies.get_study(ctx, _study_key(input.study_id))
 
         done, errors = await run_mutation(
             info, action, paths=_table_path("samples"), not_found="study_id"
@@ -253,7 +272,7 @@ class StudyMutations:
         async def action(ctx: Context) -> PrepTemplate:
             return await preparations.create_preparation(
                 ctx,
-                input.study_id,
+                _study_key(input.study_id),
                 input.data_type,
                 _table(input.metadata, "metadata"),
                 name=input.name,
@@ -267,11 +286,11 @@ class StudyMutations:
 
     @strawberry.mutation(description="Share a study with a user (owner, sharers and admins).")
     async def share_study(
-        self, info: Info, input: Annotated[StudySharingInput, INPUT]
+        self, info: Info, input: Annotated[ShareStudyInput, INPUT]
     ) -> ShareStudyPayload | None:
         study, errors = await run_object_mutation(
             info,
-            lambda ctx: study_sharing.share_study(ctx, input.study_id, input.email),
+            lambda ctx: study_sharing.share_study(ctx, _study_key(input.study_id), input.email),
             Study.from_row,
             not_found="study_id",
         )
@@ -279,11 +298,11 @@ class StudyMutations:
 
     @strawberry.mutation(description="Stop sharing a study with a user.")
     async def unshare_study(
-        self, info: Info, input: Annotated[StudySharingInput, INPUT]
+        self, info: Info, input: Annotated[UnshareStudyInput, INPUT]
     ) -> UnshareStudyPayload | None:
         study, errors = await run_object_mutation(
             info,
-            lambda ctx: study_sharing.unshare_study(ctx, input.study_id, input.email),
+            lambda ctx: study_sharing.unshare_study(ctx, _study_key(input.study_id), input.email),
             Study.from_row,
             not_found="study_id",
         )

@@ -22,6 +22,20 @@ from schema.types.analyses import Analysis, load_analysis
 from schema.types.references import Reference, load_reference
 
 
+@strawberry.input(description="Conditions an analysis must meet.")
+class AnalysisFilterInput:
+    text: str | None = strawberry.field(
+        default=None, description="Case-insensitive text in the name."
+    )
+
+
+@strawberry.input(description="Conditions a reference database must meet.")
+class ReferenceFilterInput:
+    text: str | None = strawberry.field(
+        default=None, description="Case-insensitive text in the name."
+    )
+
+
 @strawberry.type
 class AnalysisQueries:
     @strawberry.field(description="An analysis by its Qiita integer id." + NOT_FOUND_NOTE)
@@ -42,9 +56,21 @@ class AnalysisQueries:
         after: After = None,
         last: Last = None,
         before: Before = None,
+        where: Annotated[
+            AnalysisFilterInput | None,
+            strawberry.argument(description="Only the objects that meet these conditions."),
+        ] = None,
     ) -> Connection[Analysis]:
+        text = where.text if where else None
         return await fetch_connection(
-            info, "Analysis", list_analyses, Analysis.from_row, first, after, last, before
+            info,
+            "Analysis",
+            lambda ctx, request: list_analyses(ctx, request, text=text),
+            Analysis.from_row,
+            first,
+            after,
+            last,
+            before,
         )
 
     @strawberry.field(description="A reference database by its Qiita integer id." + NOT_FOUND_NOTE)
@@ -65,7 +91,19 @@ class AnalysisQueries:
         after: After = None,
         last: Last = None,
         before: Before = None,
+        where: Annotated[
+            ReferenceFilterInput | None,
+            strawberry.argument(description="Only the objects that meet these conditions."),
+        ] = None,
     ) -> Connection[Reference]:
+        text = where.text if where else None
         return await fetch_connection(
-            info, "Reference", list_references, Reference.from_row, first, after, last, before
+            info,
+            "Reference",
+            lambda ctx, request: list_references(ctx, request, text=text),
+            Reference.from_row,
+            first,
+            after,
+            last,
+            before,
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Annotated
 
 import strawberry
@@ -18,6 +19,7 @@ from schema.relay import (
     First,
     Last,
     fetch_connection,
+    integer_key,
     require_found,
 )
 from schema.types.artifacts import Artifact, load_artifact
@@ -29,8 +31,8 @@ from schema.types.vocabulary import ArtifactType, FilepathType
 @strawberry.input(description="Conditions an artifact must meet (all of them).")
 class ArtifactFilterInput:
     type: str | None = strawberry.field(default=None, description="Artifact type name (BIOM...).")
-    study_id: int | None = strawberry.field(
-        default=None, description="Artifacts of this study (Qiita's integer id)."
+    study_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Artifacts of this study (global id or Qiita's integer id)."
     )
     visibility: Visibility | None = strawberry.field(
         default=None, description="Artifacts of this visibility."
@@ -42,10 +44,25 @@ class ArtifactFilterInput:
     def to_filter(self) -> ArtifactFilter:
         return ArtifactFilter(
             type_name=self.type,
-            study_id=self.study_id,
+            study_id=integer_key("Study", self.study_id) if self.study_id is not None else None,
             visibility=self.visibility.value if self.visibility else None,
             data_type=self.data_type,
         )
+
+
+@strawberry.enum(description="What artifacts are sorted by.")
+class ArtifactOrderField(Enum):
+    ID = strawberry.enum_value("id", description="By integer id (creation order).")
+
+
+@strawberry.input(description="The order of an artifact list.")
+class ArtifactOrder:
+    field: ArtifactOrderField = strawberry.field(
+        default=ArtifactOrderField.ID, description="What to sort by."
+    )
+    direction: OrderDirection = strawberry.field(
+        default=OrderDirection.ASC, description="Ascending or descending."
+    )
 
 
 @strawberry.type
@@ -75,11 +92,21 @@ class ArtifactQueries:
             ArtifactFilterInput | None,
             strawberry.argument(description="Only the artifacts that meet these conditions."),
         ] = None,
+        order_by: Annotated[
+            ArtifactOrder | None,
+            strawberry.argument(description="The order; by id, ascending, when not given."),
+        ] = None,
         direction: Annotated[
-            OrderDirection, strawberry.argument(description="Ascending or descending id.")
+            OrderDirection,
+            strawberry.argument(
+                description="Ascending or descending id; ignored when `orderBy` is given.",
+                deprecation_reason="Use `orderBy: {direction: ...}`, as on `studies`.",
+            ),
         ] = OrderDirection.ASC,
     ) -> Connection[Artifact]:
         conditions = (where or ArtifactFilterInput()).to_filter()
+        if order_by is not None:
+            direction = order_by.direction
         descending = direction is OrderDirection.DESC
         return await fetch_connection(
             info,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from enum import Enum
 from typing import Annotated
 
 import strawberry
@@ -67,6 +68,23 @@ class JobFilterInput:
         )
 
 
+@strawberry.enum(description="What jobs are sorted by.")
+class JobOrderField(Enum):
+    CREATED_AT = strawberry.enum_value(
+        "created_at", description="By creation time, ties broken by id."
+    )
+
+
+@strawberry.input(description="The order of a job list.")
+class JobOrder:
+    field: JobOrderField = strawberry.field(
+        default=JobOrderField.CREATED_AT, description="What to sort by."
+    )
+    direction: OrderDirection = strawberry.field(
+        default=OrderDirection.DESC, description="Newest first (DESC) or oldest first (ASC)."
+    )
+
+
 @strawberry.type
 class JobQueries:
     @strawberry.field(description="A processing job by its UUID." + NOT_FOUND_NOTE)
@@ -91,12 +109,22 @@ class JobQueries:
             JobFilterInput | None,
             strawberry.argument(description="Only the jobs that meet these conditions."),
         ] = None,
+        order_by: Annotated[
+            JobOrder | None,
+            strawberry.argument(description="The order; newest first when not given."),
+        ] = None,
         direction: Annotated[
             OrderDirection,
-            strawberry.argument(description="Newest first (DESC) or oldest first (ASC)."),
+            strawberry.argument(
+                description="Newest first (DESC) or oldest first (ASC); ignored when `orderBy` "
+                "is given.",
+                deprecation_reason="Use `orderBy: {direction: ...}`, as on `studies`.",
+            ),
         ] = OrderDirection.DESC,
     ) -> Connection[ProcessingJob]:
         given = where or JobFilterInput()
+        if order_by is not None:
+            direction = order_by.direction
         ordering = job_ordering(descending=direction is OrderDirection.DESC)
 
         async def fetch(ctx: Context, request: PageRequest) -> Page[JobRow]:

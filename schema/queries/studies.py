@@ -72,6 +72,13 @@ class StudyFilterInput:
         )
 
 
+@strawberry.input(description="Conditions a study contact must meet.")
+class PersonFilterInput:
+    text: str | None = strawberry.field(
+        default=None, description="Case-insensitive text in the name or affiliation."
+    )
+
+
 @strawberry.type
 class StudyQueries:
     @strawberry.field(description="A study by its Qiita integer id." + NOT_FOUND_NOTE)
@@ -135,7 +142,19 @@ class StudyQueries:
         after: After = None,
         last: Last = None,
         before: Before = None,
+        where: Annotated[
+            PersonFilterInput | None,
+            strawberry.argument(description="Only the objects that meet these conditions."),
+        ] = None,
     ) -> Connection[Person]:
+        text = where.text if where else None
         return await fetch_connection(
-            info, "Person", list_persons, Person.from_row, first, after, last, before
+            info,
+            "Person",
+            lambda ctx, request: list_persons(ctx, request, text=text),
+            Person.from_row,
+            first,
+            after,
+            last,
+            before,
         )

@@ -10,7 +10,7 @@ from strawberry.scalars import JSON
 
 from db.models import Artifact as ArtifactRow
 from schema.context import Info
-from schema.relay import Node, global_id
+from schema.relay import Node, global_id, require_found
 from schema.types.enums import Visibility
 from schema.types.files import File
 from schema.types.vocabulary import ArtifactType, load_artifact_type
@@ -55,8 +55,19 @@ class Artifact(Node):
         )
 
     @strawberry.field(description="The artifact's type (FASTQ, BIOM...).")
-    async def type(self, info: Info) -> ArtifactType | None:
-        return await load_artifact_type(info, self.row.artifact_type_id)
+    async def type(self, info: Info) -> ArtifactType:
+        found = await load_artifact_type(info, self.row.artifact_type_id)
+        return require_found(found, "ArtifactType", self.row.artifact_type_id)
+
+    @strawberry.field(
+        description="Whether the caller may change the artifact (`setArtifactVisibility`, "
+        "`requestHtmlSummary`): those who may change its study. Further rules of each "
+        "mutation (an archived or public artifact...) still apply."
+    )
+    async def viewer_can_edit(self, info: Info) -> bool:
+        if self.row.study_id is None:
+            return False
+        return await info.context.loaders.study_editable.load(self.row.study_id)
 
     @strawberry.field(description="The data type (16S, Metagenomic...).")
     async def data_type(self, info: Info) -> str:

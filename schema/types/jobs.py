@@ -9,6 +9,8 @@ import strawberry
 from strawberry.scalars import JSON
 
 from db.models import ProcessingJob as JobRow
+from resolvers.access import can_cancel_job
+from resolvers.job_cancellation import CANCELLABLE
 from schema.context import Info
 from schema.relay import Node, global_id
 from schema.types.enums import JobStatus
@@ -61,6 +63,13 @@ class ProcessingJob(Node):
         from schema.types.plugins import load_command
 
         return await load_command(info, self.row.command_id)
+
+    @strawberry.field(
+        description="Whether the caller may cancel the job now (`cancelJob`): its submitter "
+        "or an admin, while it is unfinished."
+    )
+    def viewer_can_cancel(self, info: Info) -> bool:
+        return self.row.status in CANCELLABLE and can_cancel_job(info.context.principal, self.row)
 
     @strawberry.field(description="Who submitted the job.")
     async def user(self, info: Info) -> User | None:

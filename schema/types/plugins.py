@@ -10,7 +10,7 @@ from db.models import CommandOutput as CommandOutputRow
 from db.models import CommandParameter as CommandParameterRow
 from db.models import Software
 from schema.context import Info
-from schema.relay import Node, global_id
+from schema.relay import Node, global_id, require_found
 from schema.types.enums import PluginType
 from schema.types.vocabulary import ArtifactType, load_artifact_type, load_artifact_types
 
@@ -101,8 +101,9 @@ class Command(Node):
         )
 
     @strawberry.field(description="The plugin the command belongs to.")
-    async def plugin(self, info: Info) -> Plugin | None:
-        return await load_plugin(info, self.row.software_id)
+    async def plugin(self, info: Info) -> Plugin:
+        found = await load_plugin(info, self.row.software_id)
+        return require_found(found, "Plugin", self.row.software_id)
 
     @strawberry.field(description="Parameters in declaration order.")
     async def parameters(self, info: Info) -> list[CommandParameter]:

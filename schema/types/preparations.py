@@ -81,6 +81,13 @@ class Preparation(Node):
     async def status(self, info: Info) -> Visibility:
         return Visibility(await info.context.loaders.preparation_status.load(self.prep_id))
 
+    @strawberry.field(
+        description="Whether the caller may change the preparation (`attachArtifact`): "
+        "those who may change its study."
+    )
+    async def viewer_can_edit(self, info: Info) -> bool:
+        return await info.context.loaders.study_editable.load(self.row.study_id)
+
     @strawberry.field(description="The study the preparation belongs to.")
     async def study(
         self, info: Info

@@ -110,8 +110,18 @@ class Study(Node):
     async def status(self, info: Info) -> Visibility:
         return Visibility(await info.context.loaders.study_status.load(self.study_id))
 
-    @strawberry.field(description="Whether the caller may change this study.")
+    @strawberry.field(
+        description="Whether the caller may change this study (`updateSampleMetadata`, "
+        "`createPreparation`): its owner, the users it is shared with and admins."
+    )
     async def viewer_can_edit(self, info: Info) -> bool:
+        return await info.context.loaders.study_editable.load(self.study_id)
+
+    @strawberry.field(
+        description="Whether the caller may share this study or stop sharing it "
+        "(`shareStudy`, `unshareStudy`); the same people as `viewerCanEdit`."
+    )
+    async def viewer_can_share(self, info: Info) -> bool:
         return await info.context.loaders.study_editable.load(self.study_id)
 
     @strawberry.field(description="The user who owns the study; null when the account is gone.")

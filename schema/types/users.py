@@ -33,6 +33,14 @@ class User(Node):
     def _details_visible(self, info: Info) -> bool:
         return can_see_account_details(info.context.principal, self.row.id)
 
+    @strawberry.field(
+        description="Whether the caller sees this account's details (the user themself and "
+        "admins). When false, the detail fields are null although they may be set; when "
+        "true, null means unset."
+    )
+    def viewer_can_see_details(self, info: Info) -> bool:
+        return self._details_visible(info)
+
     @strawberry.field(description="The account's level; null when hidden from the caller.")
     def level(self, info: Info) -> UserLevel | None:
         return UserLevel(self.row.level) if self._details_visible(info) else None

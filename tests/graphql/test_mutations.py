@@ -512,7 +512,7 @@ async def test_create_preparation_and_attach_artifact_match_rest(
     assert [e["code"] for e in refused["userErrors"]] == ["INVALID"]
 
 
-SUMMARY = """mutation($id: Int!) {
+SUMMARY = """mutation($id: ID!) {
   requestHtmlSummary(input: {artifactId: $id}) {
     job { status command { name } } userErrors { message } } }"""
 

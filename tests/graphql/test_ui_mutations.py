@@ -10,13 +10,13 @@ from resolvers.context import Services
 from tests.graph_factories import make_study_tree
 from tests.graphql.conftest import Callers, error_codes, run_graphql
 
-SHARE = """mutation($input: StudySharingInput!) {
+SHARE = """mutation($input: ShareStudyInput!) {
   shareStudy(input: $input) { study { sharedWith { email } } userErrors { field message } } }"""
-UNSHARE = """mutation($input: StudySharingInput!) {
+UNSHARE = """mutation($input: UnshareStudyInput!) {
   unshareStudy(input: $input) { study { sharedWith { email } } userErrors { field message } } }"""
-CANCEL = """mutation($id: String!) {
+CANCEL = """mutation($id: ID!) {
   cancelJob(input: {jobId: $id}) { job { status errorMessage } userErrors { message } } }"""
-VISIBILITY = """mutation($id: Int!, $to: Visibility!) {
+VISIBILITY = """mutation($id: ID!, $to: Visibility!) {
   setArtifactVisibility(input: {artifactId: $id, visibility: $to}) {
     artifact { visibility children { visibility } } userErrors { field message } } }"""
 READ = "query($id: Int!) { study(studyId: $id) { studyId } }"

@@ -17,7 +17,7 @@ CREATE_STUDY = f"""mutation($input: CreateStudyInput!) {{
   createStudy(input: $input) {{ study {{ studyId }} {ERRORS} }} }}"""
 SUBMIT_JOB = f"""mutation($input: SubmitJobInput!) {{
   submitJob(input: $input) {{ job {{ jobId }} {ERRORS} }} }}"""
-CANCEL = f"""mutation($id: String!) {{
+CANCEL = f"""mutation($id: ID!) {{
   cancelJob(input: {{jobId: $id}}) {{ job {{ jobId }} {ERRORS} }} }}"""
 
 
