@@ -83,6 +83,7 @@ class Loaders:
         self.parameters_for_command = make(plugins.parameters_for_commands)
         self.artifact_type_ids_for_parameter = make(plugins.artifact_type_ids_for_parameters)
         self.outputs_for_command = make(plugins.outputs_for_commands)
+        self.commands_for_artifact_type = make(plugins.commands_for_artifact_types)
         self.parameter_sets_for_command = make(plugins.parameter_sets_for_commands)
         self.artifact_type_ids_for_plugin = make(plugins.artifact_type_ids_for_plugins)
         self.publications_for_plugin = make(plugins.publications_for_plugins)

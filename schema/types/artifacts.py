@@ -137,6 +137,20 @@ class Artifact(Node):
         rows = await info.context.loaders.jobs_for_artifact.load(self.artifact_id)
         return [ProcessingJob.from_row(row) for row in rows]
 
+    @strawberry.field(
+        description="Active commands that can take this artifact as an input (an artifact "
+        "parameter accepts its type), by id; analysis commands for analysis artifacts, the "
+        "others for study artifacts."
+    )
+    async def applicable_commands(
+        self, info: Info
+    ) -> list[Annotated[Command, strawberry.lazy("schema.types.plugins")]]:
+        from schema.types.plugins import Command
+
+        rows = await info.context.loaders.commands_for_artifact_type.load(self.row.artifact_type_id)
+        for_analysis = self.row.analysis_id is not None
+        return [Command.from_row(row) for row in rows if row.is_analysis == for_analysis]
+
     @strawberry.field(description="The artifact's stored files.")
     async def files(self, info: Info) -> list[File]:
         rows = await info.context.loaders.files_for_artifact.load(self.artifact_id)

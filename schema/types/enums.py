@@ -68,3 +68,24 @@ class UserLevel(Enum):
     WET_LAB_ADMIN = strawberry.enum_value(
         "wet-lab admin", description="An administrator of the wet lab's preparations."
     )
+
+
+@strawberry.enum(description="What a command parameter takes, read from its declared type.")
+class ParameterKind(Enum):
+    INTEGER = strawberry.enum_value("integer", description="A whole number.")
+    FLOAT = strawberry.enum_value("float", description="A number.")
+    STRING = strawberry.enum_value("string", description="Text.")
+    BOOLEAN = strawberry.enum_value("boolean", description="True or false.")
+    CHOICE = strawberry.enum_value("choice", description="One of `choices`.")
+    MULTIPLE_CHOICE = strawberry.enum_value(
+        "multiple_choice", description="A list of values, each one of `choices`."
+    )
+    ARTIFACT = strawberry.enum_value(
+        "artifact", description="An artifact id, of one of `artifactTypes`."
+    )
+    REFERENCE = strawberry.enum_value("reference", description="A reference database id.")
+    PREPARATION = strawberry.enum_value("preparation", description="A preparation id.")
+    ANALYSIS = strawberry.enum_value("analysis", description="An analysis id.")
+    OTHER = strawberry.enum_value(
+        "other", description="A type this server does not know; see `type`."
+    )

@@ -9,9 +9,10 @@ from db.models import Command as CommandRow
 from db.models import CommandOutput as CommandOutputRow
 from db.models import CommandParameter as CommandParameterRow
 from db.models import Software
+from resolvers.parameter_types import parameter_choices, parameter_kind, typed_default
 from schema.context import Info
 from schema.relay import Node, global_id, require_found
-from schema.types.enums import PluginType
+from schema.types.enums import ParameterKind, PluginType
 from schema.types.vocabulary import ArtifactType, load_artifact_type, load_artifact_types
 
 
@@ -21,10 +22,13 @@ class CommandParameter:
         description="The parameter's name, as in `submitJob`'s parameters."
     )
     type: str = strawberry.field(
-        description="string, integer, float, boolean, choice:[...], mchoice:[...], artifact..."
+        description="The type as the plugin declared it (integer, choice:[...], artifact...); "
+        "`kind`, `choices` and `artifactTypes` read it."
     )
     required: bool = strawberry.field(description="Whether a value must be given.")
-    default_value: str | None = strawberry.field(description="The default, as stored (text).")
+    default_value: str | None = strawberry.field(
+        description="The default as stored (text); `default` has it typed."
+    )
     name_order: int | None = strawberry.field(
         description="The parameter's place when naming a parameter set, if any."
     )
@@ -44,6 +48,26 @@ class CommandParameter:
             check_biom_merge=row.check_biom_merge,
             row=row,
         )
+
+    @strawberry.field(description="What the parameter takes; `type` is the declared text.")
+    def kind(self) -> ParameterKind:
+        return ParameterKind(parameter_kind(self.row.type))
+
+    @strawberry.field(
+        description="The allowed values of a CHOICE or MULTIPLE_CHOICE parameter; null for "
+        "other kinds."
+    )
+    def choices(self) -> list[str] | None:
+        return parameter_choices(self.row.type)
+
+    @strawberry.field(
+        description="The default as a value of the parameter's kind: a number for INTEGER and "
+        "FLOAT, a boolean for BOOLEAN, a list for MULTIPLE_CHOICE, else text; null when there "
+        "is none."
+    )
+    def default(self) -> JSON | None:
+        value = typed_default(self.row)
+        return None if value is None else JSON(value)
 
     @strawberry.field(description="For artifact parameters: the artifact types accepted.")
     async def artifact_types(self, info: Info) -> list[ArtifactType]:
