@@ -6,14 +6,14 @@ import base64
 import binascii
 import datetime as dt
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar
 
 import strawberry
 
 from resolvers.context import Context
 from resolvers.errors import Invalid, NotFound
-from resolvers.pagination import Page, PageRequest
+from resolvers.pagination import Page, PageRequest, page_of_list
 
 if TYPE_CHECKING:
     from schema.context import Info
@@ -205,6 +205,23 @@ def connection(kind: str, page: Page[RowT], wrap: Callable[[RowT], NodeT]) -> Co
         ),
         total_count=page.total_count,
     )
+
+
+def list_connection(
+    info: Info,
+    kind: str,
+    rows: Sequence[RowT],
+    key: Callable[[RowT], Any],
+    wrap: Callable[[RowT], NodeT],
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+) -> Connection[NodeT]:
+    """A nested list field: the parent's whole list (from a loader) served one page at a time."""
+    request = page_request(kind, first, after, last, before)
+    page = page_of_list(info.context.settings, rows, [key(row) for row in rows], request)
+    return connection(kind, page, wrap)
 
 
 async def fetch_connection(

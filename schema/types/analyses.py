@@ -9,7 +9,7 @@ import strawberry
 
 from db.models import Analysis as AnalysisRow
 from schema.context import Info
-from schema.relay import Node, global_id
+from schema.relay import After, Before, Connection, First, Last, Node, global_id, list_connection
 from schema.types.users import User, load_user
 
 if TYPE_CHECKING:
@@ -45,12 +45,27 @@ class Analysis(Node):
 
     @strawberry.field(description="The analysis's artifacts.")
     async def artifacts(
-        self, info: Info
-    ) -> list[Annotated[Artifact, strawberry.lazy("schema.types.artifacts")]]:
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Annotated[Artifact, strawberry.lazy("schema.types.artifacts")]]:
         from schema.types.artifacts import Artifact
 
         rows = await info.context.loaders.artifacts_for_analysis.load(self.analysis_id)
-        return [Artifact.from_row(row) for row in rows]
+        return list_connection(
+            info,
+            "Analysis.artifacts",
+            rows,
+            lambda row: row.id,
+            Artifact.from_row,
+            first,
+            after,
+            last,
+            before,
+        )
 
 
 async def load_analysis(info: Info, analysis_id: int | None) -> Analysis | None:

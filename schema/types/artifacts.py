@@ -10,7 +10,17 @@ from strawberry.scalars import JSON
 
 from db.models import Artifact as ArtifactRow
 from schema.context import Info
-from schema.relay import Node, global_id, require_found
+from schema.relay import (
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    Node,
+    global_id,
+    list_connection,
+    require_found,
+)
 from schema.types.enums import Visibility
 from schema.types.files import File
 from schema.types.vocabulary import ArtifactType, load_artifact_type
@@ -124,18 +134,50 @@ class Artifact(Node):
         return [Artifact.from_row(row) for row in rows]
 
     @strawberry.field(description="The artifacts made from it.")
-    async def children(self, info: Info) -> list[Artifact]:
+    async def children(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Artifact]:
         rows = await info.context.loaders.children_for_artifact.load(self.artifact_id)
-        return [Artifact.from_row(row) for row in rows]
+        return list_connection(
+            info,
+            "Artifact.children",
+            rows,
+            lambda row: row.id,
+            Artifact.from_row,
+            first,
+            after,
+            last,
+            before,
+        )
 
     @strawberry.field(description="Jobs that take this artifact as an input, oldest first.")
     async def jobs(
-        self, info: Info
-    ) -> list[Annotated[ProcessingJob, strawberry.lazy("schema.types.jobs")]]:
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Annotated[ProcessingJob, strawberry.lazy("schema.types.jobs")]]:
         from schema.types.jobs import ProcessingJob
 
         rows = await info.context.loaders.jobs_for_artifact.load(self.artifact_id)
-        return [ProcessingJob.from_row(row) for row in rows]
+        return list_connection(
+            info,
+            "Artifact.jobs",
+            rows,
+            lambda row: row.id,
+            ProcessingJob.from_row,
+            first,
+            after,
+            last,
+            before,
+        )
 
     @strawberry.field(
         description="Active commands that can take this artifact as an input (an artifact "

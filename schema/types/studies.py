@@ -20,6 +20,7 @@ from schema.relay import (
     connection,
     decode_cursor,
     global_id,
+    list_connection,
 )
 from schema.types.enums import Visibility
 from schema.types.metadata import MetadataFilterInput
@@ -178,21 +179,51 @@ class Study(Node):
 
     @strawberry.field(description="The study's preparations, by id.")
     async def preparations(
-        self, info: Info
-    ) -> list[Annotated[Preparation, strawberry.lazy("schema.types.preparations")]]:
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Annotated[Preparation, strawberry.lazy("schema.types.preparations")]]:
         from schema.types.preparations import Preparation
 
         rows = await info.context.loaders.preparations_for_study.load(self.study_id)
-        return [Preparation.from_row(row) for row in rows]
+        return list_connection(
+            info,
+            "Study.preparations",
+            rows,
+            lambda row: row.id,
+            Preparation.from_row,
+            first,
+            after,
+            last,
+            before,
+        )
 
     @strawberry.field(description="Every artifact of the study's processing that the caller sees.")
     async def artifacts(
-        self, info: Info
-    ) -> list[Annotated[Artifact, strawberry.lazy("schema.types.artifacts")]]:
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Annotated[Artifact, strawberry.lazy("schema.types.artifacts")]]:
         from schema.types.artifacts import Artifact
 
         rows = await info.context.loaders.artifacts_for_study.load(self.study_id)
-        return [Artifact.from_row(row) for row in rows]
+        return list_connection(
+            info,
+            "Study.artifacts",
+            rows,
+            lambda row: row.id,
+            Artifact.from_row,
+            first,
+            after,
+            last,
+            before,
+        )
 
 
 def sample_page_key(

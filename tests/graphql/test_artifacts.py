@@ -16,14 +16,14 @@ query($id: Int!) {
     type { name filepathTypes { filepathType { name } required } }
     study { studyId } preparation { prepId }
     parents { artifactId }
-    children {
+    children { nodes {
       artifactId command { name } producedBy { jobId status }
       files { filename relpath size checksum filepathType { name } }
-    }
-    jobs {
+    } }
+    jobs { nodes {
       jobId status step command { name plugin { name } }
       inputs { artifactId } outputs { artifactId }
-    }
+    } }
   }
 }
 """
@@ -50,7 +50,7 @@ async def test_artifact_walks_the_dag_to_jobs_commands_and_plugins(
     assert artifact["preparation"] == {"prepId": tree.prep_id}
     assert artifact["parents"] == []
     assert artifact["dataType"] == "16S"
-    [child] = artifact["children"]
+    [child] = artifact["children"]["nodes"]
     assert child["artifactId"] == tree.child_artifact_id
     assert child["command"] == {"name": "Pick closed-reference OTUs"}
     assert child["producedBy"] == {"jobId": tree.job_id, "status": "SUCCESS"}
@@ -63,7 +63,7 @@ async def test_artifact_walks_the_dag_to_jobs_commands_and_plugins(
             "filepathType": {"name": "biom"},
         }
     ]
-    [job] = artifact["jobs"]
+    [job] = artifact["jobs"]["nodes"]
     assert job["jobId"] == tree.job_id
     assert job["step"] == "Step 2 of 2"
     assert job["inputs"] == [{"artifactId": tree.root_artifact_id}]

@@ -14,7 +14,7 @@ FLAGS = """
 query($id: Int!) {
   study(studyId: $id) {
     viewerCanEdit viewerCanShare
-    preparations { viewerCanEdit artifact { viewerCanEdit type { name } } }
+    preparations { nodes { viewerCanEdit artifact { viewerCanEdit type { name } } } }
     owner { viewerCanSeeDetails level }
   }
   job: jobs(first: 1) { nodes { viewerCanCancel command { plugin { name } } } }
@@ -32,7 +32,7 @@ async def test_viewer_can_flags_follow_the_mutations_rules(
     assert "errors" not in owner, owner
     study = owner["data"]["study"]
     assert (study["viewerCanEdit"], study["viewerCanShare"]) == (True, True)
-    assert study["preparations"] == [
+    assert study["preparations"]["nodes"] == [
         {"viewerCanEdit": True, "artifact": {"viewerCanEdit": True, "type": {"name": "FASTQ"}}}
     ]
     assert study["owner"] == {"viewerCanSeeDetails": True, "level": "USER"}
@@ -42,8 +42,8 @@ async def test_viewer_can_flags_follow_the_mutations_rules(
     other = await run_graphql(client, FLAGS, {"id": tree.study_id}, caller=callers.other)
     study = other["data"]["study"]
     assert (study["viewerCanEdit"], study["viewerCanShare"]) == (False, False)
-    assert study["preparations"][0]["viewerCanEdit"] is False
-    assert study["preparations"][0]["artifact"]["viewerCanEdit"] is False
+    assert study["preparations"]["nodes"][0]["viewerCanEdit"] is False
+    assert study["preparations"]["nodes"][0]["artifact"]["viewerCanEdit"] is False
     assert study["owner"] == {"viewerCanSeeDetails": False, "level": None}
     assert [node["viewerCanCancel"] for node in other["data"]["job"]["nodes"]] == [False]
 
@@ -107,3 +107,44 @@ async def test_order_by_on_artifacts_and_jobs_and_text_filters_on_every_list(
     assert data["persons"]["nodes"] == [{"name": "Dr Zebra Finch"}]
     assert (data["analyses"]["totalCount"], data["noAnalyses"]["totalCount"]) == (1, 0)
     assert data["references"]["totalCount"] == 1
+
+
+async def test_nested_lists_are_paged_and_priced_by_their_page(
+    client: httpx.AsyncClient, services: Services, callers: Callers
+) -> None:
+    tree = await make_study_tree(services, callers.owner.account)
+    query = """query($id: Int!, $after: String) {
+      study(studyId: $id) {
+        artifacts(first: 1, after: $after) {
+          totalCount nodes { artifactId } pageInfo { hasNextPage endCursor }
+        }
+      }
+    }"""
+    first = await run_graphql(
+        client, query, {"id": tree.study_id}, caller=callers.owner, extensions={"cost": True}
+    )
+    page = first["data"]["study"]["artifacts"]
+    assert (page["totalCount"], page["nodes"]) == (2, [{"artifactId": tree.root_artifact_id}])
+    assert page["pageInfo"]["hasNextPage"] is True
+    # the study, its connection, one artifact and the page info: 1 each
+    assert first["extensions"]["cost"]["requested"] == 4
+    after = page["pageInfo"]["endCursor"]
+    second = await run_graphql(
+        client, query, {"id": tree.study_id, "after": after}, caller=callers.owner
+    )
+    page = second["data"]["study"]["artifacts"]
+    assert page["nodes"] == [{"artifactId": tree.child_artifact_id}]
+    assert page["pageInfo"]["hasNextPage"] is False
+
+
+async def test_a_whole_table_costs_a_full_page_of_rows(
+    client: httpx.AsyncClient, services: Services, callers: Callers
+) -> None:
+    tree = await make_study_tree(services, callers.owner.account)
+    query = "query($id: Int!) { preparation(prepId: $id) { table } }"
+    result = await run_graphql(
+        client, query, {"id": tree.prep_id}, caller=callers.owner, extensions={"cost": True}
+    )
+    assert "errors" not in result, result
+    # the preparation (1) and its table, priced as the largest page of samples (100)
+    assert result["extensions"]["cost"]["requested"] == 101

@@ -334,11 +334,11 @@ async def test_create_preparation_and_its_user_errors(
     assert [e["code"] for e in bad_payload["userErrors"]] == ["INVALID"]
     count = await run_graphql(
         client,
-        "query($id: Int!) { study(studyId: $id) { preparations { prepId } } }",
+        "query($id: Int!) { study(studyId: $id) { preparations { nodes { prepId } } } }",
         {"id": tree.study_id},
         caller=callers.owner,
     )
-    assert len(count["data"]["study"]["preparations"]) == 2
+    assert len(count["data"]["study"]["preparations"]["nodes"]) == 2
     forbidden = await run_graphql(
         client,
         CREATE_PREP,

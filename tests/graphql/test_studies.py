@@ -17,8 +17,9 @@ query Study($id: Int!) {
     principalInvestigator { name affiliation }
     publications { publication isDoi }
     sampleInformation { categories sampleCount table }
-    preparations { prepId name dataType status sampleCount categories artifact { artifactId } }
-    artifacts { artifactId }
+    preparations { nodes {
+      prepId name dataType status sampleCount categories artifact { artifactId } } }
+    artifacts { nodes { artifactId } }
   }
 }
 """
@@ -45,7 +46,7 @@ async def test_owner_reads_a_sandboxed_study_with_its_relations(
             f"{tree.study_id}.S1": {"env_package": "water", "host": "host 1"},
         },
     }
-    assert study["preparations"] == [
+    assert study["preparations"]["nodes"] == [
         {
             "prepId": tree.prep_id,
             "name": "Prep 1",
@@ -56,7 +57,7 @@ async def test_owner_reads_a_sandboxed_study_with_its_relations(
             "artifact": {"artifactId": tree.root_artifact_id},
         }
     ]
-    assert study["artifacts"] == [
+    assert study["artifacts"]["nodes"] == [
         {"artifactId": tree.root_artifact_id},
         {"artifactId": tree.child_artifact_id},
     ]
@@ -115,7 +116,7 @@ async def test_other_users_see_public_studies_but_not_their_sandboxed_artifacts(
         assert child is not None
         child.visibility = "sandbox"
     query = """query($id: Int!) { study(studyId: $id) {
-        status viewerCanEdit sharedWith { email } artifacts { artifactId } } }"""
+        status viewerCanEdit sharedWith { email } artifacts { nodes { artifactId } } } }"""
     result = await run_graphql(client, query, {"id": tree.study_id}, caller=callers.other)
     assert result == {
         "data": {
@@ -123,7 +124,7 @@ async def test_other_users_see_public_studies_but_not_their_sandboxed_artifacts(
                 "status": "PUBLIC",
                 "viewerCanEdit": False,
                 "sharedWith": [],
-                "artifacts": [{"artifactId": tree.root_artifact_id}],
+                "artifacts": {"nodes": [{"artifactId": tree.root_artifact_id}]},
             }
         }
     }

@@ -18,7 +18,7 @@ CANCEL = """mutation($id: ID!) {
   cancelJob(input: {jobId: $id}) { job { status errorMessage } userErrors { message } } }"""
 VISIBILITY = """mutation($id: ID!, $to: Visibility!) {
   setArtifactVisibility(input: {artifactId: $id, visibility: $to}) {
-    artifact { visibility children { visibility } } userErrors { field message } } }"""
+    artifact { visibility children { nodes { visibility } } } userErrors { field message } } }"""
 READ = "query($id: Int!) { study(studyId: $id) { studyId } }"
 
 
@@ -127,7 +127,7 @@ async def test_set_artifact_visibility_checks_restrictions_and_moves_the_dag(
         caller=callers.owner,
     )
     assert private["data"]["setArtifactVisibility"] == {
-        "artifact": {"visibility": "PRIVATE", "children": []},
+        "artifact": {"visibility": "PRIVATE", "children": {"nodes": []}},
         "userErrors": [],
     }
     public = await run_graphql(
@@ -135,7 +135,7 @@ async def test_set_artifact_visibility_checks_restrictions_and_moves_the_dag(
     )
     assert public["data"]["setArtifactVisibility"]["artifact"] == {
         "visibility": "PUBLIC",
-        "children": [{"visibility": "PUBLIC"}],
+        "children": {"nodes": [{"visibility": "PUBLIC"}]},
     }
     back = await run_graphql(
         client, VISIBILITY, {"id": tree.root_artifact_id, "to": "SANDBOX"}, caller=callers.owner
