@@ -68,6 +68,8 @@ class Loaders:
         self.outputs_for_job = make(artifacts.outputs_for_jobs)
         self.inputs_for_job = make(artifacts.inputs_for_jobs)
         self.files_for_artifact = make(files.files_for_artifacts)
+        self.file_by_id = make(files.files_by_id)
+        self.sample_by_name = make(samples.samples_by_name)
         self.files_for_reference = make(files.files_for_references)
         self.data_type_by_id = make(vocabulary.data_types_by_id)
         self.artifact_type_by_id = make(vocabulary.artifact_types_by_id)

@@ -9,12 +9,13 @@ import strawberry
 
 from db.models import StoredFile
 from schema.context import Info
+from schema.relay import Node, global_id
 from schema.types.scalars import BigInt
 from schema.types.vocabulary import FilepathType
 
 
 @strawberry.type(description="A stored file; `fileId` is the REST API's filepath id (fp_id).")
-class File:
+class File(Node):
     file_id: int = strawberry.field(description="The file's integer id (the REST API's fp_id).")
     relpath: str = strawberry.field(description="The path below the file's mountpoint.")
     checksum: str = strawberry.field(description="The file's checksum.")
@@ -28,6 +29,7 @@ class File:
     @classmethod
     def from_row(cls, row: StoredFile) -> File:
         return cls(
+            id=global_id("File", row.id),
             file_id=row.id,
             relpath=row.relpath,
             checksum=row.checksum,
@@ -47,3 +49,10 @@ class File:
     async def filepath_type(self, info: Info) -> FilepathType | None:
         row = await info.context.loaders.filepath_type_by_id.load(self.row.filepath_type_id)
         return FilepathType.from_row(row) if row is not None else None
+
+
+async def load_file(info: Info, file_id: int | None) -> File | None:
+    if file_id is None:
+        return None
+    row = await info.context.loaders.file_by_id.load(file_id)
+    return File.from_row(row) if row is not None else None

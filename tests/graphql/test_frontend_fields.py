@@ -148,3 +148,29 @@ async def test_a_whole_table_costs_a_full_page_of_rows(
     assert "errors" not in result, result
     # the preparation (1) and its table, priced as the largest page of samples (100)
     assert result["extensions"]["cost"]["requested"] == 101
+
+
+async def test_files_and_samples_are_nodes_refetched_by_global_id(
+    client: httpx.AsyncClient, services: Services, callers: Callers
+) -> None:
+    tree = await make_study_tree(services, callers.owner.account, samples=1)
+    listing = """query($id: Int!) {
+      study(studyId: $id) {
+        samples(first: 1) { nodes { id sampleName } }
+        artifacts(first: 1) { nodes { files { id fileId } } }
+      }
+    }"""
+    result = await run_graphql(client, listing, {"id": tree.study_id}, caller=callers.owner)
+    study = result["data"]["study"]
+    [sample] = study["samples"]["nodes"]
+    [file] = study["artifacts"]["nodes"][0]["files"]
+    assert sample["id"] == global_id("Sample", tree.sample_names[0])
+    assert file["id"] == global_id("File", file["fileId"])
+    refetch = """query($ids: [ID!]!) {
+      nodes(ids: $ids) { id ... on Sample { sampleName } ... on File { fileId } }
+    }"""
+    ids = [sample["id"], file["id"]]
+    owner = await run_graphql(client, refetch, {"ids": ids}, caller=callers.owner)
+    assert owner["data"]["nodes"] == [sample, file]
+    other = await run_graphql(client, refetch, {"ids": ids}, caller=callers.other)
+    assert other["data"]["nodes"] == [None, None]
