@@ -510,6 +510,26 @@ async def test_create_preparation_and_attach_artifact_match_rest(
     refused = again["data"]["attachArtifact"]
     assert refused["artifact"] is None
     assert [e["code"] for e in refused["userErrors"]] == ["INVALID"]
+    second = await run_graphql(
+        client,
+        ATTACH,
+        {
+            "input": {
+                "studyId": graph_tree.study_id,
+                "prepId": graph_prep_id,
+                "artifactType": "FASTQ",
+                "name": "reads again",
+                "files": [
+                    {"path": "fwd.fastq.gz", "filepathType": "raw_forward_seqs"},
+                    {"path": "bc.fastq.gz", "filepathType": "raw_barcodes"},
+                ],
+            }
+        },
+        caller=callers.owner,
+    )
+    [taken] = second["data"]["attachArtifact"]["userErrors"]
+    assert (taken["field"], taken["code"]) == (["input", "prepId"], "TAKEN")
+    assert taken["message"].startswith(f"Preparation {graph_prep_id} already has an artifact")
 
 
 SUMMARY = """mutation($id: ID!) {
