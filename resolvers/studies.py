@@ -28,7 +28,7 @@ from db.models import (
 )
 from resolvers.access import can_edit_study, readable_studies_filter
 from resolvers.context import Context
-from resolvers.errors import Forbidden, Invalid, NotFound, Taken
+from resolvers.errors import Forbidden, Invalid, NotFound, Taken, raise_problems
 from resolvers.pagination import Page, PageRequest, keyset_page
 
 # study-api.md §1.6, §3.2: the exact messages scripts see.
@@ -120,11 +120,15 @@ async def create_study(
 
     Admins may create studies for anyone; other users only studies they own themselves.
     """
-    for field, text in (("title", title), ("study_abstract", abstract),
-                        ("study_description", description), ("study_alias", alias),
-                        ("notes", notes)):  # fmt: skip
-        if "\x00" in text:
-            raise Invalid(f"The {field} contains a NUL character.", field)
+    texts = (("title", title), ("study_abstract", abstract), ("study_description", description),
+             ("study_alias", alias), ("notes", notes))  # fmt: skip
+    raise_problems(
+        [
+            Invalid(f"The {field} contains a NUL character.", field)
+            for field, text in texts
+            if "\x00" in text
+        ]
+    )
     owner_query = select(Account).where(Account.email_lower == owner_email.strip().lower())
     owner = (
         None

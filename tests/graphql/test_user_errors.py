@@ -122,3 +122,32 @@ async def test_a_change_the_state_does_not_allow_is_not_allowed(
             "code": "NOT_FOUND",
         }
     ]
+
+
+async def test_create_study_reports_every_bad_text_field_at_once(
+    client: httpx.AsyncClient, services: Services, callers: Callers
+) -> None:
+    await make_person(services, name="Dr Nul")
+    contact = {"name": "Dr Nul", "affiliation": "Example Lab"}
+    study = {
+        "title": "bad\x00title",
+        "abstract": "a",
+        "description": "bad\x00description",
+        "alias": "al",
+        "ownerEmail": callers.owner.account.email,
+        "principalInvestigator": contact,
+        "labPerson": contact,
+    }
+    result = await run_graphql(client, CREATE_STUDY, {"input": study}, caller=callers.owner)
+    assert errors_of(result, "createStudy") == [
+        {
+            "field": ["input", "title"],
+            "message": "The title contains a NUL character.",
+            "code": "INVALID",
+        },
+        {
+            "field": ["input", "description"],
+            "message": "The study_description contains a NUL character.",
+            "code": "INVALID",
+        },
+    ]
