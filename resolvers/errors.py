@@ -61,10 +61,11 @@ class AlreadySet(Invalid):
 
 
 class InvalidInput(Invalid):
-    """Every problem found in one input; the message joins theirs."""
+    """Every problem found in one input. Its own message and field are the first problem's,
+    so a surface that reports one problem (REST) answers as if only that one was raised."""
 
     def __init__(self, problems: Sequence[Invalid]) -> None:
-        super().__init__("; ".join(problem.message for problem in problems), problems[0].field)
+        super().__init__(problems[0].message, problems[0].field)
         self.problems = tuple(problems)
 
 

@@ -60,3 +60,8 @@ def test_each_domain_error_has_its_user_error_code() -> None:
         (["input", "name"], UserErrorCode.REQUIRED),
         (["input", "address"], UserErrorCode.INVALID),
     ]
+
+
+def test_several_problems_read_as_the_first_where_one_is_reported() -> None:
+    together = InvalidInput([Required("Empty name.", "name"), Invalid("Long.", "address")])
+    assert (together.message, together.field) == ("Empty name.", "name")
