@@ -42,7 +42,7 @@ from resolvers.artifact_types import (
     get_mount,
 )
 from resolvers.context import Context
-from resolvers.errors import Conflict, Forbidden, Invalid, NotFound
+from resolvers.errors import Conflict, Forbidden, Invalid, NotFound, Taken
 
 logger = logging.getLogger(__name__)
 
@@ -147,7 +147,7 @@ async def _claim_prep_root(ctx: Context, prep_id: int, artifact_id: int) -> None
         .execution_options(synchronize_session=False)
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
-        raise Conflict(f"Prep template {prep_id} already has an artifact associated")
+        raise Taken(f"Prep template {prep_id} already has an artifact associated", "prep_id")
 
 
 def _destination(mount: Mount, owner_id: int, source: Path) -> tuple[str, Path]:

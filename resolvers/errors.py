@@ -5,13 +5,19 @@
     ├── Forbidden         the caller is known but may not do this
     ├── Unauthenticated   no valid credentials where they are required
     ├── Invalid           the input breaks a rule; `field` names the culprit when known
-    ├── Conflict          the input is fine but clashes with current state (duplicates, races)
+    │   ├── Required      a value that must be given is missing or empty
+    │   ├── AlreadySet    what the input would set once is set already (a root artifact)
+    │   └── InvalidInput  several problems of one input at once, each an `Invalid`
+    ├── Conflict          the input is fine but clashes with current state (races, states)
+    │   └── Taken         a value that must be unique is already used (title, name...)
     └── UnsafePath        a client-supplied path resolves outside its allowed root
 
 Messages are sentences a user can act on. No error carries an HTTP status.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 
 class DomainError(Exception):
@@ -24,6 +30,10 @@ class DomainError(Exception):
 
 class NotFound(DomainError):
     code = "NOT_FOUND"
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class Forbidden(DomainError):
@@ -42,8 +52,41 @@ class Invalid(DomainError):
         self.field = field
 
 
+class Required(Invalid):
+    """A value that must be given is missing or empty."""
+
+
+class AlreadySet(Invalid):
+    """What the input would set, which is set only once, is set already."""
+
+
+class InvalidInput(Invalid):
+    """Every problem found in one input. Its own message and field are the first problem's,
+    so a surface that reports one problem (REST) answers as if only that one was raised."""
+
+    def __init__(self, problems: Sequence[Invalid]) -> None:
+        super().__init__(problems[0].message, problems[0].field)
+        self.problems = tuple(problems)
+
+
+def raise_problems(problems: Sequence[Invalid]) -> None:
+    """Nothing when `problems` is empty, the one problem, or all of them together."""
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise InvalidInput(problems)
+
+
 class Conflict(DomainError):
     code = "CONFLICT"
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class Taken(Conflict):
+    """A value that must be unique is already used by another object."""
 
 
 class UnsafePath(Forbidden):

@@ -10,6 +10,7 @@ from resolvers.jobs import fail_job, get_job, load_job
 from resolvers.plugin_trust import untrusted_plugin_message
 
 CANCELLABLE = ("in_construction", "waiting", "queued", "running")
+"""The statuses of unfinished jobs, which may be cancelled."""
 
 
 async def cancel_job(ctx: Context, job_id: str) -> ProcessingJob:

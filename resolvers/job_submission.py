@@ -43,7 +43,7 @@ from db.models import (
 )
 from resolvers import access, artifacts
 from resolvers.context import Context
-from resolvers.errors import Conflict, Forbidden, Invalid, NotFound
+from resolvers.errors import Conflict, Forbidden, Invalid, NotFound, Required
 from resolvers.jobs import change_status, fail_job, insert_job, load_job
 from resolvers.plugins import decoded_default
 
@@ -184,7 +184,7 @@ async def check_parameters(
         if name in parameters:
             value = parameters[name]
         elif row.required:
-            raise Invalid(f"Missing required parameter '{name}' of command '{command.name}'", name)
+            raise Required(f"Missing required parameter '{name}' of command '{command.name}'", name)
         else:
             checked.values[name] = decoded_default(row)
             continue
@@ -200,7 +200,7 @@ async def _check_value(
     base, _, spec = kind.partition(":")
     if value is None:
         if row.required and base not in ("prep_template", "analysis"):
-            raise Invalid(f"Parameter '{name}' is required and cannot be null", name)
+            raise Required(f"Parameter '{name}' is required and cannot be null", name)
         return value
     if base == "artifact":
         return await _check_artifact(ctx, row, value, checked)

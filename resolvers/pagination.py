@@ -8,6 +8,7 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, Select, func, select
 
+from db.settings import Settings
 from resolvers.context import Context
 from resolvers.errors import Invalid
 
@@ -35,17 +36,20 @@ class Page(Generic[T]):
 
 def page_size(ctx: Context, request: PageRequest) -> int:
     """The requested size, defaulted and capped by the settings."""
+    return requested_page_size(ctx.settings, request)
+
+
+def requested_page_size(settings: Settings, request: PageRequest) -> int:
+    """`page_size` for lists read whole and paged in memory (a parent's few children)."""
     if request.first is not None and request.last is not None:
         raise Invalid("Pass either first or last, not both.", "first")
     size = request.first if request.first is not None else request.last
     if size is None:
-        return ctx.settings.default_page_size
+        return settings.default_page_size
     if size < 0:
         raise Invalid("Page size must not be negative.", "first")
-    if size > ctx.settings.max_page_size:
-        raise Invalid(
-            f"Page size {size} is over the limit of {ctx.settings.max_page_size}.", "first"
-        )
+    if size > settings.max_page_size:
+        raise Invalid(f"Page size {size} is over the limit of {settings.max_page_size}.", "first")
     return size
 
 
@@ -79,6 +83,32 @@ async def keyset_page(
     if backwards:
         return Page(rows, keys, total, request.before is not None, more)
     return Page(rows, keys, total, more, request.after is not None)
+
+
+def page_of_list(
+    settings: Settings, items: Sequence[T], keys: Sequence[Any], request: PageRequest
+) -> Page[T]:
+    """One page of a whole list (in its order, `keys` unique), with the keyset semantics of
+    `keyset_page`: cursors name the key of an item; Invalid when it is not in the list."""
+    size = requested_page_size(settings, request)
+    position = {key: index for index, key in enumerate(keys)}
+    start, end = 0, len(items)
+    for cursor, argument in ((request.after, "after"), (request.before, "before")):
+        if cursor is not None and cursor not in position:
+            raise Invalid(f"Cursor of `{argument}` is not in this list; start again.", argument)
+    if request.after is not None:
+        start = position[request.after] + 1
+    if request.before is not None:
+        end = position[request.before]
+    window = list(range(start, max(start, end)))
+    backwards = request.last is not None and request.first is None
+    more = len(window) > size
+    chosen = window[-size:] if backwards and size else window[:size] if size else []
+    page_items = [items[index] for index in chosen]
+    page_keys = [keys[index] for index in chosen]
+    if backwards:
+        return Page(page_items, page_keys, len(items), request.before is not None, more)
+    return Page(page_items, page_keys, len(items), more, request.after is not None)
 
 
 def _key_of(row: Any, key: ColumnElement[Any]) -> Any:

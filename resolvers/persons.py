@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from db.models import StudyPerson
 from resolvers.access import can_add_persons, is_untrusted_plugin, require_authenticated
 from resolvers.context import Context
-from resolvers.errors import Conflict, Forbidden, Invalid, NotFound
+from resolvers.errors import Forbidden, Invalid, NotFound, Required, Taken, raise_problems
 from resolvers.plugin_trust import untrusted_plugin_message
 
 # study-api.md §5: the exact messages scripts see.
@@ -55,16 +55,21 @@ async def create_person(
         raise Forbidden(untrusted_plugin_message(principal))
     if not can_add_persons(principal):
         raise Forbidden("Only signed-in users can add study persons.")
-    for field, value in (("name", name), ("affiliation", affiliation), ("email", email)):
-        if not value:
-            raise Invalid(f"The person's {field} must not be empty.", field)
+    problems: list[Invalid] = [
+        Required(f"The person's {field} must not be empty.", field)
+        for field, value in (("name", name), ("affiliation", affiliation), ("email", email))
+        if not value
+    ]
     if address is not None and len(address) > ADDRESS_LENGTH:
-        raise Invalid(f"The address is limited to {ADDRESS_LENGTH} characters.", "address")
+        problems.append(
+            Invalid(f"The address is limited to {ADDRESS_LENGTH} characters.", "address")
+        )
+    raise_problems(problems)
     existing = select(StudyPerson.id).where(
         StudyPerson.name == name, StudyPerson.affiliation == affiliation
     )
     if (await ctx.session.execute(existing)).first() is not None:
-        raise Conflict(PERSON_EXISTS)
+        raise Taken(PERSON_EXISTS, "name")
     person = StudyPerson(
         name=name, affiliation=affiliation, email=email, phone=phone, address=address
     )
@@ -72,5 +77,5 @@ async def create_person(
     try:
         await ctx.session.flush()
     except IntegrityError:  # a concurrent request added the same pair; the request rolls back
-        raise Conflict(PERSON_EXISTS) from None
+        raise Taken(PERSON_EXISTS, "name") from None
     return person

@@ -33,7 +33,7 @@ from resolvers.access import (
     readable_studies_filter,
 )
 from resolvers.context import Context
-from resolvers.errors import Conflict, Forbidden, Invalid, NotFound
+from resolvers.errors import Forbidden, Invalid, NotFound, Taken, raise_problems
 from resolvers.pagination import Page, PageRequest, keyset_page
 from resolvers.plugin_trust import untrusted_plugin_message
 
@@ -131,11 +131,15 @@ async def create_study(
     """
     if is_untrusted_plugin(ctx.principal):
         raise Forbidden(untrusted_plugin_message(ctx.principal))
-    for field, text in (("title", title), ("study_abstract", abstract),
-                        ("study_description", description), ("study_alias", alias),
-                        ("notes", notes)):  # fmt: skip
-        if "\x00" in text:
-            raise Invalid(f"The {field} contains a NUL character.", field)
+    texts = (("title", title), ("study_abstract", abstract), ("study_description", description),
+             ("study_alias", alias), ("notes", notes))  # fmt: skip
+    raise_problems(
+        [
+            Invalid(f"The {field} contains a NUL character.", field)
+            for field, text in texts
+            if "\x00" in text
+        ]
+    )
     owner_query = select(Account).where(Account.email_lower == owner_email.strip().lower())
     owner = (
         None
@@ -152,7 +156,7 @@ async def create_study(
     clean_title = normalise_title(title)
     title_query = select(Study.id).where(Study.title == clean_title)
     if (await ctx.session.execute(title_query)).first() is not None:
-        raise Conflict(TITLE_EXISTS)
+        raise Taken(TITLE_EXISTS, "title")
     pi_id = await _person_id(ctx, principal_investigator)
     if pi_id is None:
         raise Forbidden(UNKNOWN_PI)
@@ -176,7 +180,7 @@ async def create_study(
     try:
         await ctx.session.flush()
     except IntegrityError:  # a concurrent request took the title; the request rolls back
-        raise Conflict(TITLE_EXISTS) from None
+        raise Taken(TITLE_EXISTS, "title") from None
     return study
 
 

@@ -20,7 +20,7 @@ from db.models import Artifact, FilepathType, PrepTemplate, Study
 from resolvers.artifact_types import check_filepath_types, get_artifact_type, get_mount
 from resolvers.artifacts import create_artifact
 from resolvers.context import Context
-from resolvers.errors import Conflict, Invalid, NotFound
+from resolvers.errors import AlreadySet, Conflict, Invalid, NotFound
 from resolvers.job_submission import submit_html_summary
 from resolvers.preparations import PREPARATION_NOT_FOUND
 from resolvers.studies import find_editable_study, is_storable_id
@@ -117,7 +117,7 @@ async def attach_uploaded_artifact(
     type_names = await _filepath_type_names(ctx, [fp_type for _, fp_type in filepaths])
     await check_filepath_types(ctx, type_row, type_names)
     if prep.artifact_id is not None:
-        raise Invalid(
+        raise AlreadySet(
             f"Preparation {prep_id} already has an artifact ({prep.artifact_id}); "
             "a preparation has one root artifact.",
             "prep",

@@ -12,11 +12,14 @@ from schema.root import Mutation, Query
 from schema.subscriptions import Subscription
 from schema.types.analyses import Analysis
 from schema.types.artifacts import Artifact
+from schema.types.files import File
 from schema.types.jobs import ProcessingJob
 from schema.types.persons import Person
 from schema.types.plugins import Command, Plugin
 from schema.types.preparations import Preparation
 from schema.types.references import Reference
+from schema.types.samples import Sample
+from schema.types.scalars import SCALAR_MAP
 from schema.types.studies import Study
 from schema.types.users import User
 from schema.types.vocabulary import ArtifactType
@@ -33,6 +36,8 @@ NODE_TYPES = [
     Analysis,
     Reference,
     User,
+    File,
+    Sample,
 ]
 
 
@@ -44,5 +49,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         subscription=Subscription,
         types=NODE_TYPES,
         extensions=build_extensions(settings),
-        config=StrawberryConfig(disable_field_suggestions=settings.production),
+        config=StrawberryConfig(
+            disable_field_suggestions=settings.production, scalar_map=SCALAR_MAP
+        ),
     )

@@ -6,14 +6,14 @@ import base64
 import binascii
 import datetime as dt
 import json
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar
 
 import strawberry
 
 from resolvers.context import Context
 from resolvers.errors import Invalid, NotFound
-from resolvers.pagination import Page, PageRequest
+from resolvers.pagination import Page, PageRequest, page_of_list
 
 if TYPE_CHECKING:
     from schema.context import Info
@@ -25,6 +25,13 @@ RowT = TypeVar("RowT")
 @strawberry.interface(description="An object with a global id, fetchable with `node(id:)`.")
 class Node:
     id: strawberry.ID = strawberry.field(description="The global id of the object.")
+
+
+NOT_FOUND_NOTE = (
+    " Missing or hidden: an error with `extensions.code` NOT_FOUND"
+    " (`node(id:)` answers null instead)."
+)
+"""Appended to the description of each root lookup by key."""
 
 
 def global_id(type_name: str, key: object) -> strawberry.ID:
@@ -44,14 +51,33 @@ def parse_global_id(value: str) -> tuple[str, str]:
     return type_name, key
 
 
-def integer_key(type_name: str, value: str) -> int:
-    """The integer key of a global id of `type_name`; a bare integer is accepted as well."""
+def integer_key(type_name: str, value: str, field: str | None = None) -> int:
+    """The integer key of a global id of `type_name`; a bare integer is accepted as well.
+
+    NotFound (naming `field`, the input field it came from) when it is neither.
+    """
     if value.isdigit():
         return int(value)
-    found_type, key = parse_global_id(value)
+    try:
+        found_type, key = parse_global_id(value)
+    except NotFound as error:
+        raise NotFound(error.message, field) from None
     if found_type != type_name or not key.isdigit():
-        raise NotFound(f"Not a {type_name} id: {value!r}")
+        raise NotFound(f"Not a {type_name} id: {value!r}", field)
     return int(key)
+
+
+def job_key(value: str, field: str | None = None) -> str:
+    """The UUID of a job from its UUID (any case) or its global id."""
+    if len(value) == 36 and value.count("-") == 4:
+        return value.lower()
+    try:
+        found_type, key = parse_global_id(value)
+    except NotFound as error:
+        raise NotFound(error.message, field) from None
+    if found_type != "ProcessingJob":
+        raise NotFound(f"Not a ProcessingJob id: {value!r}", field)
+    return key
 
 
 def require_found(value: NodeT | None, type_name: str, key: object) -> NodeT:
@@ -115,25 +141,52 @@ def page_request(
     )
 
 
-@strawberry.type
+First = Annotated[
+    int | None,
+    strawberry.argument(
+        description="At most this many objects from the start (after `after`); the "
+        "server's default page size when neither `first` nor `last` is given."
+    ),
+]
+After = Annotated[
+    str | None,
+    strawberry.argument(description="Start after the object of this cursor (`endCursor`)."),
+]
+Last = Annotated[
+    int | None,
+    strawberry.argument(description="At most this many objects from the end (before `before`)."),
+]
+Before = Annotated[
+    str | None,
+    strawberry.argument(description="End before the object of this cursor (`startCursor`)."),
+]
+
+
+@strawberry.type(description="Where a page is in its list, and the cursors to move on.")
 class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(description="Whether objects follow this page.")
+    has_previous_page: bool = strawberry.field(description="Whether objects precede this page.")
+    start_cursor: str | None = strawberry.field(
+        description="The cursor of the page's first object; null for an empty page."
+    )
+    end_cursor: str | None = strawberry.field(
+        description="The cursor of the page's last object; null for an empty page."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="An object of a page and its cursor.")
 class Edge(Generic[NodeT]):
-    cursor: str
-    node: NodeT
+    cursor: str = strawberry.field(description="An opaque cursor for `after`/`before`.")
+    node: NodeT = strawberry.field(description="The object.")
 
 
-@strawberry.type
+@strawberry.type(
+    description="One page of a list (Relay connection), its page info and the total count."
+)
 class Connection(Generic[NodeT]):
-    edges: list[Edge[NodeT]]
-    nodes: list[NodeT]
-    page_info: PageInfo
+    edges: list[Edge[NodeT]] = strawberry.field(description="The page's objects with cursors.")
+    nodes: list[NodeT] = strawberry.field(description="The page's objects.")
+    page_info: PageInfo = strawberry.field(description="Where the page is in the list.")
     total_count: int = strawberry.field(description="How many objects match, on all pages.")
 
 
@@ -152,6 +205,23 @@ def connection(kind: str, page: Page[RowT], wrap: Callable[[RowT], NodeT]) -> Co
         ),
         total_count=page.total_count,
     )
+
+
+def list_connection(
+    info: Info,
+    kind: str,
+    rows: Sequence[RowT],
+    key: Callable[[RowT], Any],
+    wrap: Callable[[RowT], NodeT],
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+) -> Connection[NodeT]:
+    """A nested list field: the parent's whole list (from a loader) served one page at a time."""
+    request = page_request(kind, first, after, last, before)
+    page = page_of_list(info.context.settings, rows, [key(row) for row in rows], request)
+    return connection(kind, page, wrap)
 
 
 async def fetch_connection(

@@ -17,7 +17,7 @@ from schema.queries.plugins import PluginQueries
 from schema.queries.studies import StudyQueries
 
 
-@strawberry.type
+@strawberry.type(description="Read entry points.")
 class Query(
     NodeQueries,
     StudyQueries,
@@ -30,6 +30,8 @@ class Query(
     pass
 
 
-@strawberry.type
+@strawberry.type(
+    description="Changes; each takes one input and answers a payload with `userErrors`."
+)
 class Mutation(StudyMutations, JobMutations, UploadMutations, SheetMutations):
     pass

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import AsyncGenerator, AsyncIterator
-from typing import Protocol
+from typing import Annotated, Protocol
 
 import strawberry
 from graphql import GraphQLError
@@ -34,13 +34,19 @@ class _EventStream(Protocol):
     async def aclose(self) -> None: ...
 
 
-@strawberry.type
+@strawberry.type(description="Live updates over a WebSocket (graphql-transport-ws).")
 class Subscription:
     @strawberry.subscription(
         description="The job as it is now, then again after each change of its status, "
         "step or heartbeat. Ends when the caller can no longer read the job."
     )
-    async def job_updated(self, info: Info, job_id: str) -> AsyncGenerator[ProcessingJob, None]:
+    async def job_updated(
+        self,
+        info: Info,
+        job_id: Annotated[
+            str, strawberry.argument(description="The job UUID (`ProcessingJob.jobId`).")
+        ],
+    ) -> AsyncGenerator[ProcessingJob, None]:
         events = _subscribe(info.context)
         try:
             job = await _read_job(info, job_id)
@@ -62,7 +68,14 @@ class Subscription:
         "changes; `filter` narrows them as `where` narrows `Query.jobs`."
     )
     async def jobs_updated(
-        self, info: Info, filter: JobFilterInput | None = None
+        self,
+        info: Info,
+        filter: Annotated[
+            JobFilterInput | None,
+            strawberry.argument(
+                description="Only the jobs that meet these conditions; all readable jobs when null."
+            ),
+        ] = None,
     ) -> AsyncGenerator[ProcessingJob, None]:
         conditions = _job_filter(filter or JobFilterInput())
         events = _subscribe(info.context)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from db.models import (
     Analysis,
@@ -60,19 +60,38 @@ async def list_data_types(ctx: Context) -> list[DataType]:
     return list((await ctx.session.execute(query)).scalars().all())
 
 
-async def list_references(ctx: Context, page: PageRequest) -> Page[Reference]:
+async def list_references(
+    ctx: Context, page: PageRequest, *, text: str | None = None
+) -> Page[Reference]:
+    """Reference databases by id; `text`: case-insensitive text in the name."""
     query = select(Reference)
+    if text:
+        query = query.where(Reference.name.icontains(text, autoescape=True))
     return await ordered_page(ctx, query, Ordering(Reference.id, Reference.id), page)
 
 
-async def list_analyses(ctx: Context, page: PageRequest) -> Page[Analysis]:
-    """Analyses the caller may read, by id."""
+async def list_analyses(
+    ctx: Context, page: PageRequest, *, text: str | None = None
+) -> Page[Analysis]:
+    """Analyses the caller may read, by id; `text`: case-insensitive text in the name."""
     query = select(Analysis).where(readable_analyses_filter(ctx.principal))
+    if text:
+        query = query.where(Analysis.name.icontains(text, autoescape=True))
     return await ordered_page(ctx, query, Ordering(Analysis.id, Analysis.id), page)
 
 
-async def list_persons(ctx: Context, page: PageRequest) -> Page[StudyPerson]:
-    """Study contacts, for authenticated callers (as `GET /api/v1/person`)."""
+async def list_persons(
+    ctx: Context, page: PageRequest, *, text: str | None = None
+) -> Page[StudyPerson]:
+    """Study contacts, for authenticated callers (as `GET /api/v1/person`); `text`:
+    case-insensitive text in the name or affiliation."""
     require_authenticated(ctx)
     query = select(StudyPerson)
+    if text:
+        query = query.where(
+            or_(
+                StudyPerson.name.icontains(text, autoescape=True),
+                StudyPerson.affiliation.icontains(text, autoescape=True),
+            )
+        )
     return await ordered_page(ctx, query, Ordering(StudyPerson.id, StudyPerson.id), page)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from db.models import Artifact, StoredFile
 from resolvers.access import readable_artifacts_filter
-from resolvers.loaders.grouping import many_per_key
+from resolvers.loaders.grouping import many_per_key, one_per_key
 from resolvers.loaders.scope import ReadScope
 
 
@@ -22,6 +22,20 @@ async def files_for_artifacts(
         .order_by(StoredFile.id)
     )
     return many_per_key(artifact_ids, await scope.scalars(query), lambda f: f.artifact_id)
+
+
+async def files_by_id(scope: ReadScope, ids: Sequence[int]) -> list[StoredFile | None]:
+    """Files of readable artifacts and of (public) reference databases."""
+    query = (
+        select(StoredFile)
+        .outerjoin(Artifact, Artifact.id == StoredFile.artifact_id)
+        .where(
+            StoredFile.id.in_(ids),
+            or_(StoredFile.reference_id.is_not(None), readable_artifacts_filter(scope.principal)),
+            or_(StoredFile.artifact_id.is_not(None), StoredFile.reference_id.is_not(None)),
+        )
+    )
+    return one_per_key(ids, await scope.scalars(query), lambda f: f.id)
 
 
 async def files_for_references(

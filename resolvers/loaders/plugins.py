@@ -60,6 +60,19 @@ async def artifact_type_ids_for_parameters(scope: ReadScope, ids: Sequence[int])
     return values_per_key(ids, await scope.rows(query))
 
 
+async def commands_for_artifact_types(scope: ReadScope, ids: Sequence[int]) -> list[list[Command]]:
+    """Active commands with an artifact parameter accepting each artifact type, by id."""
+    query = (
+        select(CommandParameterArtifactType.artifact_type_id, Command)
+        .join(CommandParameter, CommandParameter.id == CommandParameterArtifactType.parameter_id)
+        .join(Command, Command.id == CommandParameter.command_id)
+        .where(CommandParameterArtifactType.artifact_type_id.in_(ids), Command.active)
+        .distinct()
+        .order_by(Command.id)
+    )
+    return values_per_key(ids, await scope.rows(query))
+
+
 async def outputs_for_commands(scope: ReadScope, ids: Sequence[int]) -> list[list[CommandOutput]]:
     query = (
         select(CommandOutput).where(CommandOutput.command_id.in_(ids)).order_by(CommandOutput.id)

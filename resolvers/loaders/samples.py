@@ -50,6 +50,16 @@ def value_matches(values: Any, where: MetadataFilter) -> ColumnElement[bool]:
     return extracted == where.value
 
 
+async def samples_by_name(scope: ReadScope, names: Sequence[str]) -> list[Sample | None]:
+    """Samples by their prefixed name, where the caller may read their study."""
+    query = (
+        select(Sample)
+        .join(Study, Study.id == Sample.study_id)
+        .where(Sample.sample_name.in_(names), readable_studies_filter(scope.principal))
+    )
+    return one_per_key(names, await scope.scalars(query), lambda s: s.sample_name)
+
+
 async def sample_templates_for_studies(
     scope: ReadScope, ids: Sequence[int]
 ) -> list[SampleTemplate | None]:

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Annotated
 
 import strawberry
 
 from resolvers import sheets
 from resolvers.context import Context
-from resolvers.errors import Invalid
+from resolvers.errors import Conflict, Invalid, NotFound
 from schema.context import Info
-from schema.errors import UserError, user_errors
+from schema.errors import INPUT, UserError, user_errors, user_errors_field
+from schema.relay import integer_key
 
 
 @strawberry.type(description="One problem of a sheet, with its place when it has one.")
 class SheetProblem:
-    message: str
+    message: str = strawberry.field(description="What is wrong, in words.")
     row: int | None = strawberry.field(description="1-based row; the header is row 1.")
     column: str | None = strawberry.field(description="The column name as written.")
     column_number: int | None = strawberry.field(description="1-based column.")
@@ -24,35 +26,63 @@ class SheetProblem:
 @strawberry.type(description="What a sheet holds, what is wrong with it and what it changes.")
 class SheetReport:
     applied: bool = strawberry.field(description="False for dry runs and refused sheets.")
-    errors: list[SheetProblem]
-    warnings: list[SheetProblem]
-    samples_added: list[str]
-    samples_updated: list[str]
-    new_columns: list[str]
-    preparation_id: int | None
+    errors: list[SheetProblem] = strawberry.field(
+        description="Problems that stop the sheet from being applied."
+    )
+    warnings: list[SheetProblem] = strawberry.field(
+        description="Things worth a look that do not stop it (empty cells, ignored columns)."
+    )
+    samples_added: list[str] = strawberry.field(description="Samples the sheet adds.")
+    samples_updated: list[str] = strawberry.field(
+        description="Existing samples whose values the sheet changes."
+    )
+    new_columns: list[str] = strawberry.field(description="Columns the sheet adds.")
+    preparation_id: int | None = strawberry.field(
+        description="The new preparation's integer id; null unless one was created."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of a sheet import.")
 class SheetImportPayload:
-    report: SheetReport | None
-    user_errors: list[UserError]
+    report: SheetReport | None = strawberry.field(
+        description="The validation report; null when the input itself was refused."
+    )
+    user_errors: list[UserError] = user_errors_field()
 
 
-@strawberry.input
+@strawberry.input(description="A sheet of sample information in a study's upload folder.")
 class SampleInformationFileInput:
-    study_id: int
+    study_id: strawberry.ID = strawberry.field(
+        description="The study, by global id or Qiita's integer id."
+    )
     file_name: str = strawberry.field(description="A .tsv, .txt, .csv or .xlsx upload.")
-    dry_run: bool = False
+    dry_run: bool = strawberry.field(
+        default=False, description="Only report: check everything, change nothing."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="A sheet of preparation information in a study's upload folder.")
 class PreparationFileInput:
-    study_id: int
+    study_id: strawberry.ID = strawberry.field(
+        description="The study, by global id or Qiita's integer id."
+    )
     file_name: str = strawberry.field(description="A .tsv, .txt, .csv or .xlsx upload.")
-    data_type: str
-    name: str | None = None
-    investigation_type: str | None = None
-    dry_run: bool = False
+    data_type: str = strawberry.field(description="The preparation's data type (16S, ...).")
+    name: str | None = strawberry.field(default=None, description="The preparation's name.")
+    investigation_type: str | None = strawberry.field(
+        default=None, description="The investigation type (an ENA term)."
+    )
+    dry_run: bool = strawberry.field(
+        default=False, description="Only report: check everything, change nothing."
+    )
+
+
+SHEET_PATHS = {"file": ["input", "fileName"]}
+"""Problems of the sheet itself point at the input field that names it."""
+
+
+def _study(value: str) -> int:
+    return integer_key("Study", value, "study_id")
 
 
 def _problem(problem: sheets.SheetProblem) -> SheetProblem:
@@ -84,24 +114,26 @@ async def _run(
             report = await action(ctx)
     except sheets.ReportOnly as stopped:
         report = stopped.report
-    except Invalid as error:
-        return SheetImportPayload(report=None, user_errors=user_errors(error))
+    except (Invalid, Conflict, NotFound) as error:
+        return SheetImportPayload(
+            report=None, user_errors=user_errors(error, SHEET_PATHS, not_found="study_id")
+        )
     return SheetImportPayload(report=_report(report), user_errors=[])
 
 
-@strawberry.type
+@strawberry.type(description="Sample and preparation information from uploaded sheets.")
 class SheetMutations:
     @strawberry.mutation(
         description="Create a study's sample information from an uploaded sheet "
         "(`dryRun` only reports)."
     )
     async def create_sample_information(
-        self, info: Info, input: SampleInformationFileInput
+        self, info: Info, input: Annotated[SampleInformationFileInput, INPUT]
     ) -> SheetImportPayload:
         return await _run(
             info,
             lambda ctx: sheets.import_sample_information(
-                ctx, input.study_id, input.file_name, create=True, dry_run=input.dry_run
+                ctx, _study(input.study_id), input.file_name, create=True, dry_run=input.dry_run
             ),
         )
 
@@ -110,12 +142,12 @@ class SheetMutations:
         "existing column must be in it (`dryRun` only reports)."
     )
     async def update_sample_information(
-        self, info: Info, input: SampleInformationFileInput
+        self, info: Info, input: Annotated[SampleInformationFileInput, INPUT]
     ) -> SheetImportPayload:
         return await _run(
             info,
             lambda ctx: sheets.import_sample_information(
-                ctx, input.study_id, input.file_name, create=False, dry_run=input.dry_run
+                ctx, _study(input.study_id), input.file_name, create=False, dry_run=input.dry_run
             ),
         )
 
@@ -123,13 +155,13 @@ class SheetMutations:
         description="Create a preparation from an uploaded sheet (`dryRun` only reports)."
     )
     async def create_preparation_from_file(
-        self, info: Info, input: PreparationFileInput
+        self, info: Info, input: Annotated[PreparationFileInput, INPUT]
     ) -> SheetImportPayload:
         return await _run(
             info,
             lambda ctx: sheets.import_preparation(
                 ctx,
-                input.study_id,
+                _study(input.study_id),
                 input.file_name,
                 data_type=input.data_type,
                 name=input.name,

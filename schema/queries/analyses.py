@@ -2,47 +2,108 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from resolvers.listing.catalog import list_analyses, list_references
 from schema.context import Info
-from schema.relay import Connection, fetch_connection, require_found
+from schema.relay import (
+    NOT_FOUND_NOTE,
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    fetch_connection,
+    require_found,
+)
 from schema.types.analyses import Analysis, load_analysis
 from schema.types.references import Reference, load_reference
 
 
+@strawberry.input(description="Conditions an analysis must meet.")
+class AnalysisFilterInput:
+    text: str | None = strawberry.field(
+        default=None, description="Case-insensitive text in the name."
+    )
+
+
+@strawberry.input(description="Conditions a reference database must meet.")
+class ReferenceFilterInput:
+    text: str | None = strawberry.field(
+        default=None, description="Case-insensitive text in the name."
+    )
+
+
 @strawberry.type
 class AnalysisQueries:
-    @strawberry.field(description="An analysis by its Qiita integer id.")
-    async def analysis(self, info: Info, analysis_id: int) -> Analysis | None:
+    @strawberry.field(description="An analysis by its Qiita integer id." + NOT_FOUND_NOTE)
+    async def analysis(
+        self,
+        info: Info,
+        analysis_id: Annotated[
+            int, strawberry.argument(description="Qiita integer id of the analysis.")
+        ],
+    ) -> Analysis | None:
         return require_found(await load_analysis(info, analysis_id), "Analysis", analysis_id)
 
     @strawberry.field(description="Analyses the caller may read, by id.")
     async def analyses(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        where: Annotated[
+            AnalysisFilterInput | None,
+            strawberry.argument(description="Only the objects that meet these conditions."),
+        ] = None,
     ) -> Connection[Analysis]:
+        text = where.text if where else None
         return await fetch_connection(
-            info, "Analysis", list_analyses, Analysis.from_row, first, after, last, before
+            info,
+            "Analysis",
+            lambda ctx, request: list_analyses(ctx, request, text=text),
+            Analysis.from_row,
+            first,
+            after,
+            last,
+            before,
         )
 
-    @strawberry.field(description="A reference database by its Qiita integer id.")
-    async def reference(self, info: Info, reference_id: int) -> Reference | None:
+    @strawberry.field(description="A reference database by its Qiita integer id." + NOT_FOUND_NOTE)
+    async def reference(
+        self,
+        info: Info,
+        reference_id: Annotated[
+            int, strawberry.argument(description="Qiita integer id of the reference.")
+        ],
+    ) -> Reference | None:
         return require_found(await load_reference(info, reference_id), "Reference", reference_id)
 
     @strawberry.field(description="Reference databases, by id.")
     async def references(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        where: Annotated[
+            ReferenceFilterInput | None,
+            strawberry.argument(description="Only the objects that meet these conditions."),
+        ] = None,
     ) -> Connection[Reference]:
+        text = where.text if where else None
         return await fetch_connection(
-            info, "Reference", list_references, Reference.from_row, first, after, last, before
+            info,
+            "Reference",
+            lambda ctx, request: list_references(ctx, request, text=text),
+            Reference.from_row,
+            first,
+            after,
+            last,
+            before,
         )

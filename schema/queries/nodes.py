@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from typing import Annotated
 
 import strawberry
 
@@ -13,11 +14,13 @@ from schema.context import Info
 from schema.relay import Node, parse_global_id
 from schema.types.analyses import load_analysis
 from schema.types.artifacts import load_artifact
+from schema.types.files import load_file
 from schema.types.jobs import load_job
 from schema.types.persons import load_person
 from schema.types.plugins import load_command, load_plugin
 from schema.types.preparations import load_preparation
 from schema.types.references import load_reference
+from schema.types.samples import load_sample
 from schema.types.studies import load_study
 from schema.types.users import User, load_user
 from schema.types.vocabulary import load_artifact_type
@@ -34,6 +37,10 @@ def _by_int(load: Callable[[Info, int], Awaitable[Node | None]]) -> NodeLoader:
 
 async def _job(info: Info, key: str) -> Node | None:
     return await load_job(info, key)
+
+
+async def _sample(info: Info, key: str) -> Node | None:
+    return await load_sample(info, key)
 
 
 async def _user(info: Info, key: str) -> Node | None:
@@ -55,6 +62,8 @@ NODE_LOADERS: dict[str, NodeLoader] = {
     "Analysis": _by_int(load_analysis),
     "Reference": _by_int(load_reference),
     "User": _user,
+    "File": _by_int(load_file),
+    "Sample": _sample,
 }
 
 
@@ -69,11 +78,24 @@ async def resolve_node(info: Info, node_id: str) -> Node | None:
 @strawberry.type
 class NodeQueries:
     @strawberry.field(description="Any object by its global id; null if the caller cannot see it.")
-    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+    async def node(
+        self,
+        info: Info,
+        id: Annotated[
+            strawberry.ID, strawberry.argument(description="A global id (`id` of any Node).")
+        ],
+    ) -> Node | None:
         return await resolve_node(info, id)
 
     @strawberry.field(description="Objects by global id, in the order given (null where unseen).")
-    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+    async def nodes(
+        self,
+        info: Info,
+        ids: Annotated[
+            list[strawberry.ID],
+            strawberry.argument(description="Global ids; each costs one object."),
+        ],
+    ) -> list[Node | None]:
         return list(await asyncio.gather(*(resolve_node(info, node_id) for node_id in ids)))
 
     @strawberry.field(description="The authenticated user making the request; null otherwise.")

@@ -9,7 +9,7 @@ import strawberry
 
 from db.models import Analysis as AnalysisRow
 from schema.context import Info
-from schema.relay import Node, global_id
+from schema.relay import After, Before, Connection, First, Last, Node, global_id, list_connection
 from schema.types.downloads import SIGNED_LINK, signed_link
 from schema.types.users import User, load_user
 
@@ -20,10 +20,10 @@ if TYPE_CHECKING:
 @strawberry.type(description="An analysis: selected samples of artifacts, merged and processed.")
 class Analysis(Node):
     analysis_id: int = strawberry.field(description="Qiita's integer id.")
-    name: str
-    description: str
-    pmid: str | None
-    created_at: dt.datetime
+    name: str = strawberry.field(description="The analysis's name.")
+    description: str = strawberry.field(description="What the analysis is about.")
+    pmid: str | None = strawberry.field(description="The PubMed id of its publication, when given.")
+    created_at: dt.datetime = strawberry.field(description="When the analysis was created.")
     is_default: bool = strawberry.field(description="The owner's default analysis (the cart).")
     row: strawberry.Private[AnalysisRow]
 
@@ -44,18 +44,33 @@ class Analysis(Node):
     async def download_url(self, info: Info) -> str:
         return await signed_link(info, "analysis", self.analysis_id)
 
-    @strawberry.field
+    @strawberry.field(description="The user who owns the analysis.")
     async def owner(self, info: Info) -> User | None:
         return await load_user(info, self.row.owner_id)
 
-    @strawberry.field
+    @strawberry.field(description="The analysis's artifacts.")
     async def artifacts(
-        self, info: Info
-    ) -> list[Annotated[Artifact, strawberry.lazy("schema.types.artifacts")]]:
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Annotated[Artifact, strawberry.lazy("schema.types.artifacts")]]:
         from schema.types.artifacts import Artifact
 
         rows = await info.context.loaders.artifacts_for_analysis.load(self.analysis_id)
-        return [Artifact.from_row(row) for row in rows]
+        return list_connection(
+            info,
+            "Analysis.artifacts",
+            rows,
+            lambda row: row.id,
+            Artifact.from_row,
+            first,
+            after,
+            last,
+            before,
+        )
 
 
 async def load_analysis(info: Info, analysis_id: int | None) -> Analysis | None:

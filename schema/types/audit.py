@@ -13,7 +13,7 @@ from resolvers.audit import AuditRecord
 @strawberry.type(description="One recorded write: who, what, when, from which request.")
 class AuditLogEntry:
     entry_id: int = strawberry.field(description="Position in the log (grows with time).")
-    at: dt.datetime
+    at: dt.datetime = strawberry.field(description="When the write was committed.")
     actor: str = strawberry.field(
         description="A user's e-mail, a client id (plugins, system clients), or `system`."
     )
@@ -26,7 +26,9 @@ class AuditLogEntry:
     origin: str | None = strawberry.field(
         description="The route template or GraphQL operation of the request; null outside one."
     )
-    request_id: str | None
+    request_id: str | None = strawberry.field(
+        description="The `X-Request-ID` of the request that wrote it; null outside one."
+    )
     details: JSON = strawberry.field(
         description="`columns` changed by an update; `rows` written by a statement."
     )

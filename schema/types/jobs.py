@@ -9,8 +9,11 @@ import strawberry
 from strawberry.scalars import JSON
 
 from db.models import ProcessingJob as JobRow
+from resolvers.access import can_cancel_job
+from resolvers.job_cancellation import CANCELLABLE
 from schema.context import Info
 from schema.relay import Node, global_id
+from schema.types.enums import JobStatus
 from schema.types.users import User, load_user
 
 if TYPE_CHECKING:
@@ -21,16 +24,20 @@ if TYPE_CHECKING:
 @strawberry.type(description="A processing job: one run of a command on some artifacts.")
 class ProcessingJob(Node):
     job_id: str = strawberry.field(description="The job's UUID, as in the REST routes.")
-    status: str = strawberry.field(
-        description="in_construction, queued, running, waiting, success or error."
-    )
+    status: JobStatus = strawberry.field(description="Where the job is in its life cycle.")
     step: str | None = strawberry.field(description="Free-text progress reported by the plugin.")
-    hidden: bool
-    heartbeat: dt.datetime | None
-    external_id: str | None
+    hidden: bool = strawberry.field(
+        description="Whether the job is hidden from job lists by default."
+    )
+    heartbeat: dt.datetime | None = strawberry.field(
+        description="When the plugin last reported the job alive."
+    )
+    external_id: str | None = strawberry.field(
+        description="The job's id in the system that runs it (a Slurm job id...)."
+    )
     parameters: JSON = strawberry.field(description="The command's parameter values.")
-    created_at: dt.datetime
-    updated_at: dt.datetime
+    created_at: dt.datetime = strawberry.field(description="When the job was created.")
+    updated_at: dt.datetime = strawberry.field(description="When the job last changed.")
     row: strawberry.Private[JobRow]
 
     @classmethod
@@ -38,7 +45,7 @@ class ProcessingJob(Node):
         return cls(
             id=global_id("ProcessingJob", row.id),
             job_id=row.id,
-            status=row.status,
+            status=JobStatus(row.status),
             step=row.step,
             hidden=row.hidden,
             heartbeat=row.heartbeat,
@@ -49,13 +56,20 @@ class ProcessingJob(Node):
             row=row,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The command the job runs.")
     async def command(
         self, info: Info
     ) -> Annotated[Command, strawberry.lazy("schema.types.plugins")] | None:
         from schema.types.plugins import load_command
 
         return await load_command(info, self.row.command_id)
+
+    @strawberry.field(
+        description="Whether the caller may cancel the job now (`cancelJob`): its submitter "
+        "or an admin, while it is unfinished."
+    )
+    def viewer_can_cancel(self, info: Info) -> bool:
+        return self.row.status in CANCELLABLE and can_cancel_job(info.context.principal, self.row)
 
     @strawberry.field(description="Who submitted the job.")
     async def user(self, info: Info) -> User | None:
@@ -68,7 +82,7 @@ class ProcessingJob(Node):
         entry = await info.context.loaders.log_entry_by_id.load(self.row.error_log_id)
         return entry.msg if entry is not None else None
 
-    @strawberry.field
+    @strawberry.field(description="The artifacts the job takes as input.")
     async def inputs(
         self, info: Info
     ) -> list[Annotated[Artifact, strawberry.lazy("schema.types.artifacts")]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import Annotated, Any, Protocol
 
 import strawberry
 from strawberry.scalars import JSON
@@ -13,14 +13,20 @@ from resolvers.loaders.samples import MetadataFilter
 
 @strawberry.type(description="One metadata value of one sample; values are text or null.")
 class MetadataEntry:
-    category: str
-    value: str | None
+    category: str = strawberry.field(description="The category (column) name.")
+    value: str | None = strawberry.field(
+        description="The value as text; null when the sample has none."
+    )
 
 
 @strawberry.input(description="Keep samples whose `category` equals `value` (null: missing).")
 class MetadataFilterInput:
-    category: str
-    value: str | None
+    category: str = strawberry.field(
+        description="The category (column) to compare, case-insensitive."
+    )
+    value: str | None = strawberry.field(
+        description="The value it must equal; null for samples without a value."
+    )
 
     def to_filter(self) -> MetadataFilter:
         return MetadataFilter(category=self.category.lower(), value=self.value)
@@ -36,7 +42,13 @@ class _RowHolder(Protocol):
     def row(self) -> _Row: ...
 
 
-def _entries_of(root: _RowHolder, categories: list[str] | None = None) -> list[MetadataEntry]:
+def _entries_of(
+    root: _RowHolder,
+    categories: Annotated[
+        list[str] | None,
+        strawberry.argument(description="The categories to return, in this order; all when null."),
+    ] = None,
+) -> list[MetadataEntry]:
     return entries(root.row.values, categories)
 
 

@@ -11,12 +11,12 @@ from schema.relay import Node, global_id
 
 @strawberry.type(description="A study contact, identified in REST by (name, affiliation).")
 class Person(Node):
-    person_id: int
-    name: str
-    email: str
-    affiliation: str
-    address: str | None
-    phone: str | None
+    person_id: int = strawberry.field(description="The person's integer id, as in the REST routes.")
+    name: str = strawberry.field(description="The person's name.")
+    email: str = strawberry.field(description="The person's e-mail address.")
+    affiliation: str = strawberry.field(description="The person's institution.")
+    address: str | None = strawberry.field(description="The person's postal address, when given.")
+    phone: str | None = strawberry.field(description="The person's phone number, when given.")
 
     @classmethod
     def from_row(cls, row: StudyPerson) -> Person:

@@ -11,7 +11,8 @@ from strawberry.scalars import JSON
 from db.models import PrepTemplate
 from resolvers.loaders.preparations import PreparationSample as PreparationSampleRow
 from schema.context import Info
-from schema.relay import Connection, Node, connection, global_id
+from schema.relay import After, Before, Connection, First, Last, Node, connection, global_id
+from schema.types.enums import Visibility
 from schema.types.metadata import MetadataFilterInput, metadata_field, values_field
 from schema.types.studies import SAMPLES_CURSOR, sample_page_key
 
@@ -22,8 +23,10 @@ if TYPE_CHECKING:
 
 @strawberry.type(description="One sample's row in a preparation.")
 class PreparationSample:
-    sample_name: str
-    ebi_experiment_accession: str | None
+    sample_name: str = strawberry.field(description="The prefixed sample id, `<study id>.<name>`.")
+    ebi_experiment_accession: str | None = strawberry.field(
+        description="The EBI (ENA) experiment accession, when submitted."
+    )
     row: strawberry.Private[PreparationSampleRow]
 
     @classmethod
@@ -41,12 +44,18 @@ class PreparationSample:
 @strawberry.type(description="Preparation information: how some samples were prepared.")
 class Preparation(Node):
     prep_id: int = strawberry.field(description="Qiita's integer id, as in the REST routes.")
-    name: str
-    investigation_type: str | None
-    deprecated: bool
-    current_human_filtering: bool
-    created_at: dt.datetime
-    modified_at: dt.datetime
+    name: str = strawberry.field(description="The preparation's name.")
+    investigation_type: str | None = strawberry.field(
+        description="The investigation type (Metagenome, Amplicon...), when given."
+    )
+    deprecated: bool = strawberry.field(
+        description="Whether the preparation was deprecated by its editors."
+    )
+    current_human_filtering: bool = strawberry.field(
+        description="Whether its artifacts went through the current human-read filtering."
+    )
+    created_at: dt.datetime = strawberry.field(description="When the preparation was created.")
+    modified_at: dt.datetime = strawberry.field(description="When it last changed.")
     row: strawberry.Private[PrepTemplate]
 
     @classmethod
@@ -63,16 +72,23 @@ class Preparation(Node):
             row=row,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The data type of the preparation (16S, Metagenomic...).")
     async def data_type(self, info: Info) -> str:
         row = await info.context.loaders.data_type_by_id.load(self.row.data_type_id)
         return row.name if row is not None else ""
 
     @strawberry.field(description="Its root artifact's visibility; sandbox without one.")
-    async def status(self, info: Info) -> str:
-        return await info.context.loaders.preparation_status.load(self.prep_id)
+    async def status(self, info: Info) -> Visibility:
+        return Visibility(await info.context.loaders.preparation_status.load(self.prep_id))
 
-    @strawberry.field
+    @strawberry.field(
+        description="Whether the caller may change the preparation (`attachArtifact`): "
+        "those who may change its study."
+    )
+    async def viewer_can_edit(self, info: Info) -> bool:
+        return await info.context.loaders.study_editable.load(self.row.study_id)
+
+    @strawberry.field(description="The study the preparation belongs to.")
     async def study(
         self, info: Info
     ) -> Annotated[Study, strawberry.lazy("schema.types.studies")] | None:
@@ -101,7 +117,7 @@ class Preparation(Node):
     def categories(self) -> list[str]:
         return sorted(self.row.columns)
 
-    @strawberry.field
+    @strawberry.field(description="How many samples (rows) the preparation has.")
     async def sample_count(self, info: Info) -> int:
         return await info.context.loaders.sample_count_for_preparation.load(self.prep_id)
 
@@ -115,11 +131,14 @@ class Preparation(Node):
     async def samples(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        where: MetadataFilterInput | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        where: Annotated[
+            MetadataFilterInput | None,
+            strawberry.argument(description="Only the samples with this value."),
+        ] = None,
     ) -> Connection[PreparationSample]:
         key = sample_page_key(self.prep_id, first, after, last, before, where)
         page = await info.context.loaders.sample_page_for_preparation.load(key)

@@ -12,9 +12,9 @@ from schema.types.files import File
 
 @strawberry.type(description="A reference database; its files are typed reference_seqs/tax/tree.")
 class Reference(Node):
-    reference_id: int
-    name: str
-    version: str | None
+    reference_id: int = strawberry.field(description="The reference database's integer id.")
+    name: str = strawberry.field(description="The reference database's name.")
+    version: str | None = strawberry.field(description="The version of the reference database.")
 
     @classmethod
     def from_row(cls, row: ReferenceRow) -> Reference:
@@ -25,7 +25,7 @@ class Reference(Node):
             version=row.version,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The reference's files.")
     async def files(self, info: Info) -> list[File]:
         rows = await info.context.loaders.files_for_reference.load(self.reference_id)
         return [File.from_row(row) for row in rows]

@@ -10,20 +10,26 @@ from strawberry.scalars import JSON
 from db.models import Sample as SampleRow
 from db.models import SampleTemplate
 from schema.context import Info
+from schema.relay import Node, global_id
 from schema.types.metadata import metadata_field, values_field
 
 
 @strawberry.type(description="One sample of a study's sample information.")
-class Sample:
+class Sample(Node):
     sample_name: str = strawberry.field(description="The prefixed Qiita id, `<study id>.<name>`.")
-    study_id: int
-    ebi_sample_accession: str | None
-    biosample_accession: str | None
+    study_id: int = strawberry.field(description="The integer id of the sample's study.")
+    ebi_sample_accession: str | None = strawberry.field(
+        description="The sample's EBI (ENA) accession, when submitted."
+    )
+    biosample_accession: str | None = strawberry.field(
+        description="The sample's BioSample accession, when submitted."
+    )
     row: strawberry.Private[SampleRow]
 
     @classmethod
     def from_row(cls, row: SampleRow) -> Sample:
         return cls(
+            id=global_id("Sample", row.sample_name),
             sample_name=row.sample_name,
             study_id=row.study_id,
             ebi_sample_accession=row.ebi_sample_accession,
@@ -37,9 +43,11 @@ class Sample:
 
 @strawberry.type(description="A study's sample information (one row per sample).")
 class SampleInformation:
-    study_id: int
-    created_at: dt.datetime
-    modified_at: dt.datetime
+    study_id: int = strawberry.field(description="The study's integer id.")
+    created_at: dt.datetime = strawberry.field(
+        description="When the sample information was first uploaded."
+    )
+    modified_at: dt.datetime = strawberry.field(description="When it last changed.")
     row: strawberry.Private[SampleTemplate]
 
     @classmethod
@@ -55,7 +63,7 @@ class SampleInformation:
     def categories(self) -> list[str]:
         return sorted(self.row.columns)
 
-    @strawberry.field
+    @strawberry.field(description="How many samples (rows) it has.")
     async def sample_count(self, info: Info) -> int:
         return await info.context.loaders.sample_count_for_study.load(self.study_id)
 
@@ -64,3 +72,10 @@ class SampleInformation:
     )
     async def table(self, info: Info) -> JSON:
         return JSON(await info.context.loaders.sample_table_for_study.load(self.study_id))
+
+
+async def load_sample(info: Info, sample_name: str | None) -> Sample | None:
+    if sample_name is None:
+        return None
+    row = await info.context.loaders.sample_by_name.load(sample_name)
+    return Sample.from_row(row) if row is not None else None

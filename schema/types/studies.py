@@ -10,8 +10,20 @@ import strawberry
 from db.models import Study as StudyRow
 from resolvers.loaders.samples import SamplePageKey
 from schema.context import Info
-from schema.relay import Connection, Node, connection, decode_cursor, global_id
+from schema.relay import (
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    Node,
+    connection,
+    decode_cursor,
+    global_id,
+    list_connection,
+)
 from schema.types.downloads import SIGNED_LINK, signed_link
+from schema.types.enums import Visibility
 from schema.types.metadata import MetadataFilterInput
 from schema.types.persons import Person, load_person
 from schema.types.samples import Sample, SampleInformation
@@ -27,29 +39,47 @@ SAMPLES_CURSOR = "Sample"
 
 @strawberry.type(description="A publication of a study: a DOI or a PubMed id.")
 class StudyPublication:
-    publication: str
-    is_doi: bool
+    publication: str = strawberry.field(description="The DOI or PubMed id.")
+    is_doi: bool = strawberry.field(description="True for a DOI, false for a PubMed id.")
 
 
 @strawberry.type(description="A study: samples, their preparations and processed artifacts.")
 class Study(Node):
     study_id: int = strawberry.field(description="Qiita's integer id, as in the REST routes.")
-    title: str
-    alias: str
-    description: str
-    abstract: str
-    notes: str
-    funding: str | None
-    vamps_id: str | None
-    ebi_study_accession: str | None
-    metadata_complete: bool
-    mixs_compliant: bool
-    reprocess: bool
-    spatial_series: bool | None
-    public_raw_download: bool
-    autoloaded: bool
-    first_contact: dt.datetime
-    most_recent_contact: dt.datetime | None
+    title: str = strawberry.field(description="The study's title, unique across studies.")
+    alias: str = strawberry.field(description="A short name of the study.")
+    description: str = strawberry.field(description="What the study is about, in a few paragraphs.")
+    abstract: str = strawberry.field(description="The study's abstract.")
+    notes: str = strawberry.field(description="Free-text notes of the study's editors.")
+    funding: str | None = strawberry.field(description="Who funded the study, when given.")
+    vamps_id: str | None = strawberry.field(
+        description="The study's VAMPS id, when submitted there."
+    )
+    ebi_study_accession: str | None = strawberry.field(
+        description="The study's EBI (ENA) accession, when submitted there."
+    )
+    metadata_complete: bool = strawberry.field(
+        description="Whether its editors marked the sample information complete."
+    )
+    mixs_compliant: bool = strawberry.field(
+        description="Whether the metadata follows the MIxS standard."
+    )
+    reprocess: bool = strawberry.field(
+        description="Whether the study is flagged to be processed again."
+    )
+    spatial_series: bool | None = strawberry.field(
+        description="Whether the samples form a spatial series; null when not said."
+    )
+    public_raw_download: bool = strawberry.field(
+        description="Whether anyone may download the raw files of its public artifacts."
+    )
+    autoloaded: bool = strawberry.field(
+        description="Whether the study was loaded by an automated import."
+    )
+    first_contact: dt.datetime = strawberry.field(description="When the study was created.")
+    most_recent_contact: dt.datetime | None = strawberry.field(
+        description="When the study's owner was last contacted, if ever."
+    )
     row: strawberry.Private[StudyRow]
 
     @classmethod
@@ -90,23 +120,36 @@ class Study(Node):
     async def uploads(self, info: Info) -> list[UploadedFile] | None:
         return await study_uploads(info, self.study_id)
 
-    @strawberry.field(description="Derived: public, private, awaiting_approval or sandbox.")
-    async def status(self, info: Info) -> str:
-        return await info.context.loaders.study_status.load(self.study_id)
+    @strawberry.field(
+        description="The most open visibility of its artifacts (public, then private, then "
+        "awaiting approval); sandbox without any. Never archived."
+    )
+    async def status(self, info: Info) -> Visibility:
+        return Visibility(await info.context.loaders.study_status.load(self.study_id))
 
-    @strawberry.field(description="Whether the caller may change this study.")
+    @strawberry.field(
+        description="Whether the caller may change this study (`updateSampleMetadata`, "
+        "`createPreparation`): its owner, the users it is shared with and admins."
+    )
     async def viewer_can_edit(self, info: Info) -> bool:
         return await info.context.loaders.study_editable.load(self.study_id)
 
-    @strawberry.field
+    @strawberry.field(
+        description="Whether the caller may share this study or stop sharing it "
+        "(`shareStudy`, `unshareStudy`); the same people as `viewerCanEdit`."
+    )
+    async def viewer_can_share(self, info: Info) -> bool:
+        return await info.context.loaders.study_editable.load(self.study_id)
+
+    @strawberry.field(description="The user who owns the study; null when the account is gone.")
     async def owner(self, info: Info) -> User | None:
         return await load_user(info, self.row.owner_id)
 
-    @strawberry.field
+    @strawberry.field(description="The study's principal investigator.")
     async def principal_investigator(self, info: Info) -> Person | None:
         return await load_person(info, self.row.principal_investigator_id)
 
-    @strawberry.field
+    @strawberry.field(description="The study's lab contact.")
     async def lab_person(self, info: Info) -> Person | None:
         return await load_person(info, self.row.lab_person_id)
 
@@ -115,16 +158,16 @@ class Study(Node):
         rows = await info.context.loaders.study_shared_accounts.load(self.study_id)
         return [User.from_row(row) for row in rows]
 
-    @strawberry.field
+    @strawberry.field(description="DOIs and PubMed ids of the study's publications.")
     async def publications(self, info: Info) -> list[StudyPublication]:
         rows = await info.context.loaders.study_publications.load(self.study_id)
         return [StudyPublication(publication=r.publication, is_doi=r.is_doi) for r in rows]
 
-    @strawberry.field
+    @strawberry.field(description="The MIxS environmental packages of the samples.")
     async def environmental_packages(self, info: Info) -> list[str]:
         return await info.context.loaders.study_environmental_packages.load(self.study_id)
 
-    @strawberry.field
+    @strawberry.field(description="Tags given to the study.")
     async def tags(self, info: Info) -> list[str]:
         return await info.context.loaders.study_tags.load(self.study_id)
 
@@ -137,33 +180,66 @@ class Study(Node):
     async def samples(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        where: MetadataFilterInput | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        where: Annotated[
+            MetadataFilterInput | None,
+            strawberry.argument(description="Only the samples with this value."),
+        ] = None,
     ) -> Connection[Sample]:
         key = sample_page_key(self.study_id, first, after, last, before, where)
         page = await info.context.loaders.sample_page_for_study.load(key)
         return connection(SAMPLES_CURSOR, page, Sample.from_row)
 
-    @strawberry.field
+    @strawberry.field(description="The study's preparations, by id.")
     async def preparations(
-        self, info: Info
-    ) -> list[Annotated[Preparation, strawberry.lazy("schema.types.preparations")]]:
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Annotated[Preparation, strawberry.lazy("schema.types.preparations")]]:
         from schema.types.preparations import Preparation
 
         rows = await info.context.loaders.preparations_for_study.load(self.study_id)
-        return [Preparation.from_row(row) for row in rows]
+        return list_connection(
+            info,
+            "Study.preparations",
+            rows,
+            lambda row: row.id,
+            Preparation.from_row,
+            first,
+            after,
+            last,
+            before,
+        )
 
     @strawberry.field(description="Every artifact of the study's processing that the caller sees.")
     async def artifacts(
-        self, info: Info
-    ) -> list[Annotated[Artifact, strawberry.lazy("schema.types.artifacts")]]:
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Annotated[Artifact, strawberry.lazy("schema.types.artifacts")]]:
         from schema.types.artifacts import Artifact
 
         rows = await info.context.loaders.artifacts_for_study.load(self.study_id)
-        return [Artifact.from_row(row) for row in rows]
+        return list_connection(
+            info,
+            "Study.artifacts",
+            rows,
+            lambda row: row.id,
+            Artifact.from_row,
+            first,
+            after,
+            last,
+            before,
+        )
 
 
 def sample_page_key(

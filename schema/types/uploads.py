@@ -9,13 +9,14 @@ import strawberry
 from resolvers import uploads
 from resolvers.access import can_edit_study
 from schema.context import Info
+from schema.types.scalars import BigInt
 from schema.types.users import User, load_user
 
 
 @strawberry.type(description="A file in a study's upload folder, ready to attach or to read.")
 class UploadedFile:
     name: str = strawberry.field(description="Path relative to the study's upload folder.")
-    size: float = strawberry.field(description="Size in bytes.")
+    size: BigInt = strawberry.field(description="Size in bytes.")
     uploaded_at: dt.datetime = strawberry.field(description="When the file was last written.")
     account_id: strawberry.Private[int | None]
 
@@ -30,6 +31,8 @@ async def study_uploads(info: Info, study_id: int) -> list[UploadedFile] | None:
             return None
         files = await uploads.list_uploads(ctx, study_id)
     return [
-        UploadedFile(name=f.name, size=f.size, uploaded_at=f.uploaded_at, account_id=f.account_id)
+        UploadedFile(
+            name=f.name, size=BigInt(f.size), uploaded_at=f.uploaded_at, account_id=f.account_id
+        )
         for f in files
     ]

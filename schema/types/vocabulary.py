@@ -12,8 +12,10 @@ from schema.relay import Node, global_id
 
 @strawberry.type(description="A kind of file within an artifact (biom, raw_forward_seqs...).")
 class FilepathType:
-    filepath_type_id: int
-    name: str
+    filepath_type_id: int = strawberry.field(description="The filepath type's integer id.")
+    name: str = strawberry.field(
+        description="The filepath type's name (raw_forward_seqs, biom...)."
+    )
 
     @classmethod
     def from_row(cls, row: FilepathTypeRow) -> FilepathType:
@@ -24,18 +26,26 @@ class FilepathType:
     description="A filepath type an artifact type allows, and whether it must be there."
 )
 class FilepathTypeRule:
-    filepath_type: FilepathType
-    required: bool
+    filepath_type: FilepathType = strawberry.field(description="The filepath type.")
+    required: bool = strawberry.field(
+        description="Whether every artifact of the type must have such a file."
+    )
 
 
 @strawberry.type(description="A kind of artifact (FASTQ, BIOM...), defined by a type plugin.")
 class ArtifactType(Node):
-    artifact_type_id: int
-    name: str
-    description: str
-    can_be_submitted_to_ebi: bool
-    can_be_submitted_to_vamps: bool
-    is_user_uploadable: bool
+    artifact_type_id: int = strawberry.field(description="The artifact type's integer id.")
+    name: str = strawberry.field(description="The type's name (FASTQ, BIOM...).")
+    description: str = strawberry.field(description="What the type holds.")
+    can_be_submitted_to_ebi: bool = strawberry.field(
+        description="Whether artifacts of the type can be submitted to EBI."
+    )
+    can_be_submitted_to_vamps: bool = strawberry.field(
+        description="Whether artifacts of the type can be submitted to VAMPS."
+    )
+    is_user_uploadable: bool = strawberry.field(
+        description="Whether users may upload artifacts of the type."
+    )
 
     @classmethod
     def from_row(cls, row: ArtifactTypeRow) -> ArtifactType:
@@ -49,7 +59,7 @@ class ArtifactType(Node):
             is_user_uploadable=row.is_user_uploadable,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The filepath types artifacts of this type may hold.")
     async def filepath_types(self, info: Info) -> list[FilepathTypeRule]:
         loaders = info.context.loaders
         rules = await loaders.filepath_rules_for_artifact_type.load(self.artifact_type_id)

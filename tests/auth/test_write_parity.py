@@ -52,11 +52,16 @@ ACTIONS = {  # action: the answer of each principal, in the order of PRINCIPALS
     "requestHtmlSummary":    (OK,      OK,      MISSING, FORBID,  FORBID,  FORBID,  FORBID),
     "cancelJob":             (OK,      OK,      MISSING, MISSING, OK,      MISSING, OK),
     "setArtifactVisibility": (OK,      OK,      MISSING, MISSING, OK,      FORBID,  OK),
+    "deleteUpload":          (OK,      OK,      MISSING, MISSING, OK,      FORBID,  OK),
+    "createSampleInformation": (INVALID, INVALID, MISSING, MISSING, INVALID, FORBID, INVALID),
+    "updateSampleInformation": (INVALID, INVALID, MISSING, MISSING, INVALID, FORBID, INVALID),
+    "createPreparationFromFile": (INVALID, INVALID, MISSING, MISSING, INVALID, FORBID, INVALID),
 }  # fmt: skip
 """attachArtifact sends no files, so whoever passes the permission checks gets the 406 of
 study-api.md §6.2. Jobs belong to user accounts: clients submit them through the plugin
 API only. An artifact the caller may not read is a missing parameter (invalid), never a
-hint that it exists. A plugin client reads only its own plugin's jobs."""
+hint that it exists. A plugin client reads only its own plugin's jobs. The sheet imports name
+a file that is not in the upload folder: whoever may change the study is told so (invalid)."""
 
 REST_WRITES = {  # /api/v1 write endpoints -> the mutation that mirrors them
     api_studies.create_study: "createStudy",
@@ -186,7 +191,9 @@ def graphql_outcome(result: dict[str, Any], field: str) -> str:
         code = errors[0]["extensions"]["code"]
         return {"FORBIDDEN": FORBID, "NOT_FOUND": MISSING}.get(code, code)
     payload = result["data"][field]
-    return INVALID if payload["userErrors"] else OK
+    if not payload["userErrors"]:
+        return OK
+    return MISSING if payload["userErrors"][0]["code"] == "NOT_FOUND" else INVALID
 
 
 # --- the actions on both faces -------------------------------------------------------
@@ -333,14 +340,14 @@ async def graphql_share(
     client: httpx.AsyncClient, services: Services, world: World, kind: str
 ) -> str:
     variables = {"input": {"studyId": world.tree.study_id, "email": world.friend.email}}
-    return await _mutate(client, world, kind, "shareStudy", "StudySharingInput", variables)
+    return await _mutate(client, world, kind, "shareStudy", "ShareStudyInput", variables)
 
 
 async def graphql_unshare(
     client: httpx.AsyncClient, services: Services, world: World, kind: str
 ) -> str:
     variables = {"input": {"studyId": world.tree.study_id, "email": world.friend.email}}
-    return await _mutate(client, world, kind, "unshareStudy", "StudySharingInput", variables)
+    return await _mutate(client, world, kind, "unshareStudy", "UnshareStudyInput", variables)
 
 
 async def graphql_submit_job(
@@ -374,7 +381,7 @@ async def graphql_cancel_job(
 async def graphql_set_visibility(
     client: httpx.AsyncClient, services: Services, world: World, kind: str
 ) -> str:
-    variables = {"input": {"artifactId": world.tree.root_artifact_id, "visibility": "sandbox"}}
+    variables = {"input": {"artifactId": world.tree.root_artifact_id, "visibility": "SANDBOX"}}
     return await _mutate(
         client, world, kind, "setArtifactVisibility", "SetArtifactVisibilityInput", variables
     )
@@ -388,7 +395,7 @@ async def _mutate(
     input_type: str,
     variables: dict[str, Any],
 ) -> str:
-    selection = f"{field}(input: $input) {{ userErrors {{ message }} }}"
+    selection = f"{field}(input: $input) {{ userErrors {{ message code }} }}"
     document = f"mutation($input: {input_type}!) {{ {selection} }}"
     headers = world.headers[kind]
     result = await run_graphql(client, document, variables, caller=_Caller(headers))
@@ -398,6 +405,28 @@ async def _mutate(
 @dataclass(frozen=True)
 class _Caller:
     headers: dict[str, str]
+
+
+async def graphql_delete_upload(
+    client: httpx.AsyncClient, services: Services, world: World, kind: str
+) -> str:
+    """A fresh file in the study's upload folder (each deletion needs its own)."""
+    folder = services.settings.resolved_data_dir / "uploads" / str(world.tree.study_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"reads_{next(_serial)}.fastq.gz"
+    (folder / name).write_bytes(b"@r\nACGT\n+\nIIII\n")
+    variables = {"input": {"studyId": world.tree.study_id, "name": name}}
+    return await _mutate(client, world, kind, "deleteUpload", "DeleteUploadInput", variables)
+
+
+def _sheet_mutation(field: str, input_type: str, extra: dict[str, Any]) -> Face:
+    """A sheet import naming a file that is not in the upload folder."""
+
+    async def face(client: httpx.AsyncClient, services: Services, world: World, kind: str) -> str:
+        variables = {"input": {"studyId": world.tree.study_id, "fileName": "absent.tsv", **extra}}
+        return await _mutate(client, world, kind, field, input_type, variables)
+
+    return face
 
 
 FACES: dict[str, tuple[Face | None, Face]] = {
@@ -412,6 +441,19 @@ FACES: dict[str, tuple[Face | None, Face]] = {
     "requestHtmlSummary": (None, graphql_request_summary),
     "cancelJob": (None, graphql_cancel_job),
     "setArtifactVisibility": (None, graphql_set_visibility),
+    "deleteUpload": (None, graphql_delete_upload),
+    "createSampleInformation": (
+        None,
+        _sheet_mutation("createSampleInformation", "SampleInformationFileInput", {}),
+    ),
+    "updateSampleInformation": (
+        None,
+        _sheet_mutation("updateSampleInformation", "SampleInformationFileInput", {}),
+    ),
+    "createPreparationFromFile": (
+        None,
+        _sheet_mutation("createPreparationFromFile", "PreparationFileInput", {"dataType": "18S"}),
+    ),
 }
 
 

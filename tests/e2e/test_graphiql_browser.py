@@ -138,7 +138,7 @@ async def test_graphiql_runs_a_query_with_the_token_typed_in_the_headers_editor(
 
     response = page.locator(RESPONSE)
     await expect(response).to_contain_text('"email": "analyst@example.org"', timeout=UI_TIMEOUT_MS)
-    await expect(response).to_contain_text('"level": "user"')
+    await expect(response).to_contain_text('"level": "USER"')
     assert outside.requests == []
     assert outside.errors == []
 
@@ -159,7 +159,7 @@ async def test_graphiql_subscribes_over_websocket_with_the_token(
     )
     await page.locator("button.graphiql-execute-button").click()
     response = page.locator(RESPONSE)
-    await expect(response).to_contain_text('"status": "queued"', timeout=UI_TIMEOUT_MS)
+    await expect(response).to_contain_text('"status": "QUEUED"', timeout=UI_TIMEOUT_MS)
 
     await wait_for_subscribers(live.services, "job", 1)
     plugin = await principal_for(
@@ -167,6 +167,6 @@ async def test_graphiql_subscribes_over_websocket_with_the_token(
     )
     async with unit_of_work(live.services, plugin) as ctx:
         await jobs.heartbeat_job(ctx, job_id)
-    await expect(response).to_contain_text('"status": "running"', timeout=UI_TIMEOUT_MS)
+    await expect(response).to_contain_text('"status": "RUNNING"', timeout=UI_TIMEOUT_MS)
     assert outside.requests == []
     assert outside.errors == []

@@ -13,7 +13,7 @@ from db.models import PrepTemplate, Sample, SampleTemplate, StoredFile
 from resolvers.context import Services
 from tests.factories import make_study
 from tests.graph_factories import make_study_tree
-from tests.graphql.conftest import Callers, error_codes, run_graphql
+from tests.graphql.conftest import Callers, run_graphql
 
 REPORT = """report { applied samplesAdded samplesUpdated newColumns preparationId
   errors { row column columnNumber message } warnings { row column columnNumber message } }
@@ -209,7 +209,10 @@ async def test_file_must_be_in_the_upload_folder_and_study_editable(
         {"input": {"studyId": study_id, "fileName": "../../qiita.sqlite"}},
         caller=callers.owner,
     )
-    assert outside["data"]["createSampleInformation"]["userErrors"][0]["field"] == ["fileName"]
+    assert outside["data"]["createSampleInformation"]["userErrors"][0]["field"] == [
+        "input",
+        "fileName",
+    ]
     upload(services, study_id, "notes.pdf", b"%PDF")
     wrong_type = await run_graphql(
         client,
@@ -217,7 +220,10 @@ async def test_file_must_be_in_the_upload_folder_and_study_editable(
         {"input": {"studyId": study_id, "fileName": "notes.pdf"}},
         caller=callers.owner,
     )
-    assert wrong_type["data"]["createSampleInformation"]["userErrors"][0]["field"] == ["file"]
+    assert wrong_type["data"]["createSampleInformation"]["userErrors"][0]["field"] == [
+        "input",
+        "fileName",
+    ]
     upload(services, study_id, "latin1.tsv", "sample_name\tx\nS1\tM\xfcnchen\n".encode("latin-1"))
     not_utf8 = await run_graphql(
         client,
@@ -232,4 +238,4 @@ async def test_file_must_be_in_the_upload_folder_and_study_editable(
         {"input": {"studyId": study_id, "fileName": "latin1.tsv"}},
         caller=callers.other,
     )
-    assert error_codes(other) == ["NOT_FOUND"]
+    assert other["data"]["createSampleInformation"]["userErrors"][0]["code"] == "NOT_FOUND"

@@ -234,7 +234,7 @@ async def test_sockets_follow_the_allow_list_and_accept_hashes(settings: Setting
             assert first == {
                 "id": "2",
                 "type": "next",
-                "payload": {"data": {"jobUpdated": {"status": "queued"}}},
+                "payload": {"data": {"jobUpdated": {"status": "QUEUED"}}},
             }
 
 

@@ -16,14 +16,14 @@ query($id: Int!) {
     type { name filepathTypes { filepathType { name } required } }
     study { studyId } preparation { prepId }
     parents { artifactId }
-    children {
+    children { nodes {
       artifactId command { name } producedBy { jobId status }
       files { filename relpath size checksum filepathType { name } }
-    }
-    jobs {
+    } }
+    jobs { nodes {
       jobId status step command { name plugin { name } }
       inputs { artifactId } outputs { artifactId }
-    }
+    } }
   }
 }
 """
@@ -50,10 +50,10 @@ async def test_artifact_walks_the_dag_to_jobs_commands_and_plugins(
     assert artifact["preparation"] == {"prepId": tree.prep_id}
     assert artifact["parents"] == []
     assert artifact["dataType"] == "16S"
-    [child] = artifact["children"]
+    [child] = artifact["children"]["nodes"]
     assert child["artifactId"] == tree.child_artifact_id
     assert child["command"] == {"name": "Pick closed-reference OTUs"}
-    assert child["producedBy"] == {"jobId": tree.job_id, "status": "success"}
+    assert child["producedBy"] == {"jobId": tree.job_id, "status": "SUCCESS"}
     assert child["files"] == [
         {
             "filename": "otu_table.biom",
@@ -63,7 +63,7 @@ async def test_artifact_walks_the_dag_to_jobs_commands_and_plugins(
             "filepathType": {"name": "biom"},
         }
     ]
-    [job] = artifact["jobs"]
+    [job] = artifact["jobs"]["nodes"]
     assert job["jobId"] == tree.job_id
     assert job["step"] == "Step 2 of 2"
     assert job["inputs"] == [{"artifactId": tree.root_artifact_id}]
@@ -126,5 +126,5 @@ async def test_artifacts_filter_by_type_study_and_visibility(
         second.root_artifact_id,
         second.child_artifact_id,
     ]
-    assert await ids({"visibility": "public", "type": "FASTQ"}) == [first.root_artifact_id]
+    assert await ids({"visibility": "PUBLIC", "type": "FASTQ"}) == [first.root_artifact_id]
     assert await ids({}, callers.anonymous) == [first.root_artifact_id, first.child_artifact_id]

@@ -38,7 +38,10 @@ async def job_count(services: Services) -> int:
 
 
 def refusal(message: str) -> dict[str, Any]:
-    return {"job": None, "userErrors": [{"field": ["input_data"], "message": message}]}
+    return {
+        "job": None,
+        "userErrors": [{"field": ["input", "parameters", "input_data"], "message": message}],
+    }
 
 
 async def test_an_unreadable_artifact_is_answered_like_a_missing_one(

@@ -71,7 +71,7 @@ async def test_jobs_filter_by_status_plugin_command_user_and_time(
         return [node["jobId"] for node in result["data"]["jobs"]["nodes"]]
 
     assert await ids({}) == [done.job_id, queued.job_id]
-    assert await ids({"status": ["queued", "running"]}) == [queued.job_id]
+    assert await ids({"status": ["QUEUED", "RUNNING"]}) == [queued.job_id]
     assert await ids({"pluginId": str(plugin.plugin_id)}) == [queued.job_id]
     assert await ids({"commandId": str(plugin.command_id)}) == [queued.job_id]
     assert await ids({"userEmail": callers.other.account.email}) == [done.job_id]

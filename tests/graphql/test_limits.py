@@ -52,8 +52,9 @@ async def test_page_at_the_cap_and_default_size_are_served(
 async def test_cost_over_budget_is_refused_before_any_sql_and_reported(
     client: httpx.AsyncClient, services: Services
 ) -> None:
-    query = """{ studies(first: 100) { nodes { preparations { artifacts {
-        children { children { children { jobs { outputs { artifactId } } } } } } } } } }"""
+    query = """{ studies(first: 100) { nodes { preparations { nodes { artifacts {
+        children { nodes { children { nodes { jobs { nodes { outputs { artifactId }
+        } } } } } } } } } } } }"""
     with counting_statements(services) as statements:
         result = await run_graphql(client, query)
     assert statements == []
@@ -78,7 +79,7 @@ async def test_cost_is_reported_when_asked(client: httpx.AsyncClient) -> None:
 
 
 async def test_depth_limit(client: httpx.AsyncClient) -> None:
-    nested = "artifactId " + "children { " * 12 + "artifactId" + " }" * 12
+    nested = "artifactId " + "children { nodes { " * 6 + "artifactId" + " } }" * 6
     result = await run_graphql(client, "{ artifact(artifactId: 1) { " + nested + " } }")
     assert result["data"] is None
     assert result["errors"][0]["message"] == "'anonymous' exceeds maximum operation depth of 12"

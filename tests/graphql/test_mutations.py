@@ -74,9 +74,12 @@ async def test_create_person_matches_rest_state(
         {"input": {"name": "Graph Person", "affiliation": "Lab", "email": "r@x.org"}},
         caller=callers.owner,
     )
-    assert again["data"]["createPerson"] is None
-    assert error_codes(again) == ["CONFLICT"]
-    assert again["errors"][0]["message"] == "Person already exists"
+    assert again["data"]["createPerson"] == {
+        "person": None,
+        "userErrors": [
+            {"field": ["input", "name"], "message": "Person already exists", "code": "TAKEN"}
+        ],
+    }
 
 
 def _study_body(title: str, owner: str, pi: str) -> dict[str, Any]:
@@ -119,7 +122,7 @@ async def test_create_study_leaves_the_same_state_as_rest(
     assert payload["userErrors"] == []
     study = payload["study"]
     assert study["title"] == "Graph study"
-    assert study["status"] == "sandbox"
+    assert study["status"] == "SANDBOX"
     assert study["owner"] == {"email": owner}
     rest_read = (
         await client.get(f"/api/v1/study/{rest.json()['id']}", headers=callers.owner.headers)
@@ -213,7 +216,7 @@ async def test_update_sample_metadata_user_errors_change_nothing(
     )
     payload = result["data"]["updateSampleMetadata"]
     assert payload["study"] is None
-    assert payload["userErrors"][0]["code"] == "BAD_USER_INPUT"
+    assert payload["userErrors"][0]["code"] == "INVALID"
     assert payload["userErrors"][0]["message"]
     check = await run_graphql(
         client,
@@ -248,7 +251,7 @@ async def test_submit_job_queues_a_job_on_the_artifact(
     payload = result["data"]["submitJob"]
     assert payload["userErrors"] == [], payload
     job = payload["job"]
-    assert job["status"] == "queued"
+    assert job["status"] == "QUEUED"
     assert job["inputs"] == [{"artifactId": tree.root_artifact_id}]
     async with services.sessions() as session:
         row = await session.get(ProcessingJob, job["jobId"])
@@ -328,22 +331,28 @@ async def test_create_preparation_and_its_user_errors(
     )
     bad_payload = bad["data"]["createPreparation"]
     assert bad_payload["preparation"] is None
-    assert [e["code"] for e in bad_payload["userErrors"]] == ["BAD_USER_INPUT"]
+    assert [e["code"] for e in bad_payload["userErrors"]] == ["INVALID"]
     count = await run_graphql(
         client,
-        "query($id: Int!) { study(studyId: $id) { preparations { prepId } } }",
+        "query($id: Int!) { study(studyId: $id) { preparations { nodes { prepId } } } }",
         {"id": tree.study_id},
         caller=callers.owner,
     )
-    assert len(count["data"]["study"]["preparations"]) == 2
+    assert len(count["data"]["study"]["preparations"]["nodes"]) == 2
     forbidden = await run_graphql(
         client,
         CREATE_PREP,
         {"input": {"studyId": tree.study_id, "dataType": "18S", "metadata": metadata}},
         caller=callers.other,
     )
-    assert forbidden["data"] == {"createPreparation": None}
-    assert error_codes(forbidden) in (["FORBIDDEN"], ["NOT_FOUND"])
+    assert forbidden["data"] == {
+        "createPreparation": {
+            "preparation": None,
+            "userErrors": [
+                {"field": ["input", "studyId"], "message": "Study not found", "code": "NOT_FOUND"}
+            ],
+        }
+    }
 
 
 ATTACH = """mutation($input: AttachArtifactInput!) {
@@ -464,7 +473,7 @@ async def test_create_preparation_and_attach_artifact_match_rest(
     payload = attached["data"]["attachArtifact"]
     assert payload["userErrors"] == [], payload
     artifact = payload["artifact"]
-    assert artifact["visibility"] == "sandbox"
+    assert artifact["visibility"] == "SANDBOX"
     assert artifact["type"] == {"name": "FASTQ"}
     assert artifact["files"] == [
         {
@@ -500,10 +509,30 @@ async def test_create_preparation_and_attach_artifact_match_rest(
     )
     refused = again["data"]["attachArtifact"]
     assert refused["artifact"] is None
-    assert [e["code"] for e in refused["userErrors"]] == ["BAD_USER_INPUT"]
+    assert [e["code"] for e in refused["userErrors"]] == ["INVALID"]
+    second = await run_graphql(
+        client,
+        ATTACH,
+        {
+            "input": {
+                "studyId": graph_tree.study_id,
+                "prepId": graph_prep_id,
+                "artifactType": "FASTQ",
+                "name": "reads again",
+                "files": [
+                    {"path": "fwd.fastq.gz", "filepathType": "raw_forward_seqs"},
+                    {"path": "bc.fastq.gz", "filepathType": "raw_barcodes"},
+                ],
+            }
+        },
+        caller=callers.owner,
+    )
+    [taken] = second["data"]["attachArtifact"]["userErrors"]
+    assert (taken["field"], taken["code"]) == (["input", "prepId"], "TAKEN")
+    assert taken["message"].startswith(f"Preparation {graph_prep_id} already has an artifact")
 
 
-SUMMARY = """mutation($id: Int!) {
+SUMMARY = """mutation($id: ID!) {
   requestHtmlSummary(input: {artifactId: $id}) {
     job { status command { name } } userErrors { message } } }"""
 
@@ -534,12 +563,21 @@ async def test_request_html_summary_queues_the_type_plugins_job(
     missing = await run_graphql(
         client, SUMMARY, {"id": tree.root_artifact_id}, caller=callers.owner
     )
-    assert missing["data"] == {"requestHtmlSummary": None}
-    assert error_codes(missing) == ["NOT_FOUND"]
+    assert missing["data"] == {
+        "requestHtmlSummary": {
+            "job": None,
+            "userErrors": [
+                {
+                    "message": "There is no command to generate the HTML summary "
+                    "for artifact type 'FASTQ'"
+                }
+            ],
+        }
+    }
     command_id = await _make_summary_command(services)
     made = await run_graphql(client, SUMMARY, {"id": tree.root_artifact_id}, caller=callers.owner)
     assert made["data"]["requestHtmlSummary"] == {
-        "job": {"status": "queued", "command": {"name": "Generate HTML summary"}},
+        "job": {"status": "QUEUED", "command": {"name": "Generate HTML summary"}},
         "userErrors": [],
     }
     async with services.sessions() as session:

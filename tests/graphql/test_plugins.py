@@ -25,7 +25,7 @@ async def test_plugin_by_name_and_version_with_command_definitions(
     assert "errors" not in result, result
     found = result["data"]["plugin"]
     assert found["pluginId"] == plugin.plugin_id
-    assert found["type"] == "artifact transformation"
+    assert found["type"] == "ARTIFACT_TRANSFORMATION"
     [command] = found["commands"]
     assert command["commandId"] == plugin.command_id
     assert [p["name"] for p in command["parameters"]] == ["input_data", "threads", "similarity"]

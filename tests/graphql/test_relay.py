@@ -21,14 +21,14 @@ async def test_every_global_id_resolves_back_to_its_object(
     ids = await run_graphql(
         client,
         """query($id: Int!) { study(studyId: $id) { id principalInvestigator { id personId }
-            preparations { id artifact { id type { id }
-              jobs { id command { id plugin { id } } } } } } }""",
+            preparations { nodes { id artifact { id type { id }
+              jobs { nodes { id command { id plugin { id } } } } } } } } }""",
         {"id": tree.study_id},
         caller=callers.owner,
     )
     study = ids["data"]["study"]
-    prep = study["preparations"][0]
-    job = prep["artifact"]["jobs"][0]
+    prep = study["preparations"]["nodes"][0]
+    job = prep["artifact"]["jobs"]["nodes"][0]
     expected: dict[str, dict[str, object]] = {
         study["id"]: {"__typename": "Study", "studyId": tree.study_id},
         prep["id"]: {"__typename": "Preparation", "prepId": tree.prep_id},
@@ -70,13 +70,13 @@ async def test_user_details_are_for_the_user_and_admins(
     own = await run_graphql(client, query, caller=callers.owner)
     email = callers.owner.account.email
     assert own["data"] == {
-        "viewer": {"email": email, "level": "user"},
-        "studies": {"nodes": [{"owner": {"email": email, "level": "user"}}]},
+        "viewer": {"email": email, "level": "USER"},
+        "studies": {"nodes": [{"owner": {"email": email, "level": "USER"}}]},
     }
     other = await run_graphql(client, query, caller=callers.other)
     assert other["data"]["studies"] == {"nodes": [{"owner": {"email": email, "level": None}}]}
     admin = await run_graphql(client, query, caller=callers.admin)
-    assert admin["data"]["studies"] == {"nodes": [{"owner": {"email": email, "level": "user"}}]}
+    assert admin["data"]["studies"] == {"nodes": [{"owner": {"email": email, "level": "USER"}}]}
     anonymous = await run_graphql(client, query)
     assert anonymous["data"]["viewer"] is None
 
@@ -90,7 +90,7 @@ async def test_analyses_follow_owner_share_and_public_rules(
     public_id, public_artifact = await make_analysis(
         services, callers.other.account, artifact_visibility="public"
     )
-    query = "{ analyses { totalCount nodes { analysisId artifacts { artifactId } } } }"
+    query = "{ analyses { totalCount nodes { analysisId artifacts { nodes { artifactId } } } } }"
 
     async def seen(caller: object) -> list[int]:
         result = await run_graphql(client, query, caller=caller)  # type: ignore[arg-type]
@@ -102,10 +102,11 @@ async def test_analyses_follow_owner_share_and_public_rules(
     assert await seen(callers.admin) == [private_id, public_id]
     one = await run_graphql(
         client,
-        "query($id: Int!) { analysis(analysisId: $id) { name artifacts { artifactId } } }",
+        "query($id: Int!) { analysis(analysisId: $id) {"
+        " name artifacts { nodes { artifactId } } } }",
         {"id": public_id},
     )
-    assert one["data"]["analysis"]["artifacts"] == [{"artifactId": public_artifact}]
+    assert one["data"]["analysis"]["artifacts"]["nodes"] == [{"artifactId": public_artifact}]
 
 
 async def test_references_with_their_files(client: httpx.AsyncClient, services: Services) -> None:

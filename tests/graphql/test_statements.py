@@ -32,26 +32,26 @@ query($first: Int!) {
       samples(first: 2, where: {category: "env_package", value: "soil"}) {
         totalCount nodes { sampleName values(categories: ["host"]) { category value } }
       }
-      preparations {
+      preparations { nodes {
         prepId dataType status sampleCount
         samples(first: 1) { nodes { sampleName } }
         artifact {
           artifactId type { name filepathTypes { required filepathType { name } } }
           files { filename }
-          jobs {
+          jobs { nodes {
             jobId status inputs { artifactId }
             outputs { artifactId visibility parents { artifactId } }
-          }
-          children {
+          } }
+          children { nodes {
             artifactId
             producedBy { jobId validators { jobId } }
             command {
               name
               plugin { name commands { name parameters { name } outputs { name } } }
             }
-          }
+          } }
         }
-      }
+      } }
     }
   }
 }

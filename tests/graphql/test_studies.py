@@ -17,8 +17,9 @@ query Study($id: Int!) {
     principalInvestigator { name affiliation }
     publications { publication isDoi }
     sampleInformation { categories sampleCount table }
-    preparations { prepId name dataType status sampleCount categories artifact { artifactId } }
-    artifacts { artifactId }
+    preparations { nodes {
+      prepId name dataType status sampleCount categories artifact { artifactId } } }
+    artifacts { nodes { artifactId } }
   }
 }
 """
@@ -33,7 +34,7 @@ async def test_owner_reads_a_sandboxed_study_with_its_relations(
     study = result["data"]["study"]
     assert study["studyId"] == tree.study_id
     assert study["title"] == tree.title
-    assert study["status"] == "sandbox"
+    assert study["status"] == "SANDBOX"
     assert study["viewerCanEdit"] is True
     assert study["owner"] == {"email": callers.owner.account.email}
     assert study["publications"] == [{"publication": "10.1/x", "isDoi": True}]
@@ -45,18 +46,18 @@ async def test_owner_reads_a_sandboxed_study_with_its_relations(
             f"{tree.study_id}.S1": {"env_package": "water", "host": "host 1"},
         },
     }
-    assert study["preparations"] == [
+    assert study["preparations"]["nodes"] == [
         {
             "prepId": tree.prep_id,
             "name": "Prep 1",
             "dataType": "16S",
-            "status": "sandbox",
+            "status": "SANDBOX",
             "sampleCount": 2,
             "categories": ["barcode"],
             "artifact": {"artifactId": tree.root_artifact_id},
         }
     ]
-    assert study["artifacts"] == [
+    assert study["artifacts"]["nodes"] == [
         {"artifactId": tree.root_artifact_id},
         {"artifactId": tree.child_artifact_id},
     ]
@@ -115,15 +116,15 @@ async def test_other_users_see_public_studies_but_not_their_sandboxed_artifacts(
         assert child is not None
         child.visibility = "sandbox"
     query = """query($id: Int!) { study(studyId: $id) {
-        status viewerCanEdit sharedWith { email } artifacts { artifactId } } }"""
+        status viewerCanEdit sharedWith { email } artifacts { nodes { artifactId } } } }"""
     result = await run_graphql(client, query, {"id": tree.study_id}, caller=callers.other)
     assert result == {
         "data": {
             "study": {
-                "status": "public",
+                "status": "PUBLIC",
                 "viewerCanEdit": False,
                 "sharedWith": [],
-                "artifacts": [{"artifactId": tree.root_artifact_id}],
+                "artifacts": {"nodes": [{"artifactId": tree.root_artifact_id}]},
             }
         }
     }
@@ -146,13 +147,14 @@ async def test_studies_filter_by_text_status_owner_and_data_type(
 
     assert await ids({"text": "ARCTIC"}) == [soil.study_id]
     assert await ids({"text": "survey"}) == [soil.study_id, ocean.study_id]
-    assert await ids({"status": "public"}) == [ocean.study_id]
-    assert await ids({"status": "sandbox"}) == [soil.study_id]
+    assert await ids({"status": "PUBLIC"}) == [ocean.study_id]
+    assert await ids({"status": "SANDBOX"}) == [soil.study_id]
     assert await ids({"ownerEmail": callers.other.account.email.upper()}) == [ocean.study_id]
     assert await ids({"dataType": "16S"}) == [soil.study_id, ocean.study_id]
     assert await ids({"dataType": "Metagenomic"}) == []
     bad = await run_graphql(client, query, {"where": {"status": "gone"}}, caller=callers.admin)
-    assert error_codes(bad) == ["BAD_USER_INPUT"]
+    [error] = bad["errors"]
+    assert "Value 'gone' does not exist in 'Visibility' enum" in error["message"]
 
 
 async def test_studies_ordered_by_title_descending_page_with_cursors(

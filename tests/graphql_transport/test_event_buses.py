@@ -156,13 +156,13 @@ async def test_a_change_on_one_worker_reaches_a_subscriber_on_another(
             "subscription($id: String!) { jobUpdated(jobId: $id) { status } }",
             {"id": job_id},
         )
-        assert (await receive(ws))["payload"]["data"] == {"jobUpdated": {"status": "queued"}}
+        assert (await receive(ws))["payload"]["data"] == {"jobUpdated": {"status": "QUEUED"}}
         plugin = await principal_for(
             other, await token_for(other, "plugin", software_id=software_id)
         )
         async with unit_of_work(other, plugin) as ctx:
             await jobs.heartbeat_job(ctx, job_id)
-        assert (await receive(ws))["payload"]["data"] == {"jobUpdated": {"status": "running"}}
+        assert (await receive(ws))["payload"]["data"] == {"jobUpdated": {"status": "RUNNING"}}
 
 
 @postgresql_only

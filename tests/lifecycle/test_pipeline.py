@@ -249,12 +249,12 @@ async def test_graphql_submit_job_is_launched_and_runs_to_success(live: Live) ->
     assert response.status_code == 200
     payload = response.json()["data"]["submitJob"]
     assert payload["userErrors"] == []
-    assert payload["job"]["status"] == "queued"
+    assert payload["job"]["status"] == "QUEUED"
     assert bad.json()["data"]["submitJob"] == {
         "job": None,
         "userErrors": [
             {
-                "field": ["input_data"],
+                "field": ["input", "parameters", "input_data"],
                 "message": "Parameter 'input_data' must be an artifact id, got 'x'",
             }
         ],

@@ -38,7 +38,7 @@
     "  study(studyId: $studyId) {",
     "    studyId",
     "    title",
-    "    preparations { prepId dataType }",
+    "    preparations(first: 5) { nodes { prepId dataType } }",
     "    samples(first: 3) {",
     "      totalCount",
     "      nodes { sampleName values { category value } }",
