@@ -92,7 +92,7 @@ async def test_sign_in_panel_gets_a_token_used_by_queries_and_subscriptions(
     await run(
         page, f'subscription Follow {{ jobUpdated(jobId: "{job_id}") {{ status }} }}', "Follow"
     )
-    await expect(response).to_contain_text('"status": "queued"', timeout=UI_TIMEOUT_MS)
+    await expect(response).to_contain_text('"status": "QUEUED"', timeout=UI_TIMEOUT_MS)
 
     await page.reload()
     await expect(page.locator(STATUS)).to_contain_text(

@@ -81,7 +81,10 @@ def exists(path: str | Path) -> bool:
     return Path(path).exists()
 
 
-async def test_a_failed_transaction_moves_the_files_back(services: Services, world: World) -> None:
+async def test_a_failed_transaction_leaves_the_files_where_they_were(
+    services: Services, world: World
+) -> None:
+    """Files move only after the commit (db/file_journal.py): a failed transaction moves none."""
     source = output(services, "undo.biom")
     seen: dict[str, object] = {}
 
@@ -97,14 +100,14 @@ async def test_a_failed_transaction_moves_the_files_back(services: Services, wor
             )
             seen["id"] = created.id
             seen["moved"] = await mount_of(services, "BIOM") / str(created.id) / "undo.biom"
-            seen["source gone"] = not exists(source)
+            seen["source there"] = exists(source)
             seen["destination there"] = exists(seen["moved"])  # type: ignore[arg-type]
-            raise RuntimeError("after the move")
+            raise RuntimeError("before the commit")
 
-    with pytest.raises(RuntimeError, match="after the move"):
+    with pytest.raises(RuntimeError, match="before the commit"):
         await create_then_fail()
-    assert seen["source gone"] is True
-    assert seen["destination there"] is True
+    assert seen["source there"] is True
+    assert seen["destination there"] is False
     assert exists(source)
     assert not exists(seen["moved"])  # type: ignore[arg-type]
     async with services.sessions() as session:

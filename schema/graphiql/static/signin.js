@@ -71,7 +71,7 @@
       return;
     }
     var minutes = Math.max(1, Math.round((session.expiresAt - now) / 60000));
-    var who = "Signed in as " + session.email + (session.level ? " (" + session.level + ")" : "");
+    var who = "Signed in as " + session.email + (session.level ? " (" + String(session.level).toLowerCase() + ")" : "");
     status.textContent = who + " · token expires at " + clock(session.expiresAt) +
       " (in " + minutes + " min)" + (expiring ? ": sign in again to keep working" : "");
   }
