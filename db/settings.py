@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 
 DEFAULT_PORT = 21174
+MIB = 1024 * 1024
 
 
 class SettingsError(ValueError):
@@ -55,6 +56,12 @@ class Settings:
     """How long a validated token is trusted in process before it is looked up again."""
     daily_request_limit: int = 5000
     """Password-grant requests allowed per client and user in 24 hours."""
+    max_body_bytes: int = 50 * MIB
+    """Request bodies of routes without a limit of their own."""
+    max_upload_body_bytes: int = 200 * MIB
+    """Request bodies of `/api/v1` (metadata) and of plugin uploads and prep templates."""
+    max_graphql_body_bytes: int = 1 * MIB
+    """Request bodies of `/graphql` and of the token endpoint."""
 
     default_page_size: int = 20
     max_page_size: int = 100
@@ -215,4 +222,8 @@ def load_settings(
         raise SettingsError("page sizes must be at least 1")
     if settings.token_ttl < 1:
         raise SettingsError(f"QIITA_TOKEN_TTL={settings.token_ttl}: tokens must live at least 1 s")
+    limits = (settings.max_body_bytes, settings.max_upload_body_bytes,
+              settings.max_graphql_body_bytes)  # fmt: skip
+    if min(limits) < 1:
+        raise SettingsError("request body limits must be at least 1 byte")
     return settings

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import text
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
@@ -16,6 +17,7 @@ from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from db.migrate import is_up_to_date
 from db.session import create_engine, create_session_factory
 from db.settings import Settings, load_settings
+from gateway.body_limits import BodyLimitMiddleware
 from gateway.demo import demo_present, load_demo
 from gateway.events import create_event_bus
 from gateway.job_runtime import JobRuntime
@@ -82,6 +84,7 @@ def create_app(settings: Settings) -> Starlette:
         routes=routes,
         lifespan=lifespan,
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        middleware=[Middleware(BodyLimitMiddleware, settings=settings)],
     )
     app.router.redirect_slashes = False
     app.state.services = services

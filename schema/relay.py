@@ -44,14 +44,28 @@ def parse_global_id(value: str) -> tuple[str, str]:
     return type_name, key
 
 
+MAX_KEY = 2**63 - 1
+"""Integer keys are 64-bit on every database."""
+
+
+def storable_int(text: str) -> int | None:
+    """`text` as an integer key, or None unless it is ASCII digits within 64 bits."""
+    if not text.isascii() or not text.isdigit() or len(text) > len(str(MAX_KEY)):
+        return None
+    number = int(text)
+    return number if number <= MAX_KEY else None
+
+
 def integer_key(type_name: str, value: str) -> int:
     """The integer key of a global id of `type_name`; a bare integer is accepted as well."""
-    if value.isdigit():
-        return int(value)
-    found_type, key = parse_global_id(value)
-    if found_type != type_name or not key.isdigit():
+    if value.isascii() and value.isdigit():
+        number = storable_int(value)
+    else:
+        found_type, key = parse_global_id(value)
+        number = storable_int(key) if found_type == type_name else None
+    if number is None:
         raise NotFound(f"Not a {type_name} id: {value!r}")
-    return int(key)
+    return number
 
 
 def require_found(value: NodeT | None, type_name: str, key: object) -> NodeT:
