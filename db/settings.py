@@ -56,6 +56,13 @@ class Settings:
     """How long a validated token is trusted in process before it is looked up again."""
     daily_request_limit: int = 5000
     """Password-grant requests allowed per client and user in 24 hours."""
+    sign_in_max_failures: int = 10
+    """Failed password sign-ins per account, and per client address, before a lockout."""
+    sign_in_window_seconds: int = 300
+    """The window in which failed sign-ins are counted."""
+    sign_in_lockout_seconds: int = 300
+    """The first lockout; each further lockout of the same account or address doubles it."""
+
     max_body_bytes: int = 50 * MIB
     """Request bodies of routes without a limit of their own."""
     max_upload_body_bytes: int = 200 * MIB
@@ -226,4 +233,7 @@ def load_settings(
               settings.max_graphql_body_bytes)  # fmt: skip
     if min(limits) < 1:
         raise SettingsError("request body limits must be at least 1 byte")
+    if min(settings.sign_in_max_failures, settings.sign_in_window_seconds,
+           settings.sign_in_lockout_seconds) < 1:  # fmt: skip
+        raise SettingsError("sign-in throttling settings must be at least 1")
     return settings
