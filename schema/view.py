@@ -162,6 +162,9 @@ class GraphQLView(GraphQL[GraphQLContext, None]):
             content_type, _ = parse_content_type(request.content_type or "")
             if content_type != JSON:
                 raise HTTPException(415, "Send GraphQL requests by POST as application/json.")
+            body = await request.get_body()
+            if not (body.encode() if isinstance(body, str) else body).lstrip().startswith(b"{"):
+                raise HTTPException(400, "The request body must be a JSON object.")
         return await super().parse_http_body(request)
 
     async def execute_single(
