@@ -149,8 +149,8 @@ class GraphQLView(GraphQL[GraphQLContext, None]):
         """Strict UTF-8 JSON, nested at most `MAX_JSON_DEPTH` deep; else a 400 with a message."""
         try:
             document = orjson.loads(data)
-        except orjson.JSONDecodeError as exc:
-            raise HTTPException(400, f"The request is not valid UTF-8 JSON: {exc}") from None
+        except orjson.JSONDecodeError:
+            raise HTTPException(400, "Unable to parse request body as JSON") from None
         if json_depth_exceeds(document, MAX_JSON_DEPTH):
             raise HTTPException(400, f"The request JSON is nested over {MAX_JSON_DEPTH} deep.")
         return document
