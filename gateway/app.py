@@ -21,6 +21,7 @@ from gateway.body_limits import BodyLimitMiddleware
 from gateway.demo import demo_present, load_demo
 from gateway.events import create_event_bus
 from gateway.job_runtime import JobRuntime
+from gateway.memory import ReleaseMemoryMiddleware
 from gateway.plugin_loader import load_plugins, register_plugins
 from resolvers import test_reset
 from resolvers.auth import forget_cached_tokens
@@ -84,7 +85,10 @@ def create_app(settings: Settings) -> Starlette:
         routes=routes,
         lifespan=lifespan,
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
-        middleware=[Middleware(BodyLimitMiddleware, settings=settings)],
+        middleware=[
+            Middleware(ReleaseMemoryMiddleware),
+            Middleware(BodyLimitMiddleware, settings=settings),
+        ],
     )
     app.router.redirect_slashes = False
     app.state.services = services
