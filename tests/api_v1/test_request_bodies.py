@@ -169,3 +169,23 @@ async def test_hostile_json_bodies_are_4xx_with_a_message(
         response = await client.request(method, url, content=body, headers=owner.headers)
         assert 400 <= response.status_code < 500, (method, url, response.text)
         assert response.json()["message"]
+
+
+async def test_chunked_graphql_body_over_the_limit_is_413(client: httpx.AsyncClient) -> None:
+    body = json.dumps({"query": "{ __typename }" + " " * (1024 * 1024)}).encode()
+    response = await client.post(
+        "/graphql", content=chunks(body, 64 * 1024), headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 413
+    assert response.json()["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
+
+
+async def test_chunked_token_request_over_the_limit_is_413(client: httpx.AsyncClient) -> None:
+    body = b"grant_type=password&password=" + b"x" * (1024 * 1024)
+    response = await client.post(
+        "/qiita_db/authenticate/",
+        content=chunks(body, 64 * 1024),
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status_code == 413
+    assert response.json()["message"]
