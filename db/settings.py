@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 DEFAULT_PORT = 21174
+MIB = 1024 * 1024
 
 
 class SettingsError(ValueError):
@@ -65,6 +66,19 @@ class Settings:
     """How long a validated token is trusted in process before it is looked up again."""
     daily_request_limit: int = 5000
     """Password-grant requests allowed per client and user in 24 hours."""
+    sign_in_max_failures: int = 10
+    """Failed password sign-ins per account, and per client address, before a lockout."""
+    sign_in_window_seconds: int = 300
+    """The window in which failed sign-ins are counted."""
+    sign_in_lockout_seconds: int = 300
+    """The first lockout; each further lockout of the same account or address doubles it."""
+
+    max_body_bytes: int = 50 * MIB
+    """Request bodies of routes without a limit of their own."""
+    max_upload_body_bytes: int = 200 * MIB
+    """Request bodies of `/api/v1` (metadata) and of plugin uploads and prep templates."""
+    max_graphql_body_bytes: int = 1 * MIB
+    """Request bodies of `/graphql` and of the token endpoint."""
 
     default_page_size: int = 20
     max_page_size: int = 100
@@ -286,4 +300,11 @@ def load_settings(
         )
     if settings.token_ttl < 1:
         raise SettingsError(f"QIITA_TOKEN_TTL={settings.token_ttl}: tokens must live at least 1 s")
+    limits = (settings.max_body_bytes, settings.max_upload_body_bytes,
+              settings.max_graphql_body_bytes)  # fmt: skip
+    if min(limits) < 1:
+        raise SettingsError("request body limits must be at least 1 byte")
+    if min(settings.sign_in_max_failures, settings.sign_in_window_seconds,
+           settings.sign_in_lockout_seconds) < 1:  # fmt: skip
+        raise SettingsError("sign-in throttling settings must be at least 1")
     return settings

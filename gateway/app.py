@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import text
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
@@ -17,10 +18,12 @@ from db.file_journal import replay_pending
 from db.migrate import is_up_to_date
 from db.session import create_engine, create_session_factory
 from db.settings import Settings, load_settings
+from gateway.body_limits import BodyLimitMiddleware
 from gateway.cors import add_cors
 from gateway.demo import demo_present, load_demo
 from gateway.events import create_event_bus
 from gateway.job_runtime import JobRuntime
+from gateway.memory import ReleaseMemoryMiddleware
 from gateway.metrics import RequestMetrics, metrics_endpoint
 from gateway.plugin_loader import load_plugins, register_plugins
 from gateway.readiness import readyz_endpoint
@@ -105,6 +108,10 @@ def create_app(settings: Settings) -> Starlette:
         routes=routes,
         lifespan=lifespan,
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        middleware=[
+            Middleware(ReleaseMemoryMiddleware),
+            Middleware(BodyLimitMiddleware, settings=settings),
+        ],
     )
     app.router.redirect_slashes = False
     add_cors(app, settings)

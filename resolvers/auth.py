@@ -51,6 +51,11 @@ from resolvers.oauth_errors import (
     TOKEN_TIMED_OUT,
     OAuthFailure,
 )
+from resolvers.sign_in_throttle import (
+    check_sign_in_allowed,
+    clear_failed_sign_ins,
+    record_failed_sign_in,
+)
 from resolvers.token_server import (
     PASSWORD_GRANT_TYPE,
     Credentials,
@@ -143,6 +148,9 @@ async def _load_credentials(services: HasSessions, request: TokenRequest) -> Cre
         and form.get("grant_type") == PASSWORD_GRANT_TYPE
         and bool(username and password and form.get("client_id"))
     )
+    if wants_user:
+        assert username is not None
+        await check_sign_in_allowed(services, username, request.address)
     async with services.sessions() as session:
         rows = (
             await session.execute(select(OAuthClient).where(OAuthClient.client_id.in_(client_ids)))
@@ -160,16 +168,21 @@ async def _load_credentials(services: HasSessions, request: TokenRequest) -> Cre
                 )
             ).scalar_one_or_none()
     user = None
-    if wants_user and password is not None and password_problem(password) is not None:
-        wants_user = False  # fails the password policy: the same error as a wrong password
     if wants_user:
+        assert username is not None
         assert password is not None
-        stored = account.password_hash if account is not None else _decoy_hash()
-        verified = await asyncio.to_thread(verify_password, password, stored)
-        if verified and account is not None and password_needs_rehash(stored):
-            await _rehash_password(services, account.id, stored, password)
-        if verified and account is not None and account.level != UNVERIFIED:
-            user = KnownUser(account.id, account.email, account.level)
+        # A password failing the policy gets the same error as a wrong one (no hash run).
+        if password_problem(password) is None:
+            stored = account.password_hash if account is not None else _decoy_hash()
+            verified = await asyncio.to_thread(verify_password, password, stored)
+            if verified and account is not None and password_needs_rehash(stored):
+                await _rehash_password(services, account.id, stored, password)
+            if verified and account is not None and account.level != UNVERIFIED:
+                user = KnownUser(account.id, account.email, account.level)
+        if user is None:
+            await record_failed_sign_in(services, username, request.address)
+        else:
+            await clear_failed_sign_ins(services, username)
     return Credentials(clients=clients, user=user)
 
 

@@ -43,3 +43,14 @@ class OAuthFailure(Unauthenticated):
 
     def as_body(self) -> dict[str, str]:
         return {"error": self.error, "error_description": self.description}
+
+
+TOO_MANY_SIGN_INS = "Too many failed sign-ins: try again in {seconds} seconds"
+
+
+class SignInThrottled(OAuthFailure):
+    """Password sign-ins of an account or from an address are locked for `retry_after` s."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(INVALID_GRANT, TOO_MANY_SIGN_INS.format(seconds=retry_after))
+        self.retry_after = retry_after

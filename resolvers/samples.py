@@ -8,7 +8,7 @@ every existing row the new categories. Reads of a few categories extract them in
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,11 +17,11 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
 
 from db.models import PrepSample, Sample, SampleTemplate, utcnow
-from resolvers.context import Context
+from resolvers.context import Context, Services
 from resolvers.errors import Conflict, Invalid, NotFound
 from resolvers.metadata_rules import CleanTable, clean_table
 from resolvers.preparations import preparation_statuses
-from resolvers.studies import find_editable_study, find_study
+from resolvers.studies import find_editable_study, find_study, is_storable_id
 from resolvers.template_files import regenerate_sample_file
 
 logger = logging.getLogger(__name__)
@@ -175,6 +175,12 @@ async def _lock_template(ctx: Context, study_id: int) -> SampleTemplate | None:
     return await ctx.session.get(SampleTemplate, study_id, populate_existing=True)
 
 
+async def _template_columns(ctx: Context, study_id: int) -> list[str]:
+    """The study's categories as committed now, read without waiting for a lock."""
+    query = select(SampleTemplate.columns).where(SampleTemplate.study_id == study_id)
+    return list((await ctx.session.execute(query)).scalar_one_or_none() or [])
+
+
 async def _stored_names(ctx: Context, study_id: int) -> dict[str, int]:
     query = select(Sample.sample_name, Sample.id).where(Sample.study_id == study_id)
     return {name: sample_id for name, sample_id in await ctx.session.execute(query)}
@@ -205,14 +211,35 @@ def _refuse_unprefixed_existing(table: CleanTable, stored: Mapping[str, int]) ->
         )
 
 
-async def patch_samples(ctx: Context, study_id: int, table: Mapping[str, Any]) -> SamplePatchResult:
+async def categories_on_arrival(services: Services, study_id: int) -> frozenset[str]:
+    """The study's categories as committed when a change arrives, before it waits for
+    anything (authentication included): `patch_samples` tells from them whether a category
+    the change lacks was added by a concurrent change (409) or left out (400)."""
+    if not is_storable_id(study_id):
+        return frozenset()
+    query = select(SampleTemplate.columns).where(SampleTemplate.study_id == study_id)
+    async with services.sessions() as session:
+        return frozenset((await session.execute(query)).scalar_one_or_none() or [])
+
+
+async def patch_samples(
+    ctx: Context,
+    study_id: int,
+    table: Mapping[str, Any],
+    *,
+    seen_categories: Collection[str] | None = None,
+) -> SamplePatchResult:
     """Add samples, update values and add categories in one change (study-api.md §4.2).
 
-    Every existing category must be submitted. New categories are accepted with or
-    without new samples (decisions.md); a study without sample information gets it.
+    Every existing category must be submitted: a category missing because a concurrent
+    change added it after `seen_categories` were read is a Conflict, otherwise Invalid.
+    New categories are accepted with or without new samples (decisions.md); a study
+    without sample information gets it.
     Everything is validated before the first write; the file is regenerated once.
     """
     await find_editable_study(ctx, study_id)
+    if seen_categories is None:
+        seen_categories = await _template_columns(ctx, study_id)
     if not table:
         raise Invalid(NO_SAMPLES, "samples")
     clean = clean_table(study_id, table)
@@ -220,7 +247,14 @@ async def patch_samples(ctx: Context, study_id: int, table: Mapping[str, Any]) -
     if template is None:
         return await _create_sample_information(ctx, study_id, clean)
     existing_columns = list(template.columns)
-    if not set(existing_columns) <= set(clean.columns):
+    missing = [column for column in existing_columns if column not in set(clean.columns)]
+    if missing and set(seen_categories) <= set(clean.columns):
+        raise Conflict(
+            "Another change to this study added the categories "
+            + ", ".join(missing)
+            + " while this one waited; send them too and try again."
+        )
+    if missing:
         raise Invalid(MISSING_CATEGORIES, "categories")
     stored = await _stored_names(ctx, study_id)
     _refuse_unprefixed_existing(clean, stored)

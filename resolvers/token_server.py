@@ -63,10 +63,11 @@ PASSWORD_CLIENT_AUTH = "qiita_password_client"
 @dataclass(frozen=True)
 class TokenRequest:
     """A token request as a surface read it: form fields (last value of a name wins,
-    already cleaned) and the raw `Authorization` header, if any."""
+    already cleaned), the raw `Authorization` header, if any, and the client's address."""
 
     form: Mapping[str, str]
     authorization: str | None = None
+    address: str | None = None
 
 
 @dataclass(frozen=True)

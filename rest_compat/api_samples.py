@@ -10,7 +10,7 @@ from starlette.responses import Response
 from resolvers import samples, studies
 from resolvers.errors import Invalid
 from resolvers.samples import CategoriesNotFound
-from rest_compat.bearer import authenticated_unit_of_work
+from rest_compat.bearer import authenticated_unit_of_work, services_of
 from rest_compat.encoding import (
     MalformedBody,
     empty_response,
@@ -56,14 +56,15 @@ async def get_samples(request: Request) -> Response:
 
 
 async def patch_samples(request: Request) -> Response:
+    study_id = request.path_params["study_id"]
+    seen = await samples.categories_on_arrival(services_of(request), study_id)
     async with authenticated_unit_of_work(request) as ctx:
-        study_id = request.path_params["study_id"]
         try:
             table = await read_json_body_keeping_numbers(request)
         except MalformedBody:
             await studies.find_editable_study(ctx, study_id)
             return json_response({"message": COULD_NOT_PARSE}, 400)
-        result = await samples.patch_samples(ctx, study_id, table)
+        result = await samples.patch_samples(ctx, study_id, table, seen_categories=seen)
     return empty_response(201 if result.added else 200)
 
 

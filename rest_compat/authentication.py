@@ -21,7 +21,11 @@ TOKEN_FIELDS = ("grant_type", "client_id", "client_secret", "username", "passwor
 async def authenticate(request: Request) -> Response:
     arguments = await read_arguments(request)
     form = {name: value for name in TOKEN_FIELDS if (value := arguments.get(name)) is not None}
-    token_request = auth.TokenRequest(form=form, authorization=request.headers.get("authorization"))
+    token_request = auth.TokenRequest(
+        form=form,
+        authorization=request.headers.get("authorization"),
+        address=request.client.host if request.client else None,
+    )
     issued = await auth.request_token(services_of(request), token_request)
     response = json_response(issued.as_body())
     response.headers["Cache-Control"] = "no-store"  # RFC 6749 §5.1

@@ -8,10 +8,13 @@ from __future__ import annotations
 import json
 import math
 import re
+import sys
 from typing import Any
 
 import orjson
 from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -77,27 +80,52 @@ class Arguments:
 
 async def read_arguments(request: Request) -> Arguments:
     pairs = [(k, v) for k, v in request.query_params.multi_items()]
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type in _FORM_TYPES:
-        form: FormData
-        async with request.form() as form:
-            for key, value in form.multi_items():
-                if isinstance(value, str):
-                    pairs.append((key, value))
+    form = await read_form(request)
+    pairs.extend((key, value) for key, value in form.multi_items() if isinstance(value, str))
     return Arguments(pairs)
 
 
 async def read_uploaded_files(request: Request) -> list[tuple[str, str, bytes]]:
     """Multipart file parts as (field name, file name, content) (cloud push, §6.2)."""
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type != "multipart/form-data":
-        return []
+    form = await read_form(request)
     files: list[tuple[str, str, bytes]] = []
-    async with request.form() as form:
-        for key, value in form.multi_items():
-            if isinstance(value, UploadFile):
-                files.append((key, value.filename or "", await value.read()))
+    for key, value in form.multi_items():
+        if isinstance(value, UploadFile):
+            files.append((key, value.filename or "", await value.read()))
+    await form.close()
     return files
+
+
+async def read_form(request: Request) -> FormData:
+    """The form body (empty unless the Content-Type is a form type), parsed once per request.
+
+    A URL-encoded body is read whole first and kept, so a route may also read it as JSON
+    (curl's default Content-Type). A multipart body is parsed as it streams in (its files
+    spill to disk) and cannot be read again. A form that cannot be parsed is a
+    MalformedBody with the parser's reason.
+    """
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type not in _FORM_TYPES:
+        return FormData()
+    # Fields may be as large as the body, which the body limit middleware bounds.
+    max_part_size = sys.maxsize
+    if content_type != "multipart/form-data":
+        max_part_size = len(await request.body()) + 1
+    try:
+        return await request.form(max_part_size=max_part_size)
+    except (HTTPException, MultiPartException) as exc:
+        detail = getattr(exc, "detail", None) or getattr(exc, "message", "")
+        raise MalformedBody(f"The request body is not a valid form: {detail}") from None
+
+
+async def read_raw_body(request: Request) -> bytes:
+    """The whole body, once read kept for every later reader of the same request."""
+    try:
+        return await request.body()
+    except RuntimeError:  # Starlette's "Stream consumed": a multipart form was parsed
+        raise MalformedBody(
+            "The request body was sent as multipart/form-data; send it as application/json."
+        ) from None
 
 
 def _has_nul(value: Any) -> bool:
@@ -119,7 +147,7 @@ def without_nul(value: Any, where: str) -> Any:
 
 async def read_json_body(request: Request) -> Any:
     """Parse the raw body as JSON whatever the Content-Type (qiita_client sends none)."""
-    body = await request.body()
+    body = await read_raw_body(request)
     try:
         return orjson.loads(body)
     except orjson.JSONDecodeError as exc:
@@ -131,7 +159,7 @@ async def read_json_body_keeping_numbers(request: Request) -> Any:
 
     Metadata values are text (domain.md §2.5): `7.10` must be stored as `7.10`, not `7.1`.
     """
-    body = await request.body()
+    body = await read_raw_body(request)
     try:
         return json.loads(body, parse_float=str, parse_int=str, parse_constant=str)
     except (ValueError, RecursionError) as exc:

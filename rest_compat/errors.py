@@ -20,7 +20,7 @@ from resolvers.errors import (
     NotFound,
     Unauthenticated,
 )
-from resolvers.oauth_errors import OAuthFailure
+from resolvers.oauth_errors import OAuthFailure, SignInThrottled
 from rest_compat.encoding import (
     MalformedBody,
     MissingArgument,
@@ -74,6 +74,10 @@ async def handle_domain_error(request: Request, exc: Exception) -> Response:
 async def handle_oauth_failure(request: Request, exc: Exception) -> Response:
     """Shape A of plugin-api.md §1.5: `400 {"error", "error_description"}`, texts of §2.3/§2.4."""
     assert isinstance(exc, OAuthFailure)
+    if isinstance(exc, SignInThrottled):
+        response = json_response(exc.as_body(), 429)
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
     return json_response(exc.as_body(), 400)
 
 

@@ -51,20 +51,35 @@ def parse_global_id(value: str) -> tuple[str, str]:
     return type_name, key
 
 
+MAX_KEY = 2**63 - 1
+"""Integer keys are 64-bit on every database."""
+
+
+def storable_int(text: str) -> int | None:
+    """`text` as an integer key, or None unless it is ASCII digits within 64 bits."""
+    if not text.isascii() or not text.isdigit() or len(text) > len(str(MAX_KEY)):
+        return None
+    number = int(text)
+    return number if number <= MAX_KEY else None
+
+
 def integer_key(type_name: str, value: str, field: str | None = None) -> int:
     """The integer key of a global id of `type_name`; a bare integer is accepted as well.
 
-    NotFound (naming `field`, the input field it came from) when it is neither.
+    NotFound (naming `field`, the input field it came from) when it is neither, or when
+    it does not fit in 64 bits.
     """
-    if value.isdigit():
-        return int(value)
-    try:
-        found_type, key = parse_global_id(value)
-    except NotFound as error:
-        raise NotFound(error.message, field) from None
-    if found_type != type_name or not key.isdigit():
+    if value.isascii() and value.isdigit():
+        number = storable_int(value)
+    else:
+        try:
+            found_type, key = parse_global_id(value)
+        except NotFound as error:
+            raise NotFound(error.message, field) from None
+        number = storable_int(key) if found_type == type_name else None
+    if number is None:
         raise NotFound(f"Not a {type_name} id: {value!r}", field)
-    return int(key)
+    return number
 
 
 def job_key(value: str, field: str | None = None) -> str:

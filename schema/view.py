@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any, cast
 
+import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from graphql import GraphQLError
 from starlette.requests import Request
@@ -52,6 +53,7 @@ logger = logging.getLogger(__name__)
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 JSON = "application/json"
 CONNECTION_INIT_TIMEOUT = timedelta(seconds=30)
+MAX_JSON_DEPTH = 64
 
 
 class GraphQLView(GraphQL[GraphQLContext, None]):
@@ -148,6 +150,16 @@ class GraphQLView(GraphQL[GraphQLContext, None]):
         request.state.graphql_sub_response = sub_response
         return sub_response
 
+    def decode_json(self, data: str | bytes) -> object:
+        """Strict UTF-8 JSON, nested at most `MAX_JSON_DEPTH` deep; else a 400 with a message."""
+        try:
+            document = orjson.loads(data)
+        except orjson.JSONDecodeError:
+            raise HTTPException(400, "Unable to parse request body as JSON") from None
+        if json_depth_exceeds(document, MAX_JSON_DEPTH):
+            raise HTTPException(400, f"The request JSON is nested over {MAX_JSON_DEPTH} deep.")
+        return document
+
     async def parse_http_body(
         self, request: AsyncHTTPRequestAdapter
     ) -> GraphQLRequestData | list[GraphQLRequestData]:
@@ -155,6 +167,9 @@ class GraphQLView(GraphQL[GraphQLContext, None]):
             content_type, _ = parse_content_type(request.content_type or "")
             if content_type != JSON:
                 raise HTTPException(415, "Send GraphQL requests by POST as application/json.")
+            body = await request.get_body()
+            if not (body.encode() if isinstance(body, str) else body).lstrip().startswith(b"{"):
+                raise HTTPException(400, "The request body must be a JSON object.")
         return await super().parse_http_body(request)
 
     async def execute_single(
@@ -226,6 +241,19 @@ class GraphQLView(GraphQL[GraphQLContext, None]):
         response.headers["content-type"] = media_type
         response.headers["vary"] = "Accept"
         return response
+
+
+def json_depth_exceeds(document: object, limit: int) -> bool:
+    """Whether lists and objects nest deeper than `limit` (walked without recursion)."""
+    pending: list[tuple[object, int]] = [(document, 1)]
+    while pending:
+        value, depth = pending.pop()
+        children: Any = value.values() if isinstance(value, dict) else value
+        if isinstance(value, dict | list):
+            if depth > limit:
+                return True
+            pending.extend((child, depth + 1) for child in children)
+    return False
 
 
 def is_request_error(result: ExecutionResult) -> bool:

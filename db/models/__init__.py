@@ -9,6 +9,7 @@ from db.models.accounts import (
     OAuthClient,
     OAuthRateLimit,
     OAuthToken,
+    SignInFailure,
 )
 from db.models.analyses import Analysis, AnalysisJob, AnalysisSample, AnalysisShare
 from db.models.archive import ArchiveFeatureValue, ArchiveMergingScheme
@@ -139,6 +140,7 @@ __all__ = [
     "Sample",
     "SampleTemplate",
     "ServerSetting",
+    "SignInFailure",
     "Software",
     "SoftwareArtifactType",
     "SoftwarePublication",

@@ -84,6 +84,25 @@ class OAuthRateLimit(Base):
     remaining: Mapped[int]
 
 
+class SignInFailure(Base):
+    """Recent failed password sign-ins of one account or one client address.
+
+    `scope` is `account` (subject: the lower-cased e-mail, whether or not such an account
+    exists) or `address` (subject: the client's IP address). Every worker reads and
+    writes these rows, so throttling holds across processes.
+    """
+
+    __tablename__ = "sign_in_failure"
+
+    scope: Mapped[str] = mapped_column(String(16), primary_key=True)
+    subject: Mapped[str] = mapped_column(String(320), primary_key=True)
+    failures: Mapped[int]
+    window_start: Mapped[dt.datetime]
+    lockouts: Mapped[int]
+    locked_until: Mapped[dt.datetime | None]
+    last_failure_at: Mapped[dt.datetime]
+
+
 class Message(Base):
     __tablename__ = "message"
     __table_args__ = NO_REUSE

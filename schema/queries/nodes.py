@@ -11,7 +11,7 @@ import strawberry
 from resolvers.access import can_see_account_details
 from resolvers.errors import NotFound
 from schema.context import Info
-from schema.relay import Node, parse_global_id
+from schema.relay import Node, parse_global_id, storable_int
 from schema.types.analyses import load_analysis
 from schema.types.artifacts import load_artifact
 from schema.types.files import load_file
@@ -30,7 +30,8 @@ NodeLoader = Callable[[Info, str], Awaitable[Node | None]]
 
 def _by_int(load: Callable[[Info, int], Awaitable[Node | None]]) -> NodeLoader:
     async def by_key(info: Info, key: str) -> Node | None:
-        return await load(info, int(key)) if key.isdigit() else None
+        number = storable_int(key)
+        return None if number is None else await load(info, number)
 
     return by_key
 
@@ -45,9 +46,10 @@ async def _sample(info: Info, key: str) -> Node | None:
 
 async def _user(info: Info, key: str) -> Node | None:
     """Accounts are fetched by id only by themselves and by admins."""
-    if not key.isdigit() or not can_see_account_details(info.context.principal, int(key)):
+    number = storable_int(key)
+    if number is None or not can_see_account_details(info.context.principal, number):
         return None
-    return await load_user(info, int(key))
+    return await load_user(info, number)
 
 
 NODE_LOADERS: dict[str, NodeLoader] = {

@@ -33,6 +33,7 @@ from db.models import (
     Sample,
     SampleTemplate,
     ServerSetting,
+    SignInFailure,
     Study,
     StudyPerson,
     StudyTag,
@@ -121,6 +122,15 @@ async def _add_what_the_demo_lacks(ctx: Context) -> None:
                 account_id=account.id,
                 window_start=MOMENT,
                 remaining=4999,
+            ),
+            SignInFailure(
+                scope="account",
+                subject="someone@example.org",
+                failures=3,
+                window_start=MOMENT,
+                lockouts=1,
+                locked_until=MOMENT + dt.timedelta(minutes=5),
+                last_failure_at=MOMENT,
             ),
             EbiRunAccession(artifact_id=artifact.id, sample_id=sample.id, accession="ERR0000001"),
             ProcessingJobValidator(

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from db.settings import Settings
+from gateway.body_limits import body_limit_for
 from gateway.launchers.local import LocalLauncher
 from gateway.watchdog import Watchdog
 from resolvers.context import Services
@@ -243,3 +244,10 @@ async def test_interrupted_body_keeps_what_arrived(
         await append_chunk(services.settings, upload, 4, broken(b"ef"), ("sha1", b"x"))
     probe = await client.head(url, headers={**TUS, **bearer(upload_world.owner.token)})
     assert probe.headers["Upload-Offset"] == "4"
+
+
+def test_upload_chunks_are_bounded_by_the_upload_limit_not_the_body_limit() -> None:
+    settings = Settings(max_body_bytes=10, max_upload_body_bytes=10, max_upload_bytes=1000)
+    assert body_limit_for(settings, "/uploads/") == 1000
+    assert body_limit_for(settings, "/uploads/0123abcd") == 1000
+    assert body_limit_for(settings, "/uploadsx") == 10

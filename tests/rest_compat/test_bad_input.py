@@ -7,7 +7,7 @@ import json
 import httpx
 
 from resolvers.context import Services
-from tests.factories import bearer
+from tests.factories import bearer, make_user, token_for
 from tests.rest_compat.world import World, make_job
 
 GARBAGE = ["", "x", "%00", "1/2", "-1", "99999999999999999999", "null", "{", "[]", "é", "..",
@@ -74,3 +74,58 @@ async def test_raw_json_bodies_with_nul_characters_are_400(
         )  # fmt: skip
         assert response.status_code == 400
         assert response.json() == {"message": "The request body must not contain NUL characters"}
+
+
+API_V1_ROUTES = [
+    "/api/v1/study", "/api/v1/study/{g}", "/api/v1/study/{g}/associations",
+    "/api/v1/study/{g}/samples", "/api/v1/study/{g}/samples/categories={g}",
+    "/api/v1/study/{g}/samples?categories={g}", "/api/v1/study/{g}/samples/status",
+    "/api/v1/study/{g}/sample/{g}/status", "/api/v1/study/{g}/samples/info",
+    "/api/v1/person?name={g}&affiliation={g}", "/api/v1/study/{g}/preparation?data_type={g}",
+    "/api/v1/study/{g}/preparation/{g}/artifact", "/api/v1/study/{g}/status",
+]  # fmt: skip
+GARBAGE_BODIES: list[tuple[bytes, str | None]] = [
+    (b"", None), (b"\xff\xfe\x00", None), (b"{", "application/json"), (b"[" * 2000, None),
+    (b'{"a": ' * 900 + b"1" + b"}" * 900, None), (b'{"a": {"x": "\x00"}}', None),
+    (b"null", None), (b"[1, 2]", None), (b'{"99999999999999999999999": {"x": 1}}', None),
+    (b"a=1&b=%ff", "application/x-www-form-urlencoded"), (b"--x\r\n", "multipart/form-data"),
+    (b"--x\r\n", "multipart/form-data; boundary=x"),
+]  # fmt: skip
+
+
+async def test_garbage_on_api_v1_never_gives_a_500(
+    client: httpx.AsyncClient, services: Services, world: World
+) -> None:
+    user = await make_user(services)
+    headers = bearer(await token_for(services, "user", account=user))
+    failures = []
+    for template in API_V1_ROUTES:
+        for garbage in [*GARBAGE, "1", "99999999999999999999999"]:
+            path = template.replace("{g}", garbage)
+            for method in ("GET", "POST", "PATCH"):
+                for body, content_type in GARBAGE_BODIES[:: 1 if method == "PATCH" else 4]:
+                    extra = {"content-type": content_type} if content_type else {}
+                    response = await client.request(
+                        method, path, content=body, headers={**headers, **extra}
+                    )
+                    if response.status_code >= 500:
+                        failures.append((method, path, body[:20], response.status_code))
+    assert failures == []
+
+
+async def test_garbage_on_graphql_never_gives_a_500(client: httpx.AsyncClient) -> None:
+    failures = []
+    node = b'{"query": "{ node(id: \\"\\u00ff\\") { id } }"}'
+    for body, content_type in [*GARBAGE_BODIES, (b'{"query": 1}', None), (node, None)]:
+        for accept in ("application/json", "application/graphql-response+json"):
+            headers = {"content-type": content_type or "application/json", "accept": accept}
+            response = await client.post("/graphql", content=body, headers=headers)
+            if response.status_code >= 500 or not response.json().get("errors"):
+                failures.append((body[:20], response.status_code, response.text[:200]))
+    for garbage in [*GARBAGE, "[" * 2000, "%ff"]:
+        for name in ("query", "variables", "operationName", "extensions"):
+            params = {"query": "{ __typename }", name: garbage}
+            response = await client.get("/graphql", params=params)
+            if response.status_code >= 500:
+                failures.append((name, garbage[:20], response.status_code, response.text[:200]))
+    assert failures == []

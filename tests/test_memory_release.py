@@ -1,0 +1,57 @@
+"""Memory is handed back to the system once the last large request has been answered."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from gateway import memory
+
+
+@pytest.fixture
+def backend() -> str:
+    return "sqlite"
+
+
+@pytest.fixture
+def releases(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    calls: list[int] = []
+    monkeypatch.setattr(memory, "release_memory", lambda: calls.append(1))
+    return calls
+
+
+async def settle() -> None:
+    for _ in range(50):
+        await asyncio.sleep(0.01)
+
+
+async def test_a_large_body_is_followed_by_one_release(
+    client: httpx.AsyncClient, releases: list[int]
+) -> None:
+    response = await client.post("/graphql", content=b" " * (2 * memory.LARGE_BODY_BYTES))
+    assert response.status_code == 413
+    await settle()
+    assert releases == [1]
+
+
+async def test_small_bodies_release_nothing(client: httpx.AsyncClient, releases: list[int]) -> None:
+    for _ in range(3):
+        await client.post("/graphql", json={"query": "{ __typename }"})
+    await settle()
+    assert releases == []
+
+
+async def test_parallel_large_bodies_release_once_after_the_last(
+    app: Starlette, client: httpx.AsyncClient, releases: list[int]
+) -> None:
+    body = b" " * memory.LARGE_BODY_BYTES
+    await asyncio.gather(*(client.post("/qiita_db/jobs/x/step/", content=body) for _ in range(4)))
+    await settle()
+    assert 1 <= len(releases) <= 2
+
+
+def test_release_memory_runs_on_this_platform() -> None:
+    memory.release_memory()
