@@ -1,7 +1,7 @@
 """file-move journal: moves of client files planned with the rows, done after commit
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-12-06 01:20:00
 """
 

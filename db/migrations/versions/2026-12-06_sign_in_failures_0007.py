@@ -1,7 +1,7 @@
 """sign-in failures: failed password sign-ins per account and per client address
 
-Revision ID: 0005
-Revises: 0002
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-06 01:20:00
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005"
+revision: str = "0007"
 down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

@@ -1,7 +1,7 @@
 """persisted queries: GraphQL documents registered under their SHA-256 hash
 
-Revision ID: 0008
-Revises: 0002
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-06 01:10:00
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008"
+revision: str = "0005"
 down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
