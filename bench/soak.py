@@ -250,6 +250,8 @@ def main() -> None:
         process, base = start_server(Path(folder), arguments.database_url, env)
         try:
             report = asyncio.run(soak(arguments, base, process.pid))
+            if report["soak"]["errors"]:
+                print((Path(folder) / "server.log").read_text()[-6000:], file=sys.stderr)
         except BaseException:
             print((Path(folder) / "server.log").read_text()[-3000:], file=sys.stderr)
             raise

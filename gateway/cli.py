@@ -183,7 +183,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from uvicorn.supervisors import Multiprocess
 
     from gateway.app import create_app
+    from gateway.memory import restart_with_system_allocator
 
+    restart_with_system_allocator()
     ssl: dict[str, Any] = {}
     if settings.tls_cert and settings.tls_key:
         for option, path in (("certificate", settings.tls_cert), ("key", settings.tls_key)):

@@ -6,6 +6,13 @@ server's RSS stays at its peak long after a burst. When the last large request i
 flight has been answered, the middleware runs a garbage collection and glibc's
 `malloc_trim(0)` in a thread, which returns the free heap pages to the system.
 Elsewhere than glibc it only collects garbage.
+
+That trim cannot reach memory held by CPython's own small-object allocator: its 256 KiB
+arenas are freed only when every block in them is free, and a few long-lived objects
+allocated during a burst pin most of them (measured: no Python object of the request
+outlives it, yet RSS stayed about 1.7-1.9 x idle). `qiita-gateway serve` therefore runs
+the server with `PYTHONMALLOC=malloc` (every allocation through glibc, whose free pages
+the trim returns) unless PYTHONMALLOC is already set; see bench/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -15,7 +22,9 @@ import ctypes
 import ctypes.util
 import gc
 import logging
-from collections.abc import Callable
+import os
+import sys
+from collections.abc import Callable, Mapping
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -37,6 +46,26 @@ def _load_malloc_trim() -> Callable[[int], int] | None:
 
 
 _malloc_trim = _load_malloc_trim()
+
+
+SYSTEM_ALLOCATOR = "malloc"
+
+
+def environment_with_system_allocator(environ: Mapping[str, str]) -> dict[str, str] | None:
+    """`environ` with PYTHONMALLOC=malloc, or None when PYTHONMALLOC is already chosen."""
+    if "PYTHONMALLOC" in environ:
+        return None
+    return {**environ, "PYTHONMALLOC": SYSTEM_ALLOCATOR}
+
+
+def restart_with_system_allocator() -> None:
+    """Replace this process by the same command with PYTHONMALLOC=malloc (glibc only)."""
+    environ = environment_with_system_allocator(os.environ)
+    if environ is None or _malloc_trim is None:
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execve(sys.executable, [sys.executable, *sys.orig_argv[1:]], environ)
 
 
 def release_memory() -> None:

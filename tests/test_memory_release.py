@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import sys
+from pathlib import Path
 
 import httpx
 import pytest
 from starlette.applications import Starlette
 
 from gateway import memory
+from tests.e2e.test_serve import running_server
 
 
 @pytest.fixture
@@ -55,3 +58,19 @@ async def test_parallel_large_bodies_release_once_after_the_last(
 
 def test_release_memory_runs_on_this_platform() -> None:
     memory.release_memory()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_serve_runs_on_the_system_allocator(tmp_path: Path) -> None:
+    # CPython's arenas stay pinned after a burst of large bodies; glibc pages can be trimmed.
+    with running_server(tmp_path) as server:
+        environ = Path(f"/proc/{server.process.pid}/environ").read_bytes().split(b"\0")
+    assert b"PYTHONMALLOC=malloc" in environ
+
+
+def test_an_explicit_allocator_choice_is_kept() -> None:
+    assert memory.environment_with_system_allocator({"PYTHONMALLOC": "pymalloc"}) is None
+    assert memory.environment_with_system_allocator({"A": "1"}) == {
+        "A": "1",
+        "PYTHONMALLOC": "malloc",
+    }
