@@ -1,10 +1,12 @@
 """Requests generated from `/openapi.json` (schemathesis) never answer a 5xx.
 
 Every documented REST operation is sent a bounded number of generated requests against a
-real uvicorn on 127.0.0.1 serving a copy of the demo data on SQLite (test mode, so the
-`/apitest` routes are served too): each once with a token of the kind its route expects (a
-system client's for the plugin API, the demo admin's for `/api/v1`) and once without one.
-4xx answers are fine; a 5xx is not.
+real uvicorn on 127.0.0.1 serving a copy of the demo data on SQLite and on PostgreSQL (test
+mode, so the `/apitest` routes are served too): each with a token of the kind its route
+expects (a system client's for the plugin API, the demo admin's for `/api/v1`), without
+one, and with its integer ids folded onto the demo's rows.
+4xx answers are fine; a 5xx is not, nor is an answer whose status, content type or JSON
+body the document does not describe for that operation.
 """
 
 from __future__ import annotations
@@ -22,6 +24,12 @@ import schemathesis
 import uvicorn
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
+from schemathesis.core.failures import Failure, FailureGroup
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from db.settings import Settings
 from gateway.app import create_app
@@ -32,9 +40,10 @@ from tests import databases
 from tests.conftest import BACKENDS
 from tests.factories import make_system_client
 
-EXAMPLES_PER_OPERATION = 10
+EXAMPLES_PER_OPERATION = 8
 START_TIMEOUT = 30.0
 REQUEST_TIMEOUT = 20.0
+CONFORMANCE = [status_code_conformance, content_type_conformance, response_schema_conformance]
 DEMO_IDS = 6
 RESETS_THE_DATABASE = "/apitest/reset/"
 
@@ -50,6 +59,12 @@ def _point_at_demo_rows(case: Any) -> bool:
         return False
     case.path_parameters = {**case.path_parameters, **{n: v % DEMO_IDS for n, v in ids.items()}}
     return True
+
+
+def _flat(found: BaseException) -> list[BaseException]:
+    if isinstance(found, BaseExceptionGroup):
+        return [leaf for inner in found.exceptions for leaf in _flat(inner)]
+    return [found]
 
 
 class FuzzServer:
@@ -141,6 +156,7 @@ def fuzz_server(
 def test_generated_requests_never_fail_on_the_server(fuzz_server: FuzzServer) -> None:
     schema = schemathesis.openapi.from_url(f"{fuzz_server.url}/openapi.json")
     failures: list[tuple[str, str, int, str]] = []
+    undocumented: list[str] = []
     operations = sorted(
         (result.ok() for result in schema.get_all_operations()),
         key=lambda operation: operation.path == RESETS_THE_DATABASE,
@@ -167,6 +183,14 @@ def test_generated_requests_never_fail_on_the_server(fuzz_server: FuzzServer) ->
                     break
                 response = case.call(headers=headers, timeout=REQUEST_TIMEOUT)
                 sent += 1
+                try:
+                    case.validate_response(response, checks=CONFORMANCE)
+                except (Failure, FailureGroup) as found:
+                    titles = [str(getattr(failure, "title", failure)) for failure in _flat(found)]
+                    undocumented.append(
+                        f"{case.method} {case.formatted_path} {response.status_code} "
+                        f"{titles}: {response.text[:200]}"
+                    )
                 if response.status_code >= 500:
                     failures.append(
                         (
@@ -183,3 +207,5 @@ def test_generated_requests_never_fail_on_the_server(fuzz_server: FuzzServer) ->
             pass
     print(f"{len(operations)} operations, {sent} requests, {time.monotonic() - started:.1f} s")
     assert failures == []
+    print("\n".join(undocumented))
+    assert undocumented == []
