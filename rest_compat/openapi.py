@@ -20,7 +20,8 @@ DOCUMENTED_PREFIXES = ("/qiita_db/", "/cloud/", "/apitest/", "/api/v1/")
 PARAMETER = re.compile(r"{([A-Za-z_][A-Za-z0-9_]*)(?::([A-Za-z_]+))?}")
 CONVERTOR_SCHEMAS: dict[str, dict[str, Any]] = {
     "int": {"type": "integer", "minimum": 0},
-    "path": {"type": "string"},
+    # Starlette's `path` convertor is `.*`: a line feed never matches the route.
+    "path": {"type": "string", "pattern": "^[^\\n]*$"},
     "str": {"type": "string"},
     "qiita_categories": {"type": "string", "pattern": "^[A-Za-z0-9.:,_-]*$"},
     "qiita_sample": {"type": "string", "pattern": "^[A-Za-z0-9.-]+$"},

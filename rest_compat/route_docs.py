@@ -288,7 +288,12 @@ ROUTE_DOCS: dict[tuple[str, str], RouteDoc] = {
     ),
     ("GET", "/qiita_db/prep_template/{prep_id:path}/data/"): RouteDoc(
         "A preparation's information",
-        {200: _ok('`{"data": {sample: {column: value}}}`.'), 403: [FORBIDDEN], 404: [NOT_FOUND]},
+        {
+            200: _ok('`{"data": {sample: {column: value}}}`.'),
+            400: [Reply("`sample_information` is not true or false.", JSON, MESSAGE)],
+            403: [FORBIDDEN],
+            404: [NOT_FOUND],
+        },
         query=(Query("sample_information", "`true`: sample columns merged in"),),
         tags=("metadata",),
     ),
@@ -391,7 +396,11 @@ ROUTE_DOCS: dict[tuple[str, str], RouteDoc] = {
     ),
     ("GET", "/qiita_db/studies/{visibility:path}"): RouteDoc(
         "BIOM artifacts of public or private studies",
-        {200: _ok('`{"data": {study id: [artifact ids]}}`.'), 404: [NOT_FOUND]},
+        {
+            200: _ok('`{"data": {study id: [artifact ids]}}`.'),
+            403: [Reply("`You can only request public or private studies`.", JSON, MESSAGE)],
+            404: [NOT_FOUND],
+        },
         tags=("studies",),
     ),
     # -- cloud ------------------------------------------------------------------------
@@ -557,9 +566,8 @@ ROUTE_DOCS: dict[tuple[str, str], RouteDoc] = {
         "Values of some sample categories for every sample",
         {
             200: _ok(
-                '`{"header": [...], "samples": {id: [values]}}` (sent as text/html).',
+                '`{"header": [...], "samples": {id: [values]}}`.',
                 ANY_OBJECT,
-                HTML,
             ),
             404: [
                 Reply(
@@ -577,9 +585,8 @@ ROUTE_DOCS: dict[tuple[str, str], RouteDoc] = {
         "A study's sample ids",
         {
             200: _ok(
-                "Sample ids (sent as text/html).",
+                "Sample ids.",
                 {"type": "array", "items": {"type": "string"}},
-                HTML,
             ),
             404: [STUDY_NOT_FOUND],
         },
@@ -616,9 +623,8 @@ ROUTE_DOCS: dict[tuple[str, str], RouteDoc] = {
         "Per-sample accession and preparation details",
         {
             200: _ok(
-                "Sample details (sent as text/html).",
+                "Sample details.",
                 {"type": "array", "items": {"type": "object"}},
-                HTML,
             ),
             400: [Reply("`Missing sample_id key`.", JSON, MESSAGE)],
             404: [STUDY_NOT_FOUND],
@@ -637,9 +643,8 @@ ROUTE_DOCS: dict[tuple[str, str], RouteDoc] = {
         "One sample's accession and preparation details",
         {
             200: _ok(
-                "Sample details (sent as text/html).",
+                "Sample details.",
                 {"type": "array", "items": {"type": "object"}},
-                HTML,
             ),
             404: [STUDY_NOT_FOUND],
         },
@@ -648,9 +653,7 @@ ROUTE_DOCS: dict[tuple[str, str], RouteDoc] = {
     ("GET", f"{STUDY}/samples/info"): RouteDoc(
         "Number of samples and sample categories",
         {
-            200: _ok(
-                '`{"number-of-samples", "categories"}` (sent as text/html).', ANY_OBJECT, HTML
-            ),
+            200: _ok('`{"number-of-samples", "categories"}`.'),
             404: [STUDY_NOT_FOUND],
         },
         tags=("study API",),
@@ -659,7 +662,9 @@ ROUTE_DOCS: dict[tuple[str, str], RouteDoc] = {
         "List study persons, or look one up by name and affiliation",
         {
             200: _ok(
-                "Every person (list, text/html), or one person's `{address, phone, email, id}`."
+                "Every person (`[{name, affiliation}]`), or one person's "
+                "`{address, phone, email, id}`.",
+                {"oneOf": [{"type": "array", "items": {"type": "object"}}, {"type": "object"}]},
             ),
             400: [Reply("Only one of name and affiliation given.", JSON, MESSAGE)],
             404: [Reply("`Person not found`.", JSON, MESSAGE)],

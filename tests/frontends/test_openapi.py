@@ -99,3 +99,25 @@ async def test_docs_page_is_served_with_a_strict_policy(client: httpx.AsyncClien
     for name in ("swagger-ui-bundle.js", "swagger-ui.css", "docs.js", "LICENSE.swagger-ui"):
         asset = await client.get(f"/docs/static/{name}")
         assert asset.status_code == 200, name
+
+
+def test_answers_the_fuzzing_found_undocumented_are_documented() -> None:
+    """JSON study-API replies are application/json, the 403/400 the routes send are listed,
+    and `path` captures exclude the line feed no route matches."""
+    document = openapi_document(build_routes(Settings(test_mode=True)), "test")
+    paths = document["paths"]
+    samples = "/api/v1/study/{study_id}/samples"
+    for path, method in [
+        (samples, "get"),
+        (samples + "/info", "get"),
+        (samples + "/status", "post"),
+        ("/api/v1/study/{study_id}/sample/{sample}/status", "get"),
+        (samples + "/categories={categories}", "get"),
+    ]:
+        assert list(paths[path][method]["responses"]["200"]["content"]) == ["application/json"]
+    people = paths["/api/v1/person{anything}"]["get"]["responses"]["200"]["content"]
+    assert people["application/json"]["schema"]["oneOf"][0]["type"] == "array"
+    assert "403" in paths["/qiita_db/studies/{visibility}"]["get"]["responses"]
+    assert "400" in paths["/qiita_db/prep_template/{prep_id}/data/"]["get"]["responses"]
+    job = paths["/qiita_db/jobs/{job_id}"]["get"]["parameters"][0]
+    assert job["schema"] == {"type": "string", "pattern": "^[^\\n]*$"}
