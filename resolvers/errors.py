@@ -69,6 +69,11 @@ class InvalidInput(Invalid):
         self.problems = tuple(problems)
 
 
+def problems_of(error: Invalid) -> tuple[Invalid, ...]:
+    """The problems an `Invalid` stands for: its own, or each of an `InvalidInput`."""
+    return error.problems if isinstance(error, InvalidInput) else (error,)
+
+
 def raise_problems(problems: Sequence[Invalid]) -> None:
     """Nothing when `problems` is empty, the one problem, or all of them together."""
     if len(problems) == 1:

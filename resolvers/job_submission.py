@@ -43,7 +43,15 @@ from db.models import (
 )
 from resolvers import access, artifacts
 from resolvers.context import Context
-from resolvers.errors import Conflict, Forbidden, Invalid, NotFound, Required
+from resolvers.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    Invalid,
+    NotFound,
+    Required,
+    raise_problems,
+)
 from resolvers.jobs import change_status, fail_job, insert_job, load_job
 from resolvers.plugins import decoded_default
 
@@ -173,22 +181,35 @@ async def check_parameters(
         ).scalars()
     )
     definitions = {row.name: row for row in rows}
+    problems: list[Invalid] = []
     unknown = sorted(set(parameters) - set(definitions))
     if unknown:
-        raise Invalid(
-            f"Unknown parameter(s) for command '{command.name}': {', '.join(unknown)}",
-            unknown[0],
+        problems.append(
+            Invalid(
+                f"Unknown parameter(s) for command '{command.name}': {', '.join(unknown)}",
+                unknown[0],
+            )
         )
     checked = CheckedParameters(values={})
     for name, row in sorted(definitions.items(), key=lambda item: (item[1].position, item[0])):
         if name in parameters:
             value = parameters[name]
         elif row.required:
-            raise Required(f"Missing required parameter '{name}' of command '{command.name}'", name)
+            problems.append(
+                Required(f"Missing required parameter '{name}' of command '{command.name}'", name)
+            )
+            continue
         else:
             checked.values[name] = decoded_default(row)
             continue
-        checked.values[name] = await _check_value(ctx, row, value, checked)
+        try:
+            checked.values[name] = await _check_value(ctx, row, value, checked)
+        except Invalid as problem:
+            problems.append(problem)
+        except DomainError:
+            raise_problems(problems)
+            raise
+    raise_problems(problems)
     return checked
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from resolvers.errors import Invalid
+from resolvers.errors import Invalid, raise_problems
 
 # PostgreSQL 13 reserved key words (category "R"), frozen so that templates accepted
 # once stay accepted whatever server we run on (domain.md §2.5, §6.2 item 9).
@@ -235,24 +235,34 @@ def clean_table(
     if not isinstance(table, Mapping):
         raise Invalid("The metadata must be an object of sample name -> {column: value}.")
     names = [str(name).strip() for name in table]
-    validate_sample_names(names)
+    problems: list[Invalid] = []
+    try:
+        validate_sample_names(names)
+    except Invalid as problem:
+        problems.append(problem)
     raw_columns: list[str] = []
     seen_raw: set[str] = set()
     for name, cells in table.items():
         if not isinstance(cells, Mapping):
+            raise_problems(problems)
             raise Invalid(f"The metadata of sample {name!r} must be an object of column -> value.")
         for column in cells:
             if column not in seen_raw:
                 seen_raw.add(column)
                 raw_columns.append(column)
-    columns = normalise_column_names(raw_columns, forbidden=forbidden)
+    columns: list[str] = []
+    try:
+        columns = normalise_column_names(raw_columns, forbidden=forbidden)
+    except Invalid as problem:
+        problems.append(problem)
     stored_by_raw = {
         raw: raw.strip().lower()
         for raw in raw_columns
         if raw.strip().lower() not in SILENTLY_DROPPED_COLUMNS | READER_DROPPED_COLUMNS
     }
     prefixed = [prefix_sample_name(study_id, name) for name in names]
-    validate_sample_names(prefixed)
+    if not problems:
+        validate_sample_names(prefixed)
     warnings = []
     already = sum(has_study_prefix(study_id, name) for name in names)
     if 0 < already < len(names):
@@ -268,12 +278,17 @@ def clean_table(
             column = stored_by_raw.get(raw_column)
             if column is None:
                 continue
-            text = (
-                value
-                if value.__class__ is str
-                else value_as_text(value, sample=name, column=column)
-            )
+            try:
+                text = (
+                    value
+                    if value.__class__ is str
+                    else value_as_text(value, sample=name, column=column)
+                )
+            except Invalid as problem:
+                problems.append(problem)
+                continue
             row[column] = normalise_value(text)
         rows[stored] = row
         submitted[stored] = name
+    raise_problems(problems)
     return CleanTable(rows=rows, columns=columns, submitted_names=submitted, warnings=warnings)

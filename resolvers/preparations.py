@@ -23,8 +23,8 @@ from db.models import (
 )
 from resolvers.access import require_plugin_api
 from resolvers.context import Context
-from resolvers.errors import Invalid, NotFound
-from resolvers.metadata_rules import PREP_FORBIDDEN_WORDS, clean_table
+from resolvers.errors import Invalid, NotFound, problems_of, raise_problems
+from resolvers.metadata_rules import PREP_FORBIDDEN_WORDS, CleanTable, clean_table
 from resolvers.studies import find_editable_study, find_study, is_storable_id
 from resolvers.template_files import regenerate_prep_file
 
@@ -95,6 +95,43 @@ async def _sample_ids(ctx: Context, study_id: int, names: list[str]) -> dict[str
     return found
 
 
+async def _preparation_table_problems(
+    ctx: Context, study_id: int, template: SampleTemplate, clean: CleanTable
+) -> tuple[list[Invalid], dict[str, int]]:
+    """What is wrong with a clean preparation table against the study's samples, and the
+    ids of its samples."""
+    problems: list[Invalid] = []
+    shared = [column for column in clean.columns if column in set(template.columns)]
+    if shared:
+        problems.append(
+            Invalid(
+                "These columns are already in the sample information and cannot be repeated "
+                f"in a preparation: {', '.join(shared)}.",
+                "columns",
+            )
+        )
+    limit = ctx.settings.max_preparation_samples
+    if len(clean.rows) > limit:
+        problems.append(
+            Invalid(
+                f"A preparation holds at most {limit} samples; this one has {len(clean.rows)}.",
+                "metadata",
+            )
+        )
+        return problems, {}
+    ids = await _sample_ids(ctx, study_id, list(clean.rows))
+    unknown = [sample for sample in clean.rows if sample not in ids]
+    if unknown:
+        problems.append(
+            Invalid(
+                "Samples found in prep template but not sample template: "
+                + ", ".join(sorted(unknown)),
+                "metadata",
+            )
+        )
+    return problems, ids
+
+
 async def create_preparation(
     ctx: Context,
     study_id: int,
@@ -124,31 +161,29 @@ async def create_preparation(
             "a preparation.",
             "study",
         )
-    data_type_row = await resolve_data_type(ctx, data_type)
-    term = await resolve_investigation_type(ctx, data_type_row, investigation_type)
+    problems: list[Invalid] = []
+    data_type_row: DataType | None = None
+    term: str | None = None
+    try:
+        data_type_row = await resolve_data_type(ctx, data_type)
+        term = await resolve_investigation_type(ctx, data_type_row, investigation_type)
+    except Invalid as problem:
+        problems.append(problem)
+    clean: CleanTable | None = None
+    ids: dict[str, int] = {}
     if not metadata:
-        raise Invalid("No samples provided", "metadata")
-    clean = clean_table(study_id, metadata, forbidden=PREP_FORBIDDEN_WORDS)
-    shared = [column for column in clean.columns if column in set(template.columns)]
-    if shared:
-        raise Invalid(
-            "These columns are already in the sample information and cannot be repeated "
-            f"in a preparation: {', '.join(shared)}.",
-            "columns",
-        )
-    limit = ctx.settings.max_preparation_samples
-    if len(clean.rows) > limit:
-        raise Invalid(
-            f"A preparation holds at most {limit} samples; this one has {len(clean.rows)}.",
-            "metadata",
-        )
-    ids = await _sample_ids(ctx, study_id, list(clean.rows))
-    unknown = [sample for sample in clean.rows if sample not in ids]
-    if unknown:
-        raise Invalid(
-            "Samples found in prep template but not sample template: " + ", ".join(sorted(unknown)),
-            "metadata",
-        )
+        problems.append(Invalid("No samples provided", "metadata"))
+    else:
+        try:
+            clean = clean_table(study_id, metadata, forbidden=PREP_FORBIDDEN_WORDS)
+        except Invalid as error:
+            problems.extend(problems_of(error))
+    if clean is not None:
+        table_problems, ids = await _preparation_table_problems(ctx, study_id, template, clean)
+        problems.extend(table_problems)
+    raise_problems(problems)
+    assert data_type_row is not None
+    assert clean is not None
     prep = PrepTemplate(
         study_id=study_id,
         data_type_id=data_type_row.id,

@@ -16,11 +16,11 @@ from pathlib import Path
 from sqlalchemy import select
 
 from db.files import PathOutsideRoot, resolve_inside
-from db.models import Artifact, FilepathType, PrepTemplate, Study
+from db.models import Artifact, ArtifactType, FilepathType, PrepTemplate, Study
 from resolvers.artifact_types import check_filepath_types, get_artifact_type, get_mount
 from resolvers.artifacts import create_artifact
 from resolvers.context import Context
-from resolvers.errors import AlreadySet, Conflict, Invalid, NotFound
+from resolvers.errors import AlreadySet, Conflict, Invalid, NotFound, raise_problems
 from resolvers.job_submission import submit_html_summary
 from resolvers.preparations import PREPARATION_NOT_FOUND
 from resolvers.studies import find_editable_study, is_storable_id
@@ -57,7 +57,8 @@ async def study_upload_folder(ctx: Context, study_id: int) -> Path:
     return (await get_mount(ctx, UPLOADS_KIND)).path / str(study_id)
 
 
-def _uploaded_files(folder: Path, filenames: Sequence[str]) -> list[Path]:
+def _uploaded_files(folder: Path, filenames: Sequence[str]) -> tuple[list[Path], list[Invalid]]:
+    """The files' paths inside the upload folder, and what is wrong with them."""
     paths: list[Path] = []
     outside: list[str] = []
     missing: list[str] = []
@@ -70,17 +71,22 @@ def _uploaded_files(folder: Path, filenames: Sequence[str]) -> list[Path]:
         if path == folder.resolve() or not path.exists():
             missing.append(filename)
         paths.append(path)
+    problems: list[Invalid] = []
     if outside:
-        raise Invalid(
-            "Files must be inside the study's upload folder; refused: " + ", ".join(outside),
-            "filepaths",
+        problems.append(
+            Invalid(
+                "Files must be inside the study's upload folder; refused: " + ", ".join(outside),
+                "filepaths",
+            )
         )
     if missing:
-        raise Invalid(
-            "These files are not in the study's upload folder: " + ", ".join(missing),
-            "filepaths",
+        problems.append(
+            Invalid(
+                "These files are not in the study's upload folder: " + ", ".join(missing),
+                "filepaths",
+            )
         )
-    return paths
+    return paths, problems
 
 
 async def find_study_preparation(ctx: Context, study_id: int, prep_id: int) -> PrepTemplate:
@@ -106,24 +112,39 @@ async def attach_uploaded_artifact(
     """Create a preparation's root artifact from uploaded files, after the server's own checks.
 
     Order of study-api.md §6.2: study, preparation, its study, then the artifact checks
-    (Invalid) before anything moves.
+    (Invalid, all reported together, the first as before) before anything moves.
     """
     prep = await find_study_preparation(ctx, study_id, prep_id)
+    problems: list[Invalid] = []
     if "\x00" in name:
-        raise Invalid("The artifact name contains a NUL character.", "artifact_name")
-    type_row = await get_artifact_type(ctx, artifact_type)
+        problems.append(Invalid("The artifact name contains a NUL character.", "artifact_name"))
+    type_row: ArtifactType | None = None
+    try:
+        type_row = await get_artifact_type(ctx, artifact_type)
+    except Invalid as problem:
+        problems.append(problem)
+    type_names: list[str] = []
     if not filepaths:
-        raise Invalid("An artifact needs at least one file.", "filepaths")
-    type_names = await _filepath_type_names(ctx, [fp_type for _, fp_type in filepaths])
-    await check_filepath_types(ctx, type_row, type_names)
+        problems.append(Invalid("An artifact needs at least one file.", "filepaths"))
+    else:
+        try:
+            type_names = await _filepath_type_names(ctx, [fp_type for _, fp_type in filepaths])
+            if type_row is not None:
+                await check_filepath_types(ctx, type_row, type_names)
+        except Invalid as problem:
+            problems.append(problem)
     if prep.artifact_id is not None:
-        raise AlreadySet(
-            f"Preparation {prep_id} already has an artifact ({prep.artifact_id}); "
-            "a preparation has one root artifact.",
-            "prep",
+        problems.append(
+            AlreadySet(
+                f"Preparation {prep_id} already has an artifact ({prep.artifact_id}); "
+                "a preparation has one root artifact.",
+                "prep",
+            )
         )
     folder = await study_upload_folder(ctx, study_id)
-    paths = _uploaded_files(folder, [filename for filename, _ in filepaths])
+    paths, file_problems = _uploaded_files(folder, [filename for filename, _ in filepaths])
+    raise_problems([*problems, *file_problems])
+    assert type_row is not None
     artifact = await create_artifact(
         ctx,
         artifact_type=type_row.name,

@@ -4,9 +4,9 @@ The cost of an operation is computed before execution from its document, in the
 spirit of GitHub's API: it is the number of objects the operation may return.
 Every object-returning field costs one per parent object it is resolved for;
 connections multiply what is below them by `first`/`last` (or the default page
-size), plain lists by `LIST_ESTIMATE` (`nodes(ids:)` by the number of ids). A whole metadata
-table (`Preparation.table`, `SampleInformation.table`) costs `max_page_size` rows, the
-largest page of `samples` it stands for. An operation over the
+size), plain lists by `LIST_ESTIMATE` (`nodes(ids:)` by the number of ids). A page of a
+metadata table (`Preparation.table`, `SampleInformation.table`) costs one per row it may
+answer: its `first`, or `max_page_size` (its default page). An operation over the
 budget, or asking for a page over `max_page_size`, fails before any SQL runs.
 The cost is reported under `extensions.cost` of a refusal, and of any response whose
 request asks for it with `"extensions": {"cost": true}`.
@@ -57,7 +57,7 @@ from schema.operation_tracking import OperationTracking
 LIST_ESTIMATE = 10
 """Assumed length of a plain (unpaginated) list field, such as `Study.preparations`."""
 WHOLE_TABLES = {("Preparation", "table"), ("SampleInformation", "table")}
-"""Scalar fields that answer one object per row of a metadata table."""
+"""Scalar fields that answer one object per row of a page of a metadata table."""
 COST_CODE = "QUERY_TOO_COSTLY"
 PAGE_CODE = "BAD_USER_INPUT"
 
@@ -116,7 +116,7 @@ class OperationCost:
             return 0
         named = get_named_type(definition.type)
         if (parent.name, node.name.value) in WHOLE_TABLES:
-            return multiplier * self.settings.max_page_size
+            return multiplier * self._table_page_size(node)
         if not is_composite_type(named) or node.selection_set is None:
             return 0
         factor = self._factor(parent, node, definition.type, named)
@@ -147,6 +147,11 @@ class OperationCost:
                 PAGE_CODE,
             )
         return int(size)
+
+    def _table_page_size(self, node: FieldNode) -> int:
+        if self._argument(node, "first", GraphQLInt) is None:
+            return self.settings.max_page_size
+        return self._page_size(node)
 
     def _argument(self, node: FieldNode, name: str, type_: Any) -> Any:
         for argument in node.arguments or ():

@@ -75,22 +75,6 @@ async def sample_counts_for_preparations(scope: ReadScope, ids: Sequence[int]) -
     return [counts.get(prep_id, 0) for prep_id in ids]
 
 
-async def tables_for_preparations(
-    scope: ReadScope, ids: Sequence[int]
-) -> list[dict[str, dict[str, Any]]]:
-    """Whole prep tables: sample name -> {category: value}, by sample name."""
-    query = (
-        select(PrepSample.prep_id, Sample.sample_name, PrepSample.values)
-        .join(Sample, Sample.id == PrepSample.sample_id)
-        .join(PrepTemplate, PrepTemplate.id == PrepSample.prep_id)
-        .join(Study, Study.id == PrepTemplate.study_id)
-        .where(PrepSample.prep_id.in_(ids), _readable(scope))
-        .order_by(Sample.sample_name)
-    )
-    groups = many_per_key(ids, await scope.rows(query), lambda row: row[0])
-    return [{row[1]: row[2] for row in group} for group in groups]
-
-
 async def sample_pages_for_preparations(
     scope: ReadScope, keys: Sequence[SamplePageKey]
 ) -> list[Page[PreparationSample]]:

@@ -1,4 +1,4 @@
-"""Batch reads of sample information: templates, counts, whole tables and sample pages."""
+"""Batch reads of sample information: templates, counts and sample pages (and table pages)."""
 
 from __future__ import annotations
 
@@ -81,20 +81,6 @@ async def sample_counts_for_studies(scope: ReadScope, ids: Sequence[int]) -> lis
     )
     counts = {row[0]: row[1] for row in await scope.rows(query)}
     return [counts.get(study_id, 0) for study_id in ids]
-
-
-async def sample_tables_for_studies(
-    scope: ReadScope, ids: Sequence[int]
-) -> list[dict[str, dict[str, Any]]]:
-    """Whole tables: sample name -> {category: value}, by sample name."""
-    query = (
-        select(Sample.study_id, Sample.sample_name, Sample.values)
-        .join(Study, Study.id == Sample.study_id)
-        .where(Sample.study_id.in_(ids), readable_studies_filter(scope.principal))
-        .order_by(Sample.sample_name)
-    )
-    groups = many_per_key(ids, await scope.rows(query), lambda row: row[0])
-    return [{row[1]: row[2] for row in group} for group in groups]
 
 
 async def sample_pages_for_studies(

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Protocol
 import strawberry
 from strawberry.scalars import JSON
 
-from resolvers.loaders.samples import MetadataFilter
+from resolvers.loaders.samples import MetadataFilter, SamplePageKey
 
 
 @strawberry.type(description="One metadata value of one sample; values are text or null.")
@@ -79,3 +79,31 @@ def entries(values: Mapping[str, Any], categories: list[str] | None) -> list[Met
 
 def _text(value: Any) -> str | None:
     return None if value is None else str(value)
+
+
+TABLE_DESCRIPTION = (
+    "One page of the table as JSON: {sample name: {category: value}}, by sample name. "
+    "It holds at most `first` rows (default and limit: the server's largest page size, "
+    "100 unless configured), and costs that many objects. For the next page pass the last "
+    "sample name of this page as `after`; `sampleCount` says how many rows there are."
+)
+TableFirst = Annotated[
+    int | None,
+    strawberry.argument(
+        description="At most this many rows (0 to the largest page size); that size when not given."
+    ),
+]
+TableAfter = Annotated[
+    str | None,
+    strawberry.argument(
+        description="Only the rows whose sample name sorts after this one, such as the "
+        "last sample name of the previous page."
+    ),
+]
+
+
+def table_page_key(
+    owner_id: int, first: int | None, after: str | None, largest: int
+) -> SamplePageKey:
+    """The loader key of one page of a metadata table; `largest` is its default size."""
+    return SamplePageKey(owner_id=owner_id, first=largest if first is None else first, after=after)

@@ -13,7 +13,15 @@ from resolvers.loaders.preparations import PreparationSample as PreparationSampl
 from schema.context import Info
 from schema.relay import After, Before, Connection, First, Last, Node, connection, global_id
 from schema.types.enums import Visibility
-from schema.types.metadata import MetadataFilterInput, metadata_field, values_field
+from schema.types.metadata import (
+    TABLE_DESCRIPTION,
+    MetadataFilterInput,
+    TableAfter,
+    TableFirst,
+    metadata_field,
+    table_page_key,
+    values_field,
+)
 from schema.types.studies import SAMPLES_CURSOR, sample_page_key
 
 if TYPE_CHECKING:
@@ -121,11 +129,11 @@ class Preparation(Node):
     async def sample_count(self, info: Info) -> int:
         return await info.context.loaders.sample_count_for_preparation.load(self.prep_id)
 
-    @strawberry.field(
-        description="The whole table as JSON: {sample name: {category: value}}, by sample name."
-    )
-    async def table(self, info: Info) -> JSON:
-        return JSON(await info.context.loaders.table_for_preparation.load(self.prep_id))
+    @strawberry.field(description=TABLE_DESCRIPTION)
+    async def table(self, info: Info, first: TableFirst = None, after: TableAfter = None) -> JSON:
+        key = table_page_key(self.prep_id, first, after, info.context.settings.max_page_size)
+        page = await info.context.loaders.sample_page_for_preparation.load(key)
+        return JSON({row.sample_name: row.values for row in page.items})
 
     @strawberry.field(description="The preparation's samples by name, optionally filtered.")
     async def samples(

@@ -11,7 +11,14 @@ from db.models import Sample as SampleRow
 from db.models import SampleTemplate
 from schema.context import Info
 from schema.relay import Node, global_id
-from schema.types.metadata import metadata_field, values_field
+from schema.types.metadata import (
+    TABLE_DESCRIPTION,
+    TableAfter,
+    TableFirst,
+    metadata_field,
+    table_page_key,
+    values_field,
+)
 
 
 @strawberry.type(description="One sample of a study's sample information.")
@@ -67,11 +74,11 @@ class SampleInformation:
     async def sample_count(self, info: Info) -> int:
         return await info.context.loaders.sample_count_for_study.load(self.study_id)
 
-    @strawberry.field(
-        description="The whole table as JSON: {sample name: {category: value}}, by sample name."
-    )
-    async def table(self, info: Info) -> JSON:
-        return JSON(await info.context.loaders.sample_table_for_study.load(self.study_id))
+    @strawberry.field(description=TABLE_DESCRIPTION)
+    async def table(self, info: Info, first: TableFirst = None, after: TableAfter = None) -> JSON:
+        key = table_page_key(self.study_id, first, after, info.context.settings.max_page_size)
+        page = await info.context.loaders.sample_page_for_study.load(key)
+        return JSON({row.sample_name: row.values for row in page.items})
 
 
 async def load_sample(info: Info, sample_name: str | None) -> Sample | None:

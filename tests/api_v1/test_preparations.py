@@ -127,6 +127,19 @@ async def test_invalid_preparations_are_406_with_message(
         assert (await ctx.session.execute(select(PrepTemplate.id))).first() is None
 
 
+async def test_several_problems_answer_only_the_first_as_before(
+    client: httpx.AsyncClient, services: Services, owner: Caller, sid: int
+) -> None:
+    response = await create_prep(client, owner, sid, "data_type=Nope", {"zz": {"ph": "A"}})
+    assert response.status_code == 406
+    message = response.json()["message"]
+    assert message.startswith("Unknown data type 'Nope'; use one of: 16S, 18S, ITS")
+    assert "zz" not in message
+    assert "ph" not in message
+    async with unit_of_work(services) as ctx:
+        assert (await ctx.session.execute(select(PrepTemplate.id))).first() is None
+
+
 async def test_preparation_for_study_without_samples_is_406(
     client: httpx.AsyncClient, owner: Caller, study_id: int
 ) -> None:

@@ -8,7 +8,8 @@ import httpx
 from resolvers.context import Services
 from schema.relay import global_id
 from tests.graph_factories import make_analysis, make_person, make_reference, make_study_tree
-from tests.graphql.conftest import Callers, run_graphql
+from tests.graphql.conftest import Callers, error_codes, run_graphql
+from tests.graphql.test_statements import counting_statements
 
 FLAGS = """
 query($id: Int!) {
@@ -148,6 +149,63 @@ async def test_a_whole_table_costs_a_full_page_of_rows(
     assert "errors" not in result, result
     # the preparation (1) and its table, priced as the largest page of samples (100)
     assert result["extensions"]["cost"]["requested"] == 101
+
+
+async def test_a_table_answers_a_page_of_first_rows_and_the_next_after_a_sample_name(
+    client: httpx.AsyncClient, services: Services, callers: Callers
+) -> None:
+    tree = await make_study_tree(services, callers.owner.account, samples=3)
+    query = """query($study: Int!, $prep: Int!, $after: String) {
+      study(studyId: $study) { sampleInformation { table(first: 2, after: $after) } }
+      preparation(prepId: $prep) { table(first: 2, after: $after) }
+    }"""
+    variables = {"study": tree.study_id, "prep": tree.prep_id}
+    first = await run_graphql(client, query, variables, caller=callers.owner)
+    assert "errors" not in first, first
+    names = sorted(tree.sample_names)
+    samples = first["data"]["study"]["sampleInformation"]["table"]
+    prep = first["data"]["preparation"]["table"]
+    assert list(samples) == names[:2]
+    assert list(prep) == names[:2]
+    assert all(isinstance(values, dict) for values in [*samples.values(), *prep.values()])
+    rest = await run_graphql(client, query, {**variables, "after": names[1]}, caller=callers.owner)
+    assert list(rest["data"]["study"]["sampleInformation"]["table"]) == names[2:]
+    assert list(rest["data"]["preparation"]["table"]) == names[2:]
+    whole = await run_graphql(
+        client,
+        "query($id: Int!) { preparation(prepId: $id) { table } }",
+        {"id": tree.prep_id},
+        caller=callers.owner,
+    )
+    assert list(whole["data"]["preparation"]["table"]) == names
+
+
+async def test_a_table_page_costs_its_first_rows(
+    client: httpx.AsyncClient, services: Services, callers: Callers
+) -> None:
+    tree = await make_study_tree(services, callers.owner.account, samples=1)
+    query = "query($id: Int!) { preparation(prepId: $id) { table(first: 50) } }"
+    result = await run_graphql(
+        client, query, {"id": tree.prep_id}, caller=callers.owner, extensions={"cost": True}
+    )
+    assert "errors" not in result, result
+    # the preparation (1) and a page of at most 50 rows
+    assert result["extensions"]["cost"]["requested"] == 51
+
+
+async def test_whole_tables_over_the_budget_are_refused_before_any_sql(
+    client: httpx.AsyncClient, services: Services
+) -> None:
+    query = "{ studies(first: 100) { nodes { preparations(first: 100) { nodes { table } } } } }"
+    with counting_statements(services) as statements:
+        result = await run_graphql(client, query)
+    assert statements == []
+    assert result["data"] is None
+    assert error_codes(result) == ["QUERY_TOO_COSTLY"]
+    over_cap = await run_graphql(
+        client, "{ studies(first: 1) { nodes { sampleInformation { table(first: 101) } } } }"
+    )
+    assert error_codes(over_cap) == ["BAD_USER_INPUT"]
 
 
 async def test_files_and_samples_are_nodes_refetched_by_global_id(

@@ -509,7 +509,12 @@ async def test_create_preparation_and_attach_artifact_match_rest(
     )
     refused = again["data"]["attachArtifact"]
     assert refused["artifact"] is None
-    assert [e["code"] for e in refused["userErrors"]] == ["INVALID"]
+    # the file types FASTQ needs, the preparation's artifact, the missing file: all at once
+    assert [(e["field"], e["code"]) for e in refused["userErrors"]] == [
+        (["input", "files"], "INVALID"),
+        (["input", "prepId"], "TAKEN"),
+        (["input", "files"], "INVALID"),
+    ]
     second = await run_graphql(
         client,
         ATTACH,
@@ -527,8 +532,10 @@ async def test_create_preparation_and_attach_artifact_match_rest(
         },
         caller=callers.owner,
     )
-    [taken] = second["data"]["attachArtifact"]["userErrors"]
+    # the files were moved into the first artifact: they are missing from the upload folder
+    taken, moved = second["data"]["attachArtifact"]["userErrors"]
     assert (taken["field"], taken["code"]) == (["input", "prepId"], "TAKEN")
+    assert (moved["field"], moved["code"]) == (["input", "files"], "INVALID")
     assert taken["message"].startswith(f"Preparation {graph_prep_id} already has an artifact")
 
 

@@ -151,3 +151,111 @@ async def test_create_study_reports_every_bad_text_field_at_once(
             "code": "INVALID",
         },
     ]
+
+
+UPDATE_SAMPLES = f"""mutation($input: UpdateSampleMetadataInput!) {{
+  updateSampleMetadata(input: $input) {{ study {{ studyId }} {ERRORS} }} }}"""
+CREATE_PREP = f"""mutation($input: CreatePreparationInput!) {{
+  createPreparation(input: $input) {{ preparation {{ prepId }} {ERRORS} }} }}"""
+
+
+def paths_and_codes(errors: list[dict[str, Any]]) -> list[tuple[list[str], str]]:
+    return [(error["field"], error["code"]) for error in errors]
+
+
+async def test_update_sample_metadata_reports_bad_categories_and_bad_values_together(
+    client: httpx.AsyncClient, services: Services, callers: Callers
+) -> None:
+    tree = await make_study_tree(services, callers.owner.account, samples=2)
+    bad = {
+        f"{tree.study_id}.S0": {"env_package": "air", "host": "h", "1st_depth": "3"},
+        f"{tree.study_id}.S1": {"env_package": "air", "host": {"nested": 1}},
+    }
+    result = await run_graphql(
+        client,
+        UPDATE_SAMPLES,
+        {"input": {"studyId": tree.study_id, "samples": bad}},
+        caller=callers.owner,
+    )
+    errors = errors_of(result, "updateSampleMetadata")
+    assert paths_and_codes(errors) == [
+        (["input", "samples"], "INVALID"),
+        (["input", "samples"], "INVALID"),
+    ]
+    assert "1st_depth" in errors[0]["message"]
+    assert "'host'" in errors[1]["message"]
+    assert "S1" in errors[1]["message"]
+
+
+async def test_create_preparation_reports_a_bad_data_type_and_unknown_samples_together(
+    client: httpx.AsyncClient, services: Services, callers: Callers
+) -> None:
+    tree = await make_study_tree(services, callers.owner.account, samples=2)
+    metadata = {"S0": {"primer": "GTGC"}, "S9": {"primer": "GTGC"}}
+    result = await run_graphql(
+        client,
+        CREATE_PREP,
+        {"input": {"studyId": tree.study_id, "dataType": "Nope", "metadata": metadata}},
+        caller=callers.owner,
+    )
+    errors = errors_of(result, "createPreparation")
+    assert paths_and_codes(errors) == [
+        (["input", "dataType"], "INVALID"),
+        (["input", "metadata"], "INVALID"),
+    ]
+    assert errors[0]["message"].startswith("Unknown data type 'Nope'")
+    assert errors[1]["message"] == (
+        f"Samples found in prep template but not sample template: {tree.study_id}.S9"
+    )
+
+
+async def test_submit_job_reports_every_bad_parameter(
+    client: httpx.AsyncClient, services: Services, callers: Callers
+) -> None:
+    plugin = await make_plugin(services)
+    result = await run_graphql(
+        client,
+        SUBMIT_JOB,
+        {
+            "input": {
+                "commandId": plugin.command_id,
+                "parameters": {"threads": "many", "similarity": "high"},
+            }
+        },
+        caller=callers.owner,
+    )
+    errors = errors_of(result, "submitJob")
+    assert paths_and_codes(errors) == [
+        (["input", "parameters", "input_data"], "REQUIRED"),
+        (["input", "parameters", "threads"], "INVALID"),
+        (["input", "parameters", "similarity"], "INVALID"),
+    ]
+    assert errors[1]["message"] == "Parameter 'threads' must be an integer, got 'many'"
+
+
+ATTACH = f"""mutation($input: AttachArtifactInput!) {{
+  attachArtifact(input: $input) {{ artifact {{ artifactId }} {ERRORS} }} }}"""
+
+
+async def test_attach_artifact_reports_its_type_the_preparation_and_the_files_together(
+    client: httpx.AsyncClient, services: Services, callers: Callers
+) -> None:
+    tree = await make_study_tree(services, callers.owner.account, samples=1)
+    attach = {
+        "studyId": tree.study_id,
+        "prepId": tree.prep_id,
+        "artifactType": "Nope",
+        "files": [{"path": "missing.fastq.gz", "filepathType": "raw_forward_seqs"}],
+        "name": "reads",
+    }
+    result = await run_graphql(client, ATTACH, {"input": attach}, caller=callers.owner)
+    errors = errors_of(result, "attachArtifact")
+    assert paths_and_codes(errors) == [
+        (["input", "artifactType"], "INVALID"),
+        (["input", "prepId"], "TAKEN"),
+        (["input", "files"], "INVALID"),
+    ]
+    assert errors[0]["message"] == "Unknown artifact type: Nope"
+    assert errors[2]["message"] == (
+        "These files are not in the study's upload folder: missing.fastq.gz"
+    )
