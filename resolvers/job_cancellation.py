@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from db.models import ProcessingJob
+from db.models import JobStatus, ProcessingJob
 from resolvers.access import can_cancel_job, is_untrusted_plugin
 from resolvers.context import Context
 from resolvers.errors import Conflict, Forbidden
@@ -10,7 +10,7 @@ from resolvers.job_end import Cancelled, finish_job
 from resolvers.jobs import get_job, load_job
 from resolvers.plugin_trust import untrusted_plugin_message
 
-CANCELLABLE = ("in_construction", "waiting", "queued", "running")
+CANCELLABLE: tuple[JobStatus, ...] = ("in_construction", "waiting", "queued", "running")
 """The statuses of unfinished jobs, which may be cancelled."""
 
 

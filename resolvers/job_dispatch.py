@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_, exists, or_, select, update
 
-from db.models import Command, ProcessingJob, ProcessingJobValidator, Software, utcnow
+from db.models import Command, JobStatus, ProcessingJob, ProcessingJobValidator, Software, utcnow
 from resolvers.context import Context
 from resolvers.job_end import Failed, finish_job
 from resolvers.job_submission import AWAITING_LAUNCH
@@ -34,7 +34,7 @@ class LaunchedJob:
     """A queued or running job some launcher owns."""
 
     job_id: str
-    status: str
+    status: JobStatus
     launcher: str
     external_id: str | None
     heartbeat: dt.datetime | None
@@ -102,7 +102,7 @@ async def fail_launched_job(
     message: str,
     *,
     external_id: str | None = None,
-    statuses: tuple[str, ...] = ("queued", "running"),
+    statuses: tuple[JobStatus, ...] = ("queued", "running"),
 ) -> bool:
     """Fail a job in one of `statuses` (its process failed or vanished).
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from db.models import LogEntry, ProcessingJob, ProcessingJobValidator
+from db.models import JobStatus, LogEntry, ProcessingJob, ProcessingJobValidator
 from resolvers.artifacts import create_artifact
 from resolvers.context import Context
 from resolvers.errors import NotFound
@@ -69,7 +69,7 @@ async def finish_job(
     job: ProcessingJob,
     outcome: JobOutcome,
     *,
-    expected: Sequence[str] = ("running",),
+    expected: Sequence[JobStatus] = ("running",),
 ) -> bool:
     """End `job` with `outcome` and apply what follows; False when it had already ended.
 

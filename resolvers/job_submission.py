@@ -31,6 +31,7 @@ from db.models import (
     CommandParameter,
     CommandParameterArtifactType,
     FilepathType,
+    JobStatus,
     PrepTemplate,
     ProcessingJob,
     ProcessingJobInput,
@@ -51,10 +52,10 @@ logger = logging.getLogger(__name__)
 
 AWAITING_LAUNCH = "pending"
 """`launcher` of a submitted job that no worker has claimed yet."""
-SUBMITTABLE = ("in_construction", "waiting")
+SUBMITTABLE: tuple[JobStatus, ...] = ("in_construction", "waiting")
 HTML_SUMMARY_COMMAND = "Generate HTML summary"
 HTML_SUMMARY_FILEPATH_TYPES = ("html_summary",)
-SUMMARY_JOB_STATUSES = ("queued", "running", "success")
+SUMMARY_JOB_STATUSES: tuple[JobStatus, ...] = ("queued", "running", "success")
 
 
 # --------------------------------------------------------------------------- submission
