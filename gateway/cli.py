@@ -36,7 +36,7 @@ from db.session import check_database_url, create_engine, create_session_factory
 from db.settings import Settings, SettingsError, load_settings
 from gateway.logs import logging_config
 from gateway.progress import SILENT, Progress
-from resolvers.context import Context, Principal, Services, unit_of_work
+from resolvers.context import SYSTEM, Context, Services, unit_of_work
 from resolvers.errors import DomainError
 
 logger = logging.getLogger(__name__)
@@ -45,8 +45,6 @@ PROG = "qiita-gateway"
 USAGE_ERROR = 2
 BUG = 1
 
-SYSTEM = Principal(kind="system")
-"""Who the CLI acts as: the operator of the server, with every right."""
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 T = TypeVar("T")

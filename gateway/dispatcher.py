@@ -15,13 +15,12 @@ import contextlib
 import logging
 
 from gateway.launchers.exits import ProcessExit
-from resolvers.context import Principal, Services, unit_of_work
+from resolvers.context import SYSTEM, Services, unit_of_work
 from resolvers.job_dispatch import claim_job, claimable_jobs, fail_launched_job, record_launch
 from resolvers.launching import Launcher
 
 logger = logging.getLogger(__name__)
 
-SYSTEM = Principal(kind="system")
 BATCH = 20
 MAX_ROUNDS = 50
 """Bound on claim rounds per wake-up; the next poll continues where this one stopped."""

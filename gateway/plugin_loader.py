@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from gateway.launchers.local import shell_command
 from gateway.plugin_config import PluginConfigError, read_plugin_config, scan_plugins_dir
 from gateway.progress import SILENT, Progress
-from resolvers.context import Principal, Services, unit_of_work
+from resolvers.context import SYSTEM, Services, unit_of_work
 from resolvers.errors import DomainError
 from resolvers.launching import LaunchRequest
 from resolvers.plugin_registration import (
@@ -41,7 +41,6 @@ from resolvers.plugin_registration import (
 
 logger = logging.getLogger(__name__)
 
-SYSTEM = Principal(kind="system")
 REGISTER_TIMEOUT = 600.0
 SERVER_WAIT_TIMEOUT = 60.0
 OUTPUT_LIMIT = 4000

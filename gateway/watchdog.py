@@ -23,7 +23,7 @@ import logging
 from dataclasses import dataclass, field
 
 from db.models import utcnow
-from resolvers.context import Principal, Services, unit_of_work
+from resolvers.context import SYSTEM, Services, unit_of_work
 from resolvers.job_dispatch import LaunchedJob, fail_launched_job, launched_jobs, requeue_job
 from resolvers.job_submission import settle_waiting_children
 from resolvers.launching import ALIVE_STATES, Launcher, LaunchState
@@ -31,7 +31,6 @@ from resolvers.uploads import expire_partial_uploads
 
 logger = logging.getLogger(__name__)
 
-SYSTEM = Principal(kind="system")
 CLAIM_GRACE = dt.timedelta(seconds=10)
 """How long a claimed job may go without an external id before its claim counts as lost."""
 

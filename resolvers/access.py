@@ -249,12 +249,6 @@ def can_see_account_details(principal: Principal, account_id: int) -> bool:
 VALIDATE_COMMAND = "Validate"
 
 
-async def require_read_study(ctx: Context, study_id: int) -> None:
-    """NotFound unless the caller may read the study (unreadable studies are not revealed)."""
-    if not await can_read_study(ctx, study_id):
-        raise NotFound(f"Study not found: {study_id}")
-
-
 async def can_read_artifact(ctx: Context, artifact_id: int) -> bool:
     query = select(Artifact.id).where(
         Artifact.id == artifact_id, readable_artifacts_filter(ctx.principal)

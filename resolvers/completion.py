@@ -19,10 +19,9 @@ from resolvers import archive, validators
 from resolvers.completion_reports import CompletionReport, parse_completion_report
 from resolvers.context import Context
 from resolvers.errors import DomainError, Forbidden
+from resolvers.job_end import Failed, Succeeded, finish_job
 from resolvers.jobs import (
     NOT_RUNNING_COMPLETE,
-    change_status,
-    fail_job,
     job_software,
     load_job,
     require_act_on_job,
@@ -93,8 +92,7 @@ async def complete_job(ctx: Context, job_id: str, payload: Any) -> None:
     error = await attempt(ctx, apply)
     if error is not None:
         logger.info("completion of job %s failed: %s", job.id, error.message)
-        await fail_job(ctx, job.id, error.message)
-        await validators.release_if_ready_for_validator(ctx, job.id)
+        await finish_job(ctx, job, Failed(error.message))
 
 
 async def apply_completion(ctx: Context, job: ProcessingJob, report: CompletionReport) -> None:
@@ -102,11 +100,10 @@ async def apply_completion(ctx: Context, job: ProcessingJob, report: CompletionR
     if report.archive:
         await archive.store_completion_archive(ctx, job, report.archive)
     if not report.success:
-        await fail_job(ctx, job.id, report.error)
-        await validators.release_if_ready_for_validator(ctx, job.id)
+        await finish_job(ctx, job, Failed(report.error))
         return
     if not report.artifacts:
-        await change_status(ctx, job.id, expected=("running",), to="success")
+        await finish_job(ctx, job, Succeeded())
         return
     _, software = await job_software(ctx, job)
     if software.type == "artifact definition":

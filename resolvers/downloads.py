@@ -33,6 +33,7 @@ from db.settings import Settings
 from resolvers import access
 from resolvers.context import ANONYMOUS, Context, Principal
 from resolvers.errors import Forbidden, NotFound
+from resolvers.studies import find_study
 
 DownloadKind = Literal["file", "artifact", "study", "analysis"]
 RELEASED = ("public", "private")
@@ -114,7 +115,7 @@ async def check_readable(ctx: Context, kind: DownloadKind, object_id: int) -> No
     elif kind == "artifact":
         await access.require_read_artifact(ctx, object_id)
     elif kind == "study":
-        await access.require_read_study(ctx, object_id)
+        await find_study(ctx, object_id)
     else:
         await access.require_read_analysis(ctx, object_id)
 

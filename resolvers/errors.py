@@ -2,6 +2,7 @@
 
     DomainError
     ├── NotFound          the object does not exist (or the caller may not know it does)
+    │   └── StudyNotFound a study that does not exist or that the caller may not read
     ├── Forbidden         the caller is known but may not do this
     ├── Unauthenticated   no valid credentials where they are required
     ├── Invalid           the input breaks a rule; `field` names the culprit when known
@@ -34,6 +35,14 @@ class NotFound(DomainError):
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+
+class StudyNotFound(NotFound):
+    """A study that does not exist or that the caller may not read: which, is not revealed."""
+
+    def __init__(self, study_id: object) -> None:
+        super().__init__(f"Study not found: {study_id}")
+        self.study_id = study_id
 
 
 class Forbidden(DomainError):

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from db.models import ProcessingJob
+from db.models import JobStatus, ProcessingJob
 from resolvers.access import can_cancel_job, is_untrusted_plugin
 from resolvers.context import Context
 from resolvers.errors import Conflict, Forbidden
-from resolvers.jobs import fail_job, get_job, load_job
+from resolvers.job_end import Cancelled, finish_job
+from resolvers.jobs import get_job, load_job
 from resolvers.plugin_trust import untrusted_plugin_message
 
-CANCELLABLE = ("in_construction", "waiting", "queued", "running")
+CANCELLABLE: tuple[JobStatus, ...] = ("in_construction", "waiting", "queued", "running")
 """The statuses of unfinished jobs, which may be cancelled."""
 
 
 async def cancel_job(ctx: Context, job_id: str) -> ProcessingJob:
-    """Fail an unfinished job with a message naming who cancelled it (its workflow children
-    fail with it), then stop its process through the launcher once the change is committed.
+    """End an unfinished job in error with a message naming who cancelled it (its workflow
+    children fail with it, the job it validates is settled), then stop its process through
+    the launcher once the change is committed.
 
     Only the user who submitted the job, or an admin, may cancel it.
     """
@@ -29,7 +31,7 @@ async def cancel_job(ctx: Context, job_id: str) -> ProcessingJob:
         raise Conflict(f"Job {job.id} cannot be cancelled: it is already {job.status}.")
     external_id, launcher = job.external_id, ctx.launcher
     who = principal.email or f"client {principal.client_id}"
-    if not await fail_job(ctx, job.id, f"Cancelled by {who}."):
+    if not await finish_job(ctx, job, Cancelled(who)):
         current = await load_job(ctx, job.id)
         raise Conflict(f"Job {job.id} cannot be cancelled: it is already {current.status}.")
     if external_id and launcher is not None:

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_, exists, or_, select, update
 
-from db.models import Command, ProcessingJob, ProcessingJobValidator, Software, utcnow
-from resolvers import validators
+from db.models import Command, JobStatus, ProcessingJob, ProcessingJobValidator, Software, utcnow
 from resolvers.context import Context
+from resolvers.job_end import Failed, finish_job
 from resolvers.job_submission import AWAITING_LAUNCH
-from resolvers.jobs import fail_job, load_job, publish_job_event
+from resolvers.jobs import load_job, publish_job_event
 from resolvers.launching import LaunchRequest
 
 logger = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ class LaunchedJob:
     """A queued or running job some launcher owns."""
 
     job_id: str
-    status: str
+    status: JobStatus
     launcher: str
     external_id: str | None
     heartbeat: dt.datetime | None
@@ -102,7 +102,7 @@ async def fail_launched_job(
     message: str,
     *,
     external_id: str | None = None,
-    statuses: tuple[str, ...] = ("queued", "running"),
+    statuses: tuple[JobStatus, ...] = ("queued", "running"),
 ) -> bool:
     """Fail a job in one of `statuses` (its process failed or vanished).
 
@@ -115,10 +115,7 @@ async def fail_launched_job(
         return False
     if await _has_validators(ctx, job_id):
         return False
-    if not await fail_job(ctx, job_id, message):
-        return False
-    await validators.release_if_ready_for_validator(ctx, job_id)
-    return True
+    return await finish_job(ctx, job, Failed(message))
 
 
 async def requeue_job(ctx: Context, job_id: str) -> bool:

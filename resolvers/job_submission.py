@@ -31,6 +31,7 @@ from db.models import (
     CommandParameter,
     CommandParameterArtifactType,
     FilepathType,
+    JobStatus,
     PrepTemplate,
     ProcessingJob,
     ProcessingJobInput,
@@ -59,10 +60,10 @@ logger = logging.getLogger(__name__)
 
 AWAITING_LAUNCH = "pending"
 """`launcher` of a submitted job that no worker has claimed yet."""
-SUBMITTABLE = ("in_construction", "waiting")
+SUBMITTABLE: tuple[JobStatus, ...] = ("in_construction", "waiting")
 HTML_SUMMARY_COMMAND = "Generate HTML summary"
 HTML_SUMMARY_FILEPATH_TYPES = ("html_summary",)
-SUMMARY_JOB_STATUSES = ("queued", "running", "success")
+SUMMARY_JOB_STATUSES: tuple[JobStatus, ...] = ("queued", "running", "success")
 
 
 # --------------------------------------------------------------------------- submission
@@ -495,6 +496,7 @@ async def settle_waiting_children(ctx: Context) -> int:
 
 
 # --------------------------------------------------------------------------- HTML summaries
+# Submitted after a job's end for its new artifacts (job_end.py).
 
 
 async def has_html_summary(ctx: Context, artifact_id: int) -> bool:
@@ -562,26 +564,3 @@ async def submit_html_summary(
     )
     await submit_jobs(ctx, [job.id])
     return await load_job(ctx, job.id)
-
-
-async def after_release(
-    ctx: Context,
-    job: ProcessingJob,
-    artifact_ids: list[int],
-    *,
-    outputs: Mapping[str, int] | None = None,
-) -> None:
-    """What follows a job's outputs becoming artifacts: summaries, then workflow children.
-
-    Called by the release of validated outputs (resolvers/jobs.py). A missing HTML
-    generator is logged, never a reason to undo the release.
-    """
-    if ctx.settings.html_summary_after_release:
-        for artifact_id in artifact_ids:
-            if await has_html_summary(ctx, artifact_id):
-                continue
-            try:
-                await submit_html_summary(ctx, artifact_id, user=job.account_id)
-            except NotFound as exc:
-                logger.warning("no HTML summary for artifact %s: %s", artifact_id, exc.message)
-    await submit_ready_children(ctx, job, outputs=outputs)

@@ -24,6 +24,7 @@ from db.models import (
     Artifact,
     Command,
     CommandParameter,
+    JobStatus,
     LogEntry,
     ProcessingJob,
     ProcessingJobInput,
@@ -38,7 +39,7 @@ from resolvers.events import Event
 
 logger = logging.getLogger(__name__)
 
-ALLOWED_MOVES: dict[str, frozenset[str]] = {
+ALLOWED_MOVES: dict[JobStatus, frozenset[JobStatus]] = {
     "in_construction": frozenset({"queued", "waiting", "error"}),
     "waiting": frozenset({"queued", "success", "error"}),
     "queued": frozenset({"queued", "running", "error"}),
@@ -134,8 +135,8 @@ async def change_status(
     ctx: Context,
     job_id: str,
     *,
-    expected: Sequence[str],
-    to: str,
+    expected: Sequence[JobStatus],
+    to: JobStatus,
     **values: Any,
 ) -> bool:
     """Move the job from one of `expected` to `to`; False when it was in no expected status."""
@@ -274,7 +275,7 @@ async def insert_job(
     command_id: int,
     account_id: int,
     parameters: dict[str, Any],
-    status: str = "in_construction",
+    status: JobStatus = "in_construction",
     target_job_id: str | None = None,
 ) -> ProcessingJob:
     """Create a job (duplicates allowed), linking the artifacts its artifact parameters name."""

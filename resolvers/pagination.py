@@ -34,22 +34,23 @@ class Page(Generic[T]):
     has_previous_page: bool
 
 
-def page_size(ctx: Context, request: PageRequest) -> int:
-    """The requested size, defaulted and capped by the settings."""
-    return requested_page_size(ctx.settings, request)
-
-
 def requested_page_size(settings: Settings, request: PageRequest) -> int:
-    """`page_size` for lists read whole and paged in memory (a parent's few children)."""
+    """The requested page size, defaulted, refused when negative or over `max_page_size`:
+    the one rule for every paged list."""
     if request.first is not None and request.last is not None:
         raise Invalid("Pass either first or last, not both.", "first")
     size = request.first if request.first is not None else request.last
+    field = "first" if request.first is not None else "last"
     if size is None:
         return settings.default_page_size
     if size < 0:
-        raise Invalid("Page size must not be negative.", "first")
+        raise Invalid("Page size must not be negative.", field)
     if size > settings.max_page_size:
-        raise Invalid(f"Page size {size} is over the limit of {settings.max_page_size}.", "first")
+        raise Invalid(
+            f"Page size {size} is over the limit of {settings.max_page_size}; "
+            "ask for fewer and follow the cursors.",
+            field,
+        )
     return size
 
 
@@ -63,7 +64,7 @@ async def keyset_page(
 
     The query must select one ORM entity (or one column); `key` must be a unique column of it.
     """
-    size = page_size(ctx, request)
+    size = requested_page_size(ctx.settings, request)
     total = (
         await ctx.session.execute(select(func.count()).select_from(query.order_by(None).subquery()))
     ).scalar_one()

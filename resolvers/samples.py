@@ -99,13 +99,6 @@ async def summarize_sample_information(ctx: Context, study_id: int) -> SampleInf
     )
 
 
-async def read_sample_information(ctx: Context, study_id: int) -> dict[str, dict[str, str | None]]:
-    """The whole sample information {sample: {category: value}}; {} without any."""
-    await find_study(ctx, study_id)
-    query = select(Sample.sample_name, Sample.values).where(Sample.study_id == study_id)
-    return {name: dict(values) for name, values in await ctx.session.execute(query)}
-
-
 async def get_sample_categories(
     ctx: Context, study_id: int, categories: Sequence[str]
 ) -> CategoryValues:

@@ -24,7 +24,7 @@ async def jobs_by_status(ctx: Context) -> dict[str, int]:
     rows = await ctx.session.execute(
         select(ProcessingJob.status, func.count()).group_by(ProcessingJob.status)
     )
-    counts = {status: 0 for status in JOB_STATUSES}
+    counts: dict[str, int] = dict.fromkeys(JOB_STATUSES, 0)
     for status, count in rows.all():
         counts[status] = int(count)
     return counts

@@ -33,12 +33,10 @@ from resolvers.access import (
     readable_studies_filter,
 )
 from resolvers.context import Context
-from resolvers.errors import Forbidden, Invalid, NotFound, Taken, raise_problems
-from resolvers.pagination import Page, PageRequest, keyset_page
+from resolvers.errors import Forbidden, Invalid, StudyNotFound, Taken, raise_problems
 from resolvers.plugin_trust import untrusted_plugin_message
 
-# study-api.md §1.6, §3.2: the exact messages scripts see.
-STUDY_NOT_FOUND = "Study not found"
+# study-api.md §3.2: the exact messages scripts see.
 UNKNOWN_USER = "Unknown user"
 TITLE_EXISTS = "Study title already exists"
 UNKNOWN_PI = "Unknown principal investigator"
@@ -49,30 +47,16 @@ VISIBILITY_PRECEDENCE = ("public", "private", "awaiting_approval")
 _BLANKS = re.compile(r"\s+")
 
 
-async def get_study(ctx: Context, study_id: int) -> Study:
-    """The study if it exists and the caller may read it; NotFound otherwise."""
-    query = select(Study).where(Study.id == study_id, readable_studies_filter(ctx.principal))
-    study = (await ctx.session.execute(query)).scalar_one_or_none()
-    if study is None:
-        raise NotFound(f"Study not found: {study_id}")
-    return study
-
-
-async def list_studies(ctx: Context, page: PageRequest) -> Page[Study]:
-    """Studies the caller may read, ordered by id."""
-    query = select(Study).where(readable_studies_filter(ctx.principal))
-    return await keyset_page(ctx, query, Study.__table__.c.id, page)
-
-
 def is_storable_id(value: int) -> bool:
     """Ids are 64-bit: a larger number from a URL names nothing (and must not reach SQL)."""
     return 0 <= value <= MAX_ID
 
 
 async def find_study(ctx: Context, study_id: int, *, with_contacts: bool = False) -> Study:
-    """A readable study; `Study not found` otherwise, unreadable ones included (§1.6)."""
+    """A readable study; StudyNotFound otherwise, unreadable ones included (§1.6): the one
+    "readable study or not found" rule."""
     if not is_storable_id(study_id):
-        raise NotFound(STUDY_NOT_FOUND)
+        raise StudyNotFound(study_id)
     query = select(Study).where(Study.id == study_id, readable_studies_filter(ctx.principal))
     if with_contacts:
         query = query.options(
@@ -80,7 +64,7 @@ async def find_study(ctx: Context, study_id: int, *, with_contacts: bool = False
         )
     study = (await ctx.session.execute(query)).scalar_one_or_none()
     if study is None:
-        raise NotFound(STUDY_NOT_FOUND)
+        raise StudyNotFound(study_id)
     return study
 
 

@@ -9,7 +9,7 @@ from db.models import Account, Study, StudyShare
 from resolvers.access import require_edit_study
 from resolvers.context import Context
 from resolvers.errors import Invalid
-from resolvers.studies import get_study
+from resolvers.studies import find_study
 
 
 async def _account(ctx: Context, email: str) -> Account:
@@ -25,7 +25,7 @@ async def share_study(ctx: Context, study_id: int, email: str) -> Study:
 
     Only those who may change the study (owner, sharers, admins) may share it.
     """
-    study = await get_study(ctx, study_id)
+    study = await find_study(ctx, study_id)
     await require_edit_study(ctx, study_id)
     account = await _account(ctx, email)
     if account.level == "unverified":
@@ -47,7 +47,7 @@ async def share_study(ctx: Context, study_id: int, email: str) -> Study:
 
 async def unshare_study(ctx: Context, study_id: int, email: str) -> Study:
     """Stop sharing the study with `email`; a user who is not a sharer is a no-op."""
-    study = await get_study(ctx, study_id)
+    study = await find_study(ctx, study_id)
     await require_edit_study(ctx, study_id)
     account = await _account(ctx, email)
     await ctx.session.execute(

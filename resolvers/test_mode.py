@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from db.models import Account, Command, ProcessingJob, Software, utcnow
+from db.models import JOB_STATUSES, Account, Command, ProcessingJob, Software, utcnow
 from resolvers import access
 from resolvers.artifacts import create_artifact
 from resolvers.context import Context
@@ -20,7 +20,6 @@ from resolvers.job_submission import check_parameters
 from resolvers.jobs import insert_job, load_job
 
 DEFAULT_TEST_USER = "test@foo.bar"
-JOB_STATUSES = ("in_construction", "queued", "running", "waiting", "success", "error")
 
 
 def _require_rights(ctx: Context) -> None:

@@ -1,8 +1,7 @@
-"""Validator jobs: created for each output of a completed job, then released into artifacts.
+"""Validator jobs: created for each output of a completed job, and their completion.
 
 plugin-lifecycle.md §5.3 (a Validate job completes), §5.4 (validators of a transformation
-job), §5.5 (release). Release happens when the last validator of a job reports, under a
-lock on the parent job's row, so two validators finishing at once release exactly once.
+job). Their release into artifacts (§5.5) is the end of the job they validate: job_end.py.
 """
 
 from __future__ import annotations
@@ -20,7 +19,6 @@ from db.models import (
     Command,
     CommandOutput,
     CommandParameter,
-    LogEntry,
     PrepTemplate,
     ProcessingJob,
     ProcessingJobValidator,
@@ -32,10 +30,11 @@ from resolvers.artifacts import create_artifact
 from resolvers.completion_reports import OutputReport
 from resolvers.context import Context
 from resolvers.errors import Forbidden, Invalid, NotFound
-from resolvers.job_submission import after_release, submit_jobs
+from resolvers.job_end import Succeeded, finish_job, settle_validated_job, validating_step
+from resolvers.job_outputs import artifact_origin, json_parameter
+from resolvers.job_submission import submit_jobs
 from resolvers.jobs import (
     change_status,
-    fail_job,
     input_artifact_ids,
     insert_job,
     job_software,
@@ -46,19 +45,6 @@ from resolvers.jobs import (
 
 VALIDATE = "Validate"
 DEFAULT_NAME = "dflt_name"
-
-
-def json_parameter(value: Any) -> dict[str, Any] | None:
-    """A parameter holding a JSON document as text (`provenance`, `files`), decoded."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, dict):
-        return value
-    try:
-        decoded = json.loads(value)
-    except (TypeError, ValueError):
-        raise Invalid(f"The parameter value {value!r} is not valid JSON.") from None
-    return decoded if isinstance(decoded, dict) else None
 
 
 async def validator_command(ctx: Context, artifact_type: str) -> Command | None:
@@ -111,28 +97,6 @@ async def _artifact_name(ctx: Context, job: ProcessingJob, output_name: str) -> 
     return " ".join(parts)
 
 
-def _origin(
-    job: ProcessingJob,
-    inputs: list[int],
-    *,
-    data_type: str | None = None,
-    template: Any = None,
-) -> dict[str, Any]:
-    """Where an artifact produced by `job` belongs (lifecycle §5.5, special cases included)."""
-    analysis = job.parameters.get("analysis")
-    analysis_id = int(analysis) if isinstance(analysis, int | str) and str(analysis) else None
-    if data_type is not None:
-        return {"data_type": data_type, "analysis_id": analysis_id}
-    if inputs:
-        return {"parents": inputs, "command_id": job.command_id,
-                "command_parameters": job.parameters}  # fmt: skip
-    if template is not None:
-        return {"prep_id": int(template)}
-    if analysis_id is not None:
-        return {"analysis_id": analysis_id, "data_type": "Multiomic"}
-    return {"data_type": "Job Output Folder"}
-
-
 async def create_validators(
     ctx: Context, job: ProcessingJob, outputs: Mapping[str, OutputReport]
 ) -> list[str]:
@@ -174,7 +138,7 @@ async def create_validators(
                 name=artifact_name,
                 job_id=job.id,
                 command_output_id=command_output.id,
-                **_origin(job, inputs, template=template),
+                **artifact_origin(job, inputs, template=template),
             )
             checked_by_server.append(artifact.id)
             continue
@@ -205,17 +169,11 @@ async def create_validators(
         validator_ids.append(validator.id)
     await ctx.session.flush()
     if not validator_ids:
-        await change_status(ctx, job.id, expected=("running",), to="success")
-        await after_release(ctx, job, checked_by_server)
+        await finish_job(ctx, job, Succeeded(checked_by_server))
         return []
-    await write_step(ctx, job.id, _validating_step(validator_ids, {}))
+    await write_step(ctx, job.id, validating_step(validator_ids, {}))
     await submit_jobs(ctx, validator_ids)
     return validator_ids
-
-
-def _validating_step(pending: list[str], external_ids: Mapping[str, str | None]) -> str:
-    listed = ", ".join(f"{v} [{external_ids.get(v) or 'Not Available'}]" for v in pending)
-    return f"Validating outputs ({len(pending)} remaining) via job(s) {listed}"
 
 
 async def complete_validator(ctx: Context, job: ProcessingJob, output: OutputReport) -> None:
@@ -233,10 +191,9 @@ async def complete_validator(ctx: Context, job: ProcessingJob, output: OutputRep
             name=name,
             job_id=original.id,
             command_output_id=provenance.get("cmd_out_id"),
-            **_origin(original, inputs, template=parameters.get("template")),
+            **artifact_origin(original, inputs, template=parameters.get("template")),
         )
-        await change_status(ctx, job.id, expected=("running",), to="success")
-        await after_release(ctx, job, [artifact.id])
+        await finish_job(ctx, job, Succeeded([artifact.id]))
         return
     if provenance is not None:
         await client_files.check_handed_files(ctx, [path for path, _ in output.filepaths])
@@ -255,7 +212,7 @@ async def complete_validator(ctx: Context, job: ProcessingJob, output: OutputRep
         if stored.rowcount != 1:  # type: ignore[attr-defined]
             raise Invalid(f"The validator {job.id} is not attached to any job.")
         await change_status(ctx, job.id, expected=("running",), to="waiting")
-        await release_if_ready_for_validator(ctx, job.id)
+        await settle_validated_job(ctx, job.id)
         return
     template = parameters.get("template")
     analysis = parameters.get("analysis")
@@ -269,84 +226,9 @@ async def complete_validator(ctx: Context, job: ProcessingJob, output: OutputRep
     artifact = await create_artifact(
         ctx, artifact_type=output.artifact_type, files=output.filepaths, name=name, **origin
     )
-    await change_status(ctx, job.id, expected=("running",), to="success")
     # Workflow children name the new artifact by its type (lifecycle §5.3 step 4).
-    await after_release(ctx, job, [artifact.id], outputs={output.artifact_type: artifact.id})
-
-
-async def release_if_ready_for_validator(ctx: Context, validator_id: str) -> None:
-    """After a validator finished: release its parent job if every sister is done."""
-    parent = (
-        await ctx.session.execute(
-            select(ProcessingJobValidator.job_id).where(
-                ProcessingJobValidator.validator_id == validator_id
-            )
-        )
-    ).scalar_one_or_none()
-    if parent is not None:
-        await release_if_ready(ctx, parent)
-
-
-async def _error_message(ctx: Context, log_id: int | None) -> str:
-    if log_id is None:
-        return ""
-    entry = await ctx.session.get(LogEntry, log_id)
-    return entry.msg if entry is not None else ""
-
-
-async def release_if_ready(ctx: Context, parent_id: str) -> None:
-    """Release the validators of `parent_id` once all are waiting or error (lifecycle §5.5)."""
-    parent = await load_job(ctx, parent_id, lock=True)
-    if parent.status != "running":
-        return
-    rows = (
-        await ctx.session.execute(
-            select(ProcessingJob, ProcessingJobValidator.artifact_info)
-            .join(ProcessingJobValidator, ProcessingJobValidator.validator_id == ProcessingJob.id)
-            .where(ProcessingJobValidator.job_id == parent_id)
-            .order_by(ProcessingJob.created_at, ProcessingJob.id)
-            .execution_options(populate_existing=True)
-        )
-    ).all()
-    pending = [job for job, _ in rows if job.status not in ("waiting", "error")]
-    if pending:
-        external = {job.id: job.external_id for job in pending}
-        await write_step(ctx, parent_id, _validating_step([j.id for j in pending], external))
-        return
-    failed = [job for job, _ in rows if job.status == "error"]
-    if failed:
-        lines = [
-            f"Validator {job.id} error message: {await _error_message(ctx, job.error_log_id)}"
-            for job in failed
-        ]
-        detail = "\n".join(lines)
-        for job, _ in rows:
-            if job.status == "waiting":
-                await fail_job(ctx, job.id, f"{len(failed)} sister validator jobs failed: {detail}")
-        await fail_job(ctx, parent_id, f"{len(failed)} validator jobs failed: {detail}")
-        return
-    inputs = await input_artifact_ids(ctx, parent_id)
-    created: list[int] = []
-    for validator, info in rows:
-        provenance = json_parameter(validator.parameters.get("provenance")) or {}
-        data = info or {}
-        data_type = None
-        if "artifact_data" in data:
-            data_type = data.get("data_type")
-            data = data["artifact_data"]
-        artifact = await create_artifact(
-            ctx,
-            artifact_type=data["artifact_type"],
-            files=[(path, fp_type) for path, fp_type in data["filepaths"]],
-            name=provenance.get("name"),
-            job_id=parent_id,
-            command_output_id=provenance.get("cmd_out_id"),
-            **_origin(parent, inputs, data_type=data_type),
-        )
-        created.append(artifact.id)
-        await change_status(ctx, validator.id, expected=("waiting",), to="success")
-    await change_status(ctx, parent_id, expected=("running",), to="success")
-    await after_release(ctx, await load_job(ctx, parent_id), created)
+    outputs = {output.artifact_type: artifact.id}
+    await finish_job(ctx, job, Succeeded([artifact.id], outputs=outputs))
 
 
 async def _checked_files(ctx: Context, files: str) -> None:

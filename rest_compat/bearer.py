@@ -10,7 +10,7 @@ Usage in an endpoint module::
 
     async def heartbeat(request: Request) -> Response:
         async with authenticated_unit_of_work(request) as ctx:   # caller + transaction
-            await jobs.heartbeat(ctx, request.path_params["job_id"])
+            await jobs.heartbeat_job(ctx, request.path_params["job_id"])
         return empty_response()
 
 Both raise `OAuthFailure`, which `rest_compat.errors` answers with the contract's

@@ -18,6 +18,7 @@ from resolvers.errors import (
     Forbidden,
     Invalid,
     NotFound,
+    StudyNotFound,
     Unauthenticated,
 )
 from resolvers.oauth_errors import OAuthFailure, SignInThrottled
@@ -30,6 +31,9 @@ from rest_compat.encoding import (
 )
 
 logger = logging.getLogger(__name__)
+
+STUDY_NOT_FOUND = "Study not found"
+"""study-api.md §1.6: the exact text for a missing or unreadable study, without its id."""
 
 NOT_FOUND_PAGE = (
     "<!DOCTYPE html><html><head><title>404: Not Found</title></head>"
@@ -59,11 +63,17 @@ def is_api_v1(request: Request) -> bool:
 def domain_error_response(
     request: Request, error: DomainError, status: int | None = None
 ) -> Response:
-    """The default translation; endpoints pass `status` where the contract fixes another code."""
+    """The default translation, `{"message": ...}` on every route family; endpoints pass
+    `status` where the contract fixes another code."""
     code = status if status is not None else status_for(error)
-    if is_api_v1(request):
-        return json_response({"message": error.message}, code)
-    return json_response({"message": error.message}, code)
+    return json_response({"message": wire_message(error)}, code)
+
+
+def wire_message(error: DomainError) -> str:
+    """The resolver's message, but Qiita's own text where scripts match it (§1.6)."""
+    if isinstance(error, StudyNotFound):
+        return STUDY_NOT_FOUND
+    return error.message
 
 
 async def handle_domain_error(request: Request, exc: Exception) -> Response:
@@ -88,8 +98,6 @@ async def handle_missing_argument(request: Request, exc: Exception) -> Response:
 
 
 async def handle_malformed_body(request: Request, exc: Exception) -> Response:
-    if is_api_v1(request):
-        return json_response({"message": str(exc)}, 400)
     return json_response({"message": str(exc)}, 400)
 
 

@@ -11,7 +11,7 @@ from db.settings import Settings
 from rest_compat.authentication import AUTH_ROUTES
 from rest_compat.downloads import DOWNLOAD_ROUTES
 from rest_compat.plugin_routes import APITEST_ROUTES, CLOUD_ROUTES, PLUGIN_ROUTES
-from rest_compat.study_routes import STUDY_ROUTES
+from rest_compat.study_routes import study_routes
 from rest_compat.tus import TUS_ROUTES
 
 
@@ -19,7 +19,7 @@ def build_routes(settings: Settings) -> list[BaseRoute]:
     routes: list[BaseRoute] = [*AUTH_ROUTES, *PLUGIN_ROUTES, *CLOUD_ROUTES]
     if settings.test_mode:
         routes.extend(APITEST_ROUTES)
-    routes.extend(STUDY_ROUTES)
+    routes.extend(study_routes())
     routes.extend(TUS_ROUTES)
     routes.extend(DOWNLOAD_ROUTES)
     return routes

@@ -21,6 +21,7 @@ from resolvers import uploads
 from resolvers.context import Principal, unit_of_work
 from resolvers.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Unauthenticated
 from rest_compat.bearer import authenticate, services_of
+from rest_compat.errors import wire_message
 
 TUS_VERSION = "1.0.0"
 EXTENSIONS = "creation,termination,checksum,expiration"
@@ -66,7 +67,7 @@ def tus_endpoint(handler: Endpoint) -> Endpoint:
         try:
             return await handler(request)
         except DomainError as exc:
-            return _error(_status(exc), exc.message)
+            return _error(_status(exc), wire_message(exc))
 
     return endpoint
 

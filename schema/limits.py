@@ -51,6 +51,8 @@ from strawberry.extensions import (
 )
 
 from db.settings import Settings
+from resolvers.errors import Invalid
+from resolvers.pagination import PageRequest, requested_page_size
 from schema.errors import DomainErrorExtension
 from schema.operation_tracking import OperationTracking
 
@@ -140,13 +142,14 @@ class OperationCost:
         if not given:
             return self.settings.default_page_size
         size = max(given)
-        if size < 0 or size > self.settings.max_page_size:
+        try:
+            return requested_page_size(self.settings, PageRequest(first=int(size)))
+        except Invalid:
             raise LimitExceeded(
                 f"Page size {size} of `{node.name.value}` is not allowed: ask for 0 to "
                 f"{self.settings.max_page_size} objects and follow the cursors.",
                 PAGE_CODE,
-            )
-        return int(size)
+            ) from None
 
     def _table_page_size(self, node: FieldNode) -> int:
         if self._argument(node, "first", GraphQLInt) is None:

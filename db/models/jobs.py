@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal, get_args
 
 from sqlalchemy import Enum, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models.base import NO_REUSE, Base, CreatedAt, IntPK, JobId, utcnow
 
-JOB_STATUSES = ("in_construction", "queued", "running", "waiting", "success", "error")
+JobStatus = Literal["in_construction", "queued", "running", "waiting", "success", "error"]
+"""A processing job's status (plugin-lifecycle.md §4.2): typed so that mypy checks every
+status the code writes, compares or passes on."""
+JOB_STATUSES: tuple[JobStatus, ...] = get_args(JobStatus)
 SEVERITIES = ("Warning", "Runtime", "Fatal")
 
-JobStatus = Enum(*JOB_STATUSES, name="job_status", native_enum=False, create_constraint=True)
+JOB_STATUS_COLUMN = Enum(
+    *JOB_STATUSES, name="job_status", native_enum=False, create_constraint=True
+)
 
 
 class LogEntry(Base):
@@ -47,7 +52,9 @@ class ProcessingJob(Base):
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
     command_id: Mapped[int] = mapped_column(ForeignKey("command.id"), index=True)
     parameters: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    status: Mapped[str] = mapped_column(JobStatus, default="in_construction", index=True)
+    status: Mapped[JobStatus] = mapped_column(
+        JOB_STATUS_COLUMN, default="in_construction", index=True
+    )
     hidden: Mapped[bool] = mapped_column(default=False)
     heartbeat: Mapped[dt.datetime | None]
     step: Mapped[str | None]

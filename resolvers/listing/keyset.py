@@ -12,29 +12,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, func, or_, select
 
-from db.settings import Settings
 from resolvers.context import Context
-from resolvers.errors import Invalid
-from resolvers.pagination import Page, PageRequest
-
-
-def capped_size(settings: Settings, request: PageRequest) -> int:
-    """The requested page size, defaulted, refused when over `max_page_size`."""
-    if request.first is not None and request.last is not None:
-        raise Invalid("Pass either first or last, not both.", "first")
-    size = request.first if request.first is not None else request.last
-    field = "first" if request.first is not None else "last"
-    if size is None:
-        return settings.default_page_size
-    if size < 0:
-        raise Invalid("Page size must not be negative.", field)
-    if size > settings.max_page_size:
-        raise Invalid(
-            f"Page size {size} is over the limit of {settings.max_page_size}; "
-            "ask for fewer and follow the cursors.",
-            field,
-        )
-    return size
+from resolvers.pagination import Page, PageRequest, requested_page_size
 
 
 @dataclass(frozen=True)
@@ -58,7 +37,7 @@ async def ordered_page(
     ctx: Context, query: Select[Any], ordering: Ordering, request: PageRequest
 ) -> Page[Any]:
     """One page of `query` (one ORM entity, access already applied); keys are (value, tie)."""
-    size = capped_size(ctx.settings, request)
+    size = requested_page_size(ctx.settings, request)
     count_query = select(func.count()).select_from(query.order_by(None).subquery())
     total = (await ctx.session.execute(count_query)).scalar_one()
     backwards = request.last is not None and request.first is None

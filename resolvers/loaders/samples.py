@@ -12,10 +12,9 @@ from sqlalchemy.orm import aliased
 
 from db.models import Sample, SampleTemplate, Study
 from resolvers.access import readable_studies_filter
-from resolvers.listing.keyset import capped_size
 from resolvers.loaders.grouping import many_per_key, one_per_key
 from resolvers.loaders.scope import ReadScope
-from resolvers.pagination import Page, PageRequest
+from resolvers.pagination import Page, PageRequest, requested_page_size
 
 
 @dataclass(frozen=True)
@@ -130,7 +129,7 @@ async def windowed_pages(
     """Pages of `base` (selecting `entity`, filtered to `owner_ids`) for each owner, keyed by
     the unique `name`: one count query and one ROW_NUMBER() query whatever the owner count.
     """
-    size = capped_size(scope.settings, request)
+    size = requested_page_size(scope.settings, request)
     backwards = request.last is not None and request.first is None
     counted = base.with_only_columns(owner, func.count()).group_by(owner)
     paged = base

@@ -237,7 +237,7 @@ class StudyMutations:
             result = await samples.patch_samples(
                 ctx, _study_key(input.study_id), _table(input.samples, "samples")
             )
-            return result, await studies.get_study(ctx, _study_key(input.study_id))
+            return result, await studies.find_study(ctx, _study_key(input.study_id))
 
         done, errors = await run_mutation(
             info, action, paths=_table_path("samples"), not_found="study_id"

@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import select
 
 from db.models import Account, ArtifactType, ProcessingJob, Software, SoftwareArtifactType
-from resolvers import access, auth
+from resolvers import access, auth, studies
 from resolvers.context import ANONYMOUS, Principal, Services, unit_of_work
-from resolvers.errors import DomainError, Forbidden, NotFound
+from resolvers.errors import DomainError, Forbidden, NotFound, StudyNotFound
 from tests.factories import (
     make_command,
     make_job,
@@ -35,7 +35,7 @@ ACTIONS = [
     "heartbeat own plugin's job",
     "heartbeat another plugin's job",
 ]
-Y, NOT_FOUND, FORBIDDEN = "allowed", NotFound, Forbidden
+Y, NOT_FOUND, FORBIDDEN = "allowed", StudyNotFound, Forbidden
 MATRIX: dict[str, list[object]] = {
     #            public  private    own        other's    own job    other job
     "admin":      [Y, Y,         Y,         Y,         Y,         Y],
@@ -99,9 +99,9 @@ def action_of(world: World, action: str) -> Callable[..., Awaitable[None]]:
     async def run(ctx: object) -> None:
         match action:
             case "read public study":
-                await access.require_read_study(ctx, world.public_study)  # type: ignore[arg-type]
+                await studies.find_study(ctx, world.public_study)  # type: ignore[arg-type]
             case "read private study":
-                await access.require_read_study(ctx, world.private_study)  # type: ignore[arg-type]
+                await studies.find_study(ctx, world.private_study)  # type: ignore[arg-type]
             case "edit own study":
                 await access.require_edit_study(ctx, world.own_study)  # type: ignore[arg-type]
             case "edit other's study":
@@ -135,7 +135,7 @@ async def test_refusal_messages_name_the_object(services: Services) -> None:
     world = await build_world(services, "user")
     async with unit_of_work(services, world.principal) as ctx:
         with pytest.raises(NotFound, match=f"^Study not found: {world.private_study}$"):
-            await access.require_read_study(ctx, world.private_study)
+            await studies.find_study(ctx, world.private_study)
         with pytest.raises(
             Forbidden, match=f"^You do not have permission to modify study {world.others_study}.$"
         ):

@@ -32,7 +32,7 @@ from db.models import (
 from db.models import SoftwareArtifactType as TypeLink
 from resolvers.context import Services
 from rest_compat import api_persons, api_preparations, api_samples, api_studies
-from rest_compat.study_routes import STUDY_ROUTES
+from rest_compat.study_routes import study_routes
 from tests.factories import bearer, make_plugin_client, make_software, make_user, token_for
 from tests.graph_factories import StudyTree, make_person, make_study_tree
 from tests.graphql.conftest import run_graphql
@@ -468,7 +468,7 @@ async def test_the_table_covers_every_mutation_and_every_api_v1_write(
     assert sorted(ACTIONS) == sorted(mutations) == sorted(FACES)
     writes = {
         route.endpoint
-        for route in STUDY_ROUTES
+        for route in study_routes()
         if set(getattr(route, "methods", None) or ()) & {"POST", "PATCH", "PUT", "DELETE"}
     }
     assert writes - READS_BY_POST == set(REST_WRITES)

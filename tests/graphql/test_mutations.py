@@ -349,7 +349,11 @@ async def test_create_preparation_and_its_user_errors(
         "createPreparation": {
             "preparation": None,
             "userErrors": [
-                {"field": ["input", "studyId"], "message": "Study not found", "code": "NOT_FOUND"}
+                {
+                    "field": ["input", "studyId"],
+                    "message": f"Study not found: {tree.study_id}",
+                    "code": "NOT_FOUND",
+                }
             ],
         }
     }

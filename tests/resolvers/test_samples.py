@@ -124,7 +124,7 @@ async def test_a_reader_cannot_patch_and_a_stranger_cannot_see(
     services: Services, study_id: int
 ) -> None:
     stranger = await add_account(services, "stranger@x.org")
-    with pytest.raises(NotFound, match=r"^Study not found$"):
+    with pytest.raises(NotFound, match=rf"^Study not found: {study_id}$"):
         async with unit_of_work(services, stranger) as ctx:
             await patch_samples(ctx, study_id, {"a": {"ph": "7"}})
     admin = await add_account(services, "admin@x.org", level="admin")

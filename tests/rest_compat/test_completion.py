@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from db.models import Artifact, ArtifactParent, ProcessingJob, ProcessingJobValidator, StoredFile
 from resolvers import plugins
-from resolvers.context import Services, unit_of_work
+from resolvers.context import Principal, Services, unit_of_work
+from resolvers.job_cancellation import cancel_job
 from tests.factories import bearer
 from tests.rest_compat.conftest import HTML, JSON
 from tests.rest_compat.world import (
@@ -284,6 +285,26 @@ async def test_a_failed_validator_fails_its_sisters_and_the_job(
             select(Artifact.id).where(Artifact.produced_by_job_id == job_id)
         )
         assert made.first() is None
+
+
+async def test_cancelling_the_last_pending_validator_fails_the_job(
+    client: httpx.AsyncClient, services: Services, world: World
+) -> None:
+    job_id = await make_job(services, world, status="running")
+    await complete(client, job_id, completion(deblur_outputs(services, job_id)), world.deblur.token)
+    first, second = await validators_of(services, job_id)
+    await run_validator(client, world, first)
+    owner = Principal(kind="user", account_id=world.owner_id, email=world.owner_email, level="user")
+    async with unit_of_work(services, owner) as ctx:
+        await cancel_job(ctx, second.id)
+    detail = f"Validator {second.id} error message: Cancelled by {world.owner_email}."
+    job = await fetch_job(client, world, job_id)
+    assert (job["status"], job["msg"]) == ("error", f"1 validator jobs failed: {detail}")
+    sister = await fetch_job(client, world, first.id)
+    assert (sister["status"], sister["msg"]) == (
+        "error",
+        f"1 sister validator jobs failed: {detail}",
+    )
 
 
 async def test_unknown_output_name_ends_the_job_in_error(
