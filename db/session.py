@@ -17,6 +17,7 @@ from sqlalchemy.pool import NullPool
 
 from db.audit import AuditedSession
 from db.settings import Settings, SettingsError
+from db.statement_count import count_statements_of
 
 SessionFactory = async_sessionmaker[AsyncSession]
 
@@ -74,6 +75,8 @@ def create_engine(settings: Settings, *, pool: bool = True) -> AsyncEngine:
     engine = create_async_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _set_sqlite_pragmas)
+    if settings.count_sql_statements:
+        count_statements_of(engine)
     return engine
 
 

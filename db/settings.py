@@ -110,6 +110,9 @@ class Settings:
     download_url_ttl: int = 3600
     """Seconds a signed download link stays valid."""
 
+    count_sql_statements: bool = False
+    """Send `X-SQL-Statements` (statements run for the request) on every response: benchmarks."""
+
     secret_fields: tuple[str, ...] = field(default=("database_url", "download_secret"), repr=False)
 
     @property

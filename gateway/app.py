@@ -25,6 +25,7 @@ from gateway.metrics import RequestMetrics, metrics_endpoint
 from gateway.plugin_loader import load_plugins, register_plugins
 from gateway.readiness import readyz_endpoint
 from gateway.request_tracking import TrackedStarlette
+from gateway.statement_header import StatementCountHeader
 from resolvers import test_reset
 from resolvers.auth import forget_cached_tokens
 from resolvers.context import SYSTEM, Principal, Services, unit_of_work
@@ -108,6 +109,8 @@ def create_app(settings: Settings) -> Starlette:
     )
     app.router.redirect_slashes = False
     add_cors(app, settings)
+    if settings.count_sql_statements:
+        app.add_middleware(StatementCountHeader)
     app.request_metrics = metrics
     app.state.services = services
     app.state.jobs = jobs
