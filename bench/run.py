@@ -42,6 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
 BANNER = re.compile(r"serving on (https?://\S+:\d+)")
 STARTUP_SECONDS = 180.0
+PY_SPY = shutil.which("py-spy", path=str(Path(sys.executable).parent)) or "py-spy"
 PG_ADMIN = ["-h", "127.0.0.1", "-p", "5432", "-U", "postgres"]
 RUNNING_JOB = "4fb06e92-c371-4a5e-b29f-5b6d7e8f90a5"  # the demo's running job
 SYSTEM_CLIENT = ("qiita-demo-system-client", "qiita-demo-system-secret")
@@ -130,11 +131,13 @@ def _wait_for_banner(process: subprocess.Popen[str]) -> str:
 
 
 @contextmanager
-def server(command: list[str], env: dict[str, str], log: Path) -> Iterator[tuple[int, str]]:
+def server(
+    command: list[str], env: dict[str, str], log: Path, source: Path = ROOT
+) -> Iterator[tuple[int, str]]:
     """A server process; its log (stderr) goes to `log`, shown when it fails to start."""
     with log.open("ab") as stderr:
         process = subprocess.Popen(
-            command, env=env, stdout=subprocess.PIPE, stderr=stderr, text=True, cwd=ROOT,
+            command, env=env, stdout=subprocess.PIPE, stderr=stderr, text=True, cwd=source,
             start_new_session=True,
         )  # fmt: skip
     try:
@@ -225,6 +228,36 @@ def wrk(url: str, workload: Workload, concurrency: int, seconds: int, folder: Pa
         p50_ms=round(raw["p50_us"] / 1000, 2),
         p99_ms=round(raw["p99_us"] / 1000, 2),
     )
+
+
+@contextmanager
+def profiled(args: argparse.Namespace, pid: int, label: str) -> Iterator[None]:
+    """With `--profile DIR`: py-spy samples the server meanwhile (collapsed stacks)."""
+    if args.profile is None:
+        yield
+        return
+    args.profile.mkdir(parents=True, exist_ok=True)
+    name = re.sub(r"[^A-Za-z0-9.-]+", "_", label)
+    spy = subprocess.Popen(
+        [PY_SPY, "record", "--pid", str(pid), "--nonblocking", "--format", "raw",
+         "--duration", str(args.seconds), "--output", str(args.profile / f"{name}.txt")],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        yield
+    finally:
+        spy.wait(timeout=args.seconds + 60)
+
+
+def drain(http: httpx.Client) -> None:
+    """Wait until requests wrk left behind are served: /healthz answers quickly again."""
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        started = time.perf_counter()
+        http.get("/healthz")
+        if time.perf_counter() - started < 0.05:
+            return
+        time.sleep(0.2)
 
 
 def check_once(http: httpx.Client, workload: Workload) -> tuple[int | None, int]:
@@ -430,9 +463,14 @@ def measure_floor(args: argparse.Namespace, folder: Path) -> WorkloadResult:
 
 
 def measure_gateway(
-    args: argparse.Namespace, database: str, database_url: str | None, folder: Path
+    args: argparse.Namespace,
+    database: str,
+    database_url: str | None,
+    folder: Path,
+    source: Path = ROOT,
 ) -> DatabaseRun:
-    data_dir = folder / f"data-{database}"
+    """The gateway of the source tree `source` (its modules shadow the installed ones)."""
+    data_dir = Path(tempfile.mkdtemp(prefix=f"data-{database}-", dir=folder))
     command = [
         sys.executable, "-m", "gateway.cli", "serve", "--demo", "--port", "0",
         "--data-dir", str(data_dir),
@@ -440,7 +478,8 @@ def measure_gateway(
     if database_url:
         command += ["--database-url", database_url]
     settings = dict(setting.split("=", 1) for setting in args.set)
-    with server(command, gateway_env(settings), folder / f"{database}.log") as (pid, url):
+    log = data_dir.with_suffix(".log")
+    with server(command, gateway_env(settings), log, source) as (pid, url):
         site = build_site(url, args)
         rss_idle = rss_mb(pid)
         results = []
@@ -449,7 +488,14 @@ def measure_gateway(
                 if args.only and not any(word in workload.name for word in args.only):
                     continue
                 statements, size = check_once(http, workload)
-                measures = [wrk(url, workload, c, args.seconds, folder) for c in args.concurrency]
+                measures = []
+                for concurrency in args.concurrency:
+                    if measures and measures[0].p50_ms * concurrency > args.seconds * 1000:
+                        continue  # would not finish one round in the time: c1's figures stand
+                    label = f"{database}-{source.name}-{workload.name}-c{concurrency}"
+                    with profiled(args, pid, label):
+                        measures.append(wrk(url, workload, concurrency, args.seconds, folder))
+                    drain(http)
                 results.append(WorkloadResult(workload.name, statements, size, measures))
                 print(f"  {database:<10} {workload.name:<44} {_brief(measures)}", flush=True)
         rss_after = rss_mb(pid)
@@ -539,20 +585,58 @@ def render(
                     f" | {m.p50_ms} | {m.p99_ms} | {m.errors} |"
                 )
         lines.append("")
-    if len(runs) == 2:
-        sqlite_rps = {(r.name, m.concurrency): m.rps for r in runs[0].workloads for m in r.measures}
-        lines += ["PostgreSQL / SQLite throughput:", ""]
-        lines += [
-            "| workload | c | PostgreSQL / SQLite |",
-            "| --- | --- | --- |",
-        ]
-        for result in runs[1].workloads:
-            for m in result.measures:
-                base = sqlite_rps.get((result.name, m.concurrency))
-                if base:
-                    lines.append(f"| {result.name} | {m.concurrency} | {m.rps / base:.2f} |")
-        lines.append("")
+    lines += [
+        "A workload missing at a concurrency: its concurrency-1 p50 times that concurrency "
+        "exceeds the run length, so no full round would finish.",
+        "",
+    ]
+    if len(runs) > 1:
+        lines += _side_by_side(runs, floors)
     return "\n".join(lines)
+
+
+def _side_by_side(runs: list[DatabaseRun], floors: dict[int, float]) -> list[str]:
+    """One row per workload and concurrency, one column per run: req/s as a ratio to the
+    floor, then p50 / p99 ms; and PostgreSQL's throughput over SQLite's of the same tree."""
+    figures = {
+        (run.database, result.name, m.concurrency): m
+        for run in runs
+        for result in run.workloads
+        for m in result.measures
+    }
+    names = [run.database for run in runs]
+    pairs = [
+        (f"postgresql{suffix}", f"sqlite{suffix}")
+        for suffix in ("", " (baseline)")
+        if f"postgresql{suffix}" in names and f"sqlite{suffix}" in names
+    ]
+    header = " | ".join(f"{name}: x floor, p50 / p99 ms" for name in names)
+    header += "".join(f" | {pg} / {lite}" for pg, lite in pairs)
+    lines = [
+        "Side by side:",
+        "",
+        f"| workload | c | {header} |",
+        "| --- | --- |" + " --- |" * (len(names) + len(pairs)),
+    ]
+    keys = dict.fromkeys((result.name, m.concurrency) for run in runs
+                         for result in run.workloads for m in result.measures)  # fmt: skip
+    for workload, concurrency in keys:
+        cells = []
+        for name in names:
+            m = figures.get((name, workload, concurrency))
+            cells.append(
+                "-" if m is None else
+                f"{m.rps / floors[concurrency]:.3f}, {m.p50_ms:g} / {m.p99_ms:g}"
+            )  # fmt: skip
+        for pg, lite in pairs:
+            a, b = (
+                figures.get((pg, workload, concurrency)),
+                figures.get((lite, workload, concurrency)),
+            )
+            cells.append(f"{a.rps / b.rps:.2f}" if a and b and b.rps else "-")
+        lines.append(f"| {workload} | {concurrency} | " + " | ".join(cells) + " |")
+    lines.append("")
+    return lines
 
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
@@ -570,6 +654,10 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--label", default="", help="words added to the section title")
     parser.add_argument("--no-write", action="store_true", help="do not append to RESULTS.md")
     parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--baseline", type=Path, default=None, help="also measure the gateway of this source tree"
+    )
+    parser.add_argument("--profile", type=Path, default=None, help="py-spy stacks into DIR")
     parser.add_argument("--json", type=Path, default=None, help="write raw results here")
     args = parser.parse_args(argv)
     small = args.quick
@@ -593,14 +681,19 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         folder = Path(name)
         floor = measure_floor(args, folder)
         print(f"  floor      {floor.name:<44} {_brief(floor.measures)}", flush=True)
+        sources = [(args.baseline, " (baseline)")] if args.baseline else []
+        sources.append((ROOT, ""))
         for database in args.databases.split(","):
-            if database == "sqlite":
-                runs.append(measure_gateway(args, database, None, folder))
-            elif database == "postgresql":
-                with scratch_postgres() as url:
-                    runs.append(measure_gateway(args, database, url, folder))
-            else:
-                raise SystemExit(f"unknown database {database!r}")
+            for source, suffix in sources:
+                if database == "sqlite":
+                    run = measure_gateway(args, database, None, folder, source)
+                elif database == "postgresql":
+                    with scratch_postgres() as url:
+                        run = measure_gateway(args, database, url, folder, source)
+                else:
+                    raise SystemExit(f"unknown database {database!r}")
+                run.database += suffix
+                runs.append(run)
     report = render(args, started, host, floor, runs)
     print(report)
     if not args.no_write:

@@ -59,6 +59,9 @@ class Settings:
     production: bool = False
     """Masks unexpected errors and turns GraphQL field suggestions off."""
 
+    database_pool_size: int = 16
+    """Database connections each server process keeps open (`serve` opens them at start)."""
+
     token_ttl: int = 3600
     """Lifetime of access tokens, in seconds."""
     token_cache_seconds: float = 2.0
@@ -289,4 +292,8 @@ def load_settings(
         )
     if settings.token_ttl < 1:
         raise SettingsError(f"QIITA_TOKEN_TTL={settings.token_ttl}: tokens must live at least 1 s")
+    if settings.database_pool_size < 1:
+        raise SettingsError(
+            f"QIITA_DATABASE_POOL_SIZE={settings.database_pool_size}: at least 1 connection"
+        )
     return settings

@@ -16,6 +16,7 @@ from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from db.file_journal import replay_pending
 from db.migrate import is_up_to_date
 from db.session import create_engine, create_session_factory
+from db.session import warm_pool as warm_database_pool
 from db.settings import Settings, load_settings
 from gateway.cors import add_cors
 from gateway.demo import demo_present, load_demo
@@ -45,7 +46,8 @@ class DatabaseNotMigrated(RuntimeError):
     pass
 
 
-def create_app(settings: Settings) -> Starlette:
+def create_app(settings: Settings, *, warm_pool: bool = False) -> Starlette:
+    """The application; `warm_pool` opens the database pool's connections at start (`serve`)."""
     engine = create_engine(settings)
     events = create_event_bus(settings)
     jobs = JobRuntime(settings)
@@ -64,6 +66,8 @@ def create_app(settings: Settings) -> Starlette:
             raise DatabaseNotMigrated(
                 "The database is not migrated: run `qiita-gateway db upgrade`."
             )
+        if warm_pool:
+            await warm_database_pool(engine, settings.database_pool_size)
         async with unit_of_work(services, SYSTEM) as ctx:
             await ensure_graphiql_client(ctx)
         signing_secret(settings)
@@ -140,4 +144,4 @@ def create_app(settings: Settings) -> Starlette:
 
 def create_app_from_env() -> Starlette:
     """Zero-argument factory (`uvicorn --factory`, multi-worker serving): QIITA_* settings."""
-    return create_app(load_settings())
+    return create_app(load_settings(), warm_pool=True)
