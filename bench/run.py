@@ -506,7 +506,11 @@ def measure_gateway(
             for workload in workloads(site, args):
                 if args.only and not any(word in workload.name for word in args.only):
                     continue
-                statements, size = check_once(http, workload)
+                try:
+                    statements, size = check_once(http, workload)
+                except httpx.HTTPError as exc:  # the server died: say so, keep what was measured
+                    print(f"  {database:<10} {workload.name:<44} failed: {exc!r}", flush=True)
+                    break
                 measures: list[Measure] = []
                 for concurrency in args.concurrency:
                     if measures and measures[0].p50_ms * concurrency > args.seconds * 1000:
