@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import orjson
@@ -17,10 +18,14 @@ from sqlalchemy.pool import NullPool
 
 from db.audit import AuditedSession
 from db.settings import Settings, SettingsError
+from db.sqlite_writes import queue_writers
+from db.statement_count import count_statements_of
 
 SessionFactory = async_sessionmaker[AsyncSession]
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+POOL_OVERFLOW = 4
+"""Connections opened beyond the pool's size under a burst, and closed when returned."""
 
 
 def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -71,10 +76,38 @@ def create_engine(settings: Settings, *, pool: bool = True) -> AsyncEngine:
         kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
     if not pool:
         kwargs["poolclass"] = NullPool
+    else:
+        kwargs["pool_size"] = settings.database_pool_size
+        kwargs["max_overflow"] = POOL_OVERFLOW
     engine = create_async_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _set_sqlite_pragmas)
+        if pool:
+            queue_writers(engine, SQLITE_BUSY_TIMEOUT_MS / 1000)
+    if settings.count_sql_statements:
+        count_statements_of(engine)
     return engine
+
+
+async def warm_pool(engine: AsyncEngine, connections: int) -> None:
+    """Open `connections` pooled connections at once, so no request waits for one."""
+    opened = 0
+    everyone_in = asyncio.Event()
+
+    async def hold() -> None:
+        nonlocal opened
+        async with engine.connect():
+            opened += 1
+            if opened == connections:
+                everyone_in.set()
+            await everyone_in.wait()
+
+    holders = [asyncio.create_task(hold()) for _ in range(connections)]
+    try:
+        await asyncio.gather(*holders)
+    finally:
+        everyone_in.set()
+        await asyncio.gather(*holders, return_exceptions=True)
 
 
 def create_session_factory(engine: AsyncEngine) -> SessionFactory:

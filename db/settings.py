@@ -60,6 +60,9 @@ class Settings:
     production: bool = False
     """Masks unexpected errors and turns GraphQL field suggestions off."""
 
+    database_pool_size: int = 16
+    """Database connections each server process keeps open (`serve` opens them at start)."""
+
     token_ttl: int = 3600
     """Lifetime of access tokens, in seconds."""
     token_cache_seconds: float = 2.0
@@ -123,6 +126,9 @@ class Settings:
     """Key that signs download links; empty means a random one kept in `<data_dir>`."""
     download_url_ttl: int = 3600
     """Seconds a signed download link stays valid."""
+
+    count_sql_statements: bool = False
+    """Send `X-SQL-Statements` (statements run for the request) on every response: benchmarks."""
 
     secret_fields: tuple[str, ...] = field(default=("database_url", "download_secret"), repr=False)
 
@@ -307,4 +313,8 @@ def load_settings(
     if min(settings.sign_in_max_failures, settings.sign_in_window_seconds,
            settings.sign_in_lockout_seconds) < 1:  # fmt: skip
         raise SettingsError("sign-in throttling settings must be at least 1")
+    if settings.database_pool_size < 1:
+        raise SettingsError(
+            f"QIITA_DATABASE_POOL_SIZE={settings.database_pool_size}: at least 1 connection"
+        )
     return settings

@@ -17,6 +17,7 @@ from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from db.file_journal import replay_pending
 from db.migrate import is_up_to_date
 from db.session import create_engine, create_session_factory
+from db.session import warm_pool as warm_database_pool
 from db.settings import Settings, load_settings
 from gateway.body_limits import BodyLimitMiddleware
 from gateway.cors import add_cors
@@ -28,6 +29,7 @@ from gateway.metrics import RequestMetrics, metrics_endpoint
 from gateway.plugin_loader import load_plugins, register_plugins
 from gateway.readiness import readyz_endpoint
 from gateway.request_tracking import TrackedStarlette
+from gateway.statement_header import StatementCountHeader
 from resolvers import test_reset
 from resolvers.auth import forget_cached_tokens
 from resolvers.context import SYSTEM, Principal, Services, unit_of_work
@@ -47,7 +49,8 @@ class DatabaseNotMigrated(RuntimeError):
     pass
 
 
-def create_app(settings: Settings) -> Starlette:
+def create_app(settings: Settings, *, warm_pool: bool = False) -> Starlette:
+    """The application; `warm_pool` opens the database pool's connections at start (`serve`)."""
     engine = create_engine(settings)
     events = create_event_bus(settings)
     jobs = JobRuntime(settings)
@@ -66,6 +69,8 @@ def create_app(settings: Settings) -> Starlette:
             raise DatabaseNotMigrated(
                 "The database is not migrated: run `qiita-gateway db upgrade`."
             )
+        if warm_pool:
+            await warm_database_pool(engine, settings.database_pool_size)
         async with unit_of_work(services, SYSTEM) as ctx:
             await ensure_graphiql_client(ctx)
         signing_secret(settings)
@@ -115,6 +120,8 @@ def create_app(settings: Settings) -> Starlette:
     )
     app.router.redirect_slashes = False
     add_cors(app, settings)
+    if settings.count_sql_statements:
+        app.add_middleware(StatementCountHeader)
     app.request_metrics = metrics
     app.state.services = services
     app.state.jobs = jobs
@@ -144,4 +151,4 @@ def create_app(settings: Settings) -> Starlette:
 
 def create_app_from_env() -> Starlette:
     """Zero-argument factory (`uvicorn --factory`, multi-worker serving): QIITA_* settings."""
-    return create_app(load_settings())
+    return create_app(load_settings(), warm_pool=True)

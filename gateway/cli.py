@@ -215,7 +215,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         )
         Multiprocess(config, sockets=[sock]).run()
         return 0
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), **common))
+    server = uvicorn.Server(uvicorn.Config(create_app(settings, warm_pool=True), **common))
     server.run(sockets=[sock])
     if not server.started:
         raise CommandError("the server did not start; see the log above")

@@ -294,6 +294,20 @@ def require_plugin_api(ctx: Context) -> Principal:
     return ctx.principal
 
 
+def acting_on_jobs_filter(principal: Principal) -> ColumnElement[bool] | None:
+    """SQL predicate on `ProcessingJob` for the jobs `can_act_on_job` allows without looking
+    further: any job for system clients and admins, a plugin client's own commands' jobs.
+    None when only `can_act_on_job` can tell (nobody else may act on any job but a plugin's
+    validator jobs, which need the job's parameters)."""
+    if principal.kind == "system" or principal.is_admin:
+        return true()
+    if principal.kind == "plugin" and principal.software_id is not None:
+        return ProcessingJob.command_id.in_(
+            select(Command.id).where(Command.software_id == principal.software_id)
+        )
+    return None
+
+
 async def can_act_on_job(ctx: Context, job: ProcessingJob) -> bool:
     """May the caller heartbeat, step or complete `job` (decisions.md, "Authorization")?
 

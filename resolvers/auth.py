@@ -30,6 +30,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from db.durability import commit_without_waiting_for_disk
 from db.models import Account, OAuthClient, OAuthRateLimit, OAuthToken, Software, utcnow
 from db.settings import Settings
 from resolvers.accounts import password_problem
@@ -390,6 +391,7 @@ async def _count_request(
     window_floor = now - RATE_WINDOW
     key = (OAuthRateLimit.client_id == client_id, OAuthRateLimit.account_id == account_id)
     async with services.sessions() as session, session.begin():
+        await commit_without_waiting_for_disk(session)
         taken = await session.execute(
             update(OAuthRateLimit)
             .where(*key, OAuthRateLimit.window_start > window_floor, OAuthRateLimit.remaining > 0)

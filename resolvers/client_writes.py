@@ -1,6 +1,7 @@
 """Every write made with a client token is logged at INFO: the client and what changed.
 
-`ChangeRecorder` watches one unit of work's session: rows the ORM flushes (with their
+`ChangeRecorder` watches one unit of work's session (listeners on every session look for
+it in `session.info`, so none is added per session): rows the ORM flushes (with their
 primary keys) and bulk INSERT/UPDATE/DELETE statements (by table). After the commit,
 `log_client_writes` writes one line per unit of work.
 """
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 MAX_KEYS_SHOWN = 10
+RECORDER_KEY = "client_write_recorder"
 
 
 def _key(instance: object) -> str:
@@ -34,10 +36,9 @@ class ChangeRecorder:
     def __init__(self, session: Session) -> None:
         self.rows: dict[tuple[str, str], dict[str, None]] = defaultdict(dict)
         self.bulk: dict[tuple[str, str], int] = defaultdict(int)
-        event.listen(session, "after_flush", self._after_flush)
-        event.listen(session, "do_orm_execute", self._on_execute)
+        session.info[RECORDER_KEY] = self
 
-    def _after_flush(self, session: Session, _context: UOWTransaction) -> None:
+    def after_flush(self, session: Session) -> None:
         for verb, instances in (
             ("inserted", session.new),
             ("updated", session.dirty),
@@ -49,7 +50,7 @@ class ChangeRecorder:
                 table = getattr(instance, "__tablename__", type(instance).__name__)
                 self.rows[(verb, str(table))][_key(instance)] = None
 
-    def _on_execute(self, state: ORMExecuteState) -> None:
+    def on_execute(self, state: ORMExecuteState) -> None:
         kinds = (
             ("inserted", state.is_insert),
             ("updated", state.is_update),
@@ -72,9 +73,30 @@ class ChangeRecorder:
         return "; ".join(parts)
 
 
+@event.listens_for(Session, "after_flush")
+def _after_flush(session: Session, _context: UOWTransaction) -> None:
+    recorder = session.info.get(RECORDER_KEY)
+    if recorder is not None:
+        recorder.after_flush(session)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _on_execute(state: ORMExecuteState) -> None:
+    recorder = state.session.info.get(RECORDER_KEY)
+    if recorder is not None:
+        recorder.on_execute(state)
+
+
 def is_client_write(principal: Principal) -> bool:
     """A request authenticated with a client token (the server's own work has no client id)."""
     return principal.kind in ("plugin", "system") and principal.client_id is not None
+
+
+def recorder_for(session: Session, principal: Principal) -> ChangeRecorder | None:
+    """A recorder for a client's unit of work, when the line it feeds is logged at all."""
+    if is_client_write(principal) and logger.isEnabledFor(logging.INFO):
+        return ChangeRecorder(session)
+    return None
 
 
 def log_client_writes(principal: Principal, recorder: ChangeRecorder) -> None:

@@ -17,7 +17,7 @@ from db import file_journal
 from db.audit import set_actor
 from db.files import FileStore
 from db.settings import Settings
-from resolvers.client_writes import ChangeRecorder, is_client_write, log_client_writes
+from resolvers.client_writes import log_client_writes, recorder_for
 from resolvers.events import EventBus, NullEventBus
 from resolvers.launching import Launcher
 
@@ -138,7 +138,7 @@ async def unit_of_work(
             launcher=services.launcher,
             events=services.events,
         )
-        recorder = ChangeRecorder(session.sync_session) if is_client_write(principal) else None
+        recorder = recorder_for(session.sync_session, principal)
         try:
             yield ctx
             await session.commit()

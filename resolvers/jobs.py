@@ -18,8 +18,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, true, update
 
+from db.durability import commit_without_waiting_for_disk
 from db.models import (
     Artifact,
     Command,
@@ -105,20 +106,33 @@ async def require_act_on_job(ctx: Context, job: ProcessingJob) -> None:
 class JobSummary:
     """What `GET /qiita_db/jobs/<id>` reports (plugin-api.md §3.1)."""
 
-    job: ProcessingJob
     command_name: str
+    parameters: Any
+    status: str
     message: str
 
 
 async def get_job_summary(ctx: Context, job_id: str) -> JobSummary:
-    """The job's command name, stored parameters, status and error message."""
-    job = await get_job(ctx, job_id)
-    command, _ = await job_software(ctx, job)
-    message = ""
-    if job.status == "error" and job.error_log_id is not None:
-        entry = await ctx.session.get(LogEntry, job.error_log_id)
-        message = entry.msg if entry is not None else ""
-    return JobSummary(job=job, command_name=command.name, message=message)
+    """The job's command name, stored parameters, status and error message, if the caller
+    may read it (one statement; NotFound otherwise)."""
+    query = (
+        select(ProcessingJob.parameters, ProcessingJob.status, Command.name, LogEntry.msg)
+        .join(Command, Command.id == ProcessingJob.command_id)
+        .outerjoin(
+            LogEntry,
+            (LogEntry.id == ProcessingJob.error_log_id) & (ProcessingJob.status == "error"),
+        )
+        .where(
+            ProcessingJob.id == parse_job_id(job_id),
+            access.readable_jobs_filter(ctx.principal),
+        )
+    )
+    row = (await ctx.session.execute(query)).first()
+    if row is None:
+        raise NotFound(f"Job not found: {job_id}")
+    return JobSummary(
+        command_name=row.name, parameters=row.parameters, status=row.status, message=row.msg or ""
+    )
 
 
 def publish_job_event(ctx: Context, job_id: str, **data: Any) -> None:
@@ -157,23 +171,38 @@ async def change_status(
 
 
 async def heartbeat_job(ctx: Context, job_id: str) -> str:
-    """Record a heartbeat; the first one moves queued to running (plugin-api.md §3.2)."""
+    """Record a heartbeat; the first one moves queued to running (plugin-api.md §3.2).
+
+    The usual case is one conditional UPDATE that also checks the caller may act on the
+    job; when it matches nothing, the job is read to answer why (or, for a validator job
+    of a type plugin, to check the finer rule) and the UPDATE runs after that check.
+    """
+    acting = access.acting_on_jobs_filter(ctx.principal)
+    if acting is not None and await _beat(ctx, parse_job_id(job_id), acting):
+        return "running"
     job = await load_job(ctx, job_id)
     await require_act_on_job(ctx, job)
-    now = utcnow()
-    # One statement for both moves: a racing heartbeat that waited on the row lock
-    # re-checks the row and still matches once the first one made it `running`.
-    beat = await ctx.session.execute(
-        update(ProcessingJob)
-        .where(ProcessingJob.id == job.id, ProcessingJob.status.in_(("queued", "running")))
-        .values(status="running", heartbeat=now, updated_at=now)
-        .execution_options(synchronize_session=False, audit=False)
-    )
-    if beat.rowcount == 1:  # type: ignore[attr-defined]
-        publish_job_event(ctx, job.id, status="running", heartbeat=now.isoformat())
+    if await _beat(ctx, job.id, true()):
         return "running"
     current = await load_job(ctx, job.id)
     raise Forbidden(f"Can't execute heartbeat on job: not running: {current.status}")
+
+
+async def _beat(ctx: Context, job_id: str, acting: ColumnElement[bool]) -> bool:
+    # One statement for both moves: a racing heartbeat that waited on the row lock
+    # re-checks the row and still matches once the first one made it `running`.
+    await commit_without_waiting_for_disk(ctx.session)
+    now = utcnow()
+    beat = await ctx.session.execute(
+        update(ProcessingJob)
+        .where(ProcessingJob.id == job_id, ProcessingJob.status.in_(("queued", "running")), acting)
+        .values(status="running", heartbeat=now, updated_at=now)
+        .execution_options(synchronize_session=False, audit=False)
+    )
+    if beat.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    publish_job_event(ctx, job_id, status="running", heartbeat=now.isoformat())
+    return True
 
 
 async def set_job_step(ctx: Context, job_id: str, step: str) -> None:

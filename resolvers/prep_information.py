@@ -8,7 +8,7 @@ newest file was written (domain.md §3.4).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -103,10 +103,19 @@ async def get_prep_details(ctx: Context, prep_id: int) -> PrepDetails:
     return PrepDetails(prep, data_type, status, sample_file, prep_file)
 
 
-def _row(columns: list[Any], values: dict[str, Any], id_column: str, owner_id: int) -> Values:
-    row: Values = {str(c): values.get(str(c)) for c in columns}
-    row[id_column] = str(owner_id)
-    return row
+def _table(
+    columns: list[Any], rows: Iterable[Any], id_column: str, owner_id: int
+) -> dict[str, Values]:
+    """{name: {column: value}} in the template's column order, then `id_column`; one pass
+    over rows read with Core (the session's connection: no ORM result processing)."""
+    names = [str(column) for column in columns]
+    owner = str(owner_id)
+    table: dict[str, Values] = {}
+    for name, values in rows:
+        row: Values = dict(zip(names, map(values.get, names), strict=True))
+        row[id_column] = owner
+        table[name] = row
+    return table
 
 
 async def read_prep_information(ctx: Context, prep_id: int) -> dict[str, Values]:
@@ -118,10 +127,8 @@ async def read_prep_information(ctx: Context, prep_id: int) -> dict[str, Values]
         .where(PrepSample.prep_id == prep.id)
         .order_by(Sample.sample_name)
     )
-    return {
-        name: _row(prep.columns, values, "qiita_prep_id", prep.id)
-        for name, values in await ctx.session.execute(query)
-    }
+    rows = await (await ctx.session.connection()).execute(query)
+    return _table(prep.columns, rows, "qiita_prep_id", prep.id)
 
 
 async def read_sample_information(
@@ -140,10 +147,8 @@ async def read_sample_information(
         query = query.join(PrepSample, PrepSample.sample_id == Sample.id).where(
             PrepSample.prep_id == prep_id
         )
-    return {
-        name: _row(template.columns, values, "qiita_study_id", study_id)
-        for name, values in await ctx.session.execute(query.order_by(Sample.sample_name))
-    }
+    rows = await (await ctx.session.connection()).execute(query.order_by(Sample.sample_name))
+    return _table(template.columns, rows, "qiita_study_id", study_id)
 
 
 async def read_prep_sample_information(ctx: Context, prep_id: int) -> dict[str, Values]:

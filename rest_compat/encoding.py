@@ -229,8 +229,15 @@ def _finite(value: Any) -> Any:
 
 
 def json_response(content: Any, status_code: int = 200) -> Response:
-    """JSON with `application/json; charset=UTF-8`; non-finite floats become null."""
-    body = orjson.dumps(_finite(content), option=orjson.OPT_NON_STR_KEYS)
+    """JSON with `application/json; charset=UTF-8`; non-finite floats become null.
+
+    orjson already writes non-finite floats as null, so a document whose keys are all
+    strings is encoded in one pass; only others are walked to turn their keys into text.
+    """
+    try:
+        body = orjson.dumps(content)
+    except orjson.JSONEncodeError:
+        body = orjson.dumps(_finite(content), option=orjson.OPT_NON_STR_KEYS)
     return Response(body, status_code=status_code, media_type=None,
                     headers={"content-type": JSON_CONTENT_TYPE})  # fmt: skip
 

@@ -20,12 +20,11 @@ async def get_job(request: Request) -> Response:
     """§3.1: command name, stored parameters, status and error message."""
     async with authenticated_unit_of_work(request) as ctx:
         summary = await jobs.get_job_summary(ctx, captured(request, "job_id"))
-    job = summary.job
     return json_response(
         {
             "command": summary.command_name,
-            "parameters": job.parameters,
-            "status": job.status,
+            "parameters": summary.parameters,
+            "status": summary.status,
             "msg": summary.message,
         }
     )
