@@ -1,4 +1,8 @@
-"""Scalars of our own: 64-bit integers and the documented form of date-times."""
+"""Scalars of our own: 64-bit integers and the documented form of date-times.
+
+Parse failures raise GraphQLError, which graphql-core reports as the client's mistake;
+any other exception would count as an unexpected server error.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any, NewType
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.types.scalar import ScalarDefinition
 
 MAX_EXACT = 2**53
@@ -19,13 +24,13 @@ def _serialize_big(value: int) -> int:
 
 def _parse_big(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int | str):
-        raise ValueError(f"BigInt cannot represent {value!r}: send an integer.")
+        raise GraphQLError(f"BigInt cannot represent {value!r}: send an integer.")
     try:
         number = int(value)
     except ValueError:
-        raise ValueError(f"BigInt cannot represent {value!r}: send an integer.") from None
+        raise GraphQLError(f"BigInt cannot represent {value!r}: send an integer.") from None
     if not -(2**63) <= number < 2**63:
-        raise ValueError(f"BigInt cannot represent {value!r}: it is outside 64 bits.")
+        raise GraphQLError(f"BigInt cannot represent {value!r}: it is outside 64 bits.")
     return number
 
 
@@ -51,11 +56,11 @@ def _serialize_datetime(value: dt.datetime) -> str:
 
 def _parse_datetime(value: Any) -> dt.datetime:
     if not isinstance(value, str):
-        raise ValueError(f"DateTime cannot represent {value!r}: send an ISO 8601 string.")
+        raise GraphQLError(f"DateTime cannot represent {value!r}: send an ISO 8601 string.")
     try:
         parsed = dt.datetime.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"DateTime cannot represent {value!r}: send ISO 8601.") from None
+        raise GraphQLError(f"DateTime cannot represent {value!r}: send ISO 8601.") from None
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=dt.UTC)
 
 

@@ -35,3 +35,13 @@ async def test_a_3_gb_file_size_round_trips_exactly(
     assert artifact["files"] == [{"size": THREE_GB, "filename": "reads_R1.fastq.gz"}]
     assert THREE_GB > 2**31
     assert artifact["generatedAt"].endswith("+00:00")
+
+
+async def test_a_malformed_date_time_literal_is_the_clients_mistake(
+    client: httpx.AsyncClient,
+) -> None:
+    result = await run_graphql(
+        client, '{ jobs(first: 1, where: {createdAfter: "not a date"}) { totalCount } }'
+    )
+    assert result["errors"][0].get("extensions", {}).get("code") != "INTERNAL_SERVER_ERROR"
+    assert "DateTime cannot represent" in result["errors"][0]["message"]
