@@ -12,10 +12,12 @@ import base64
 import binascii
 import email.utils
 from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
 
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
 
 from resolvers import uploads
 from resolvers.context import Principal, unit_of_work
@@ -212,7 +214,11 @@ async def uploads_collection(request: Request) -> Response:
     return await (options(request) if request.method == "OPTIONS" else create(request))
 
 
+UPLOAD_CLIENT_DIR = Path(__file__).resolve().parent / "upload_client"
+"""tus-js-client's browser build, served to pages of this server (no outside host)."""
+
 TUS_ROUTES: list[BaseRoute] = [
+    Mount("/upload-client", app=StaticFiles(directory=UPLOAD_CLIENT_DIR), name="upload-client"),
     Route("/uploads/", uploads_collection, methods=["POST", "OPTIONS"], name="tus-create"),
     Route(
         "/uploads/{upload_id}",

@@ -1,4 +1,5 @@
-"""A browser sends a file with tus from page JavaScript (fetch, Web Crypto sha1 per chunk)."""
+"""A browser uploads with tus: through the vendored tus-js-client, and by hand from page
+JavaScript (fetch, Web Crypto sha1 per chunk)."""
 
 from __future__ import annotations
 
@@ -46,6 +47,26 @@ async ([token, studyId, size]) => {
 """
 
 
+TUS_CLIENT_SCRIPT = """
+async ([token, studyId, size]) => {
+  const bytes = new Uint8Array(size).map((_, i) => (i * 7) % 253);
+  const file = new Blob([bytes]);
+  return await new Promise((resolve, reject) => {
+    const upload = new tus.Upload(file, {
+      endpoint: "/uploads/",
+      chunkSize: 100000,
+      retryDelays: null,
+      headers: {Authorization: "Bearer " + token},
+      metadata: {study_id: String(studyId), filename: "tus client é.bin"},
+      onError: (error) => reject(String(error)),
+      onSuccess: () => resolve(upload.url),
+    });
+    upload.start();
+  });
+}
+"""
+
+
 @pytest.fixture
 def backend() -> str:
     """The page does not depend on the database: SQLite keeps this test short."""
@@ -77,3 +98,27 @@ async def test_browser_uploads_in_checksummed_chunks(settings: Settings, browser
     assert statuses == [201, 204, 204, 204]
     final = settings.resolved_data_dir / "uploads" / str(study_id) / "navigateur é.bin"
     assert final.read_bytes() == bytes(i % 251 for i in range(SIZE))
+
+
+async def test_browser_uploads_with_the_vendored_tus_js_client(
+    settings: Settings, browser: Browser
+) -> None:
+    outside: list[str] = []
+    async with serve(create_app(settings)) as server:
+        owner = await make_caller(server.services)
+        study_id = await make_study(server.services, owner.account)
+        page = await browser.new_page()
+        page.on(
+            "request",
+            lambda request: (
+                None if request.url.startswith(server.http_url) else outside.append(request.url)
+            ),
+        )
+        await page.goto(f"{server.http_url}/healthz")
+        await page.add_script_tag(url="/upload-client/tus.min.js")
+        url = await page.evaluate(TUS_CLIENT_SCRIPT, [owner.token, study_id, SIZE])
+        await page.close()
+    assert "/uploads/" in url
+    assert outside == []
+    final = settings.resolved_data_dir / "uploads" / str(study_id) / "tus client é.bin"
+    assert final.read_bytes() == bytes((i * 7) % 253 for i in range(SIZE))
