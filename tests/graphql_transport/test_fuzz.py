@@ -8,25 +8,19 @@ is not.
 
 from __future__ import annotations
 
-import asyncio
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import schemathesis
-import uvicorn
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.graphql import nodes
 
 from db.settings import Settings
-from gateway.app import create_app
-from gateway.demo import load_demo
-from resolvers.auth import issue_token
-from resolvers.context import SYSTEM, Services, unit_of_work
+from tests.fuzz_server import FuzzServer
 
 EXAMPLES_PER_FIELD = 10
 
@@ -43,51 +37,6 @@ schemathesis.graphql.scalar(
         st.text(max_size=20).map(nodes.String),
     ),
 )
-START_TIMEOUT = 30.0
-
-
-class FuzzServer:
-    """uvicorn in a thread with its own event loop; the demo loaded, an admin token."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.app = create_app(settings)
-        self.server = uvicorn.Server(
-            uvicorn.Config(self.app, host="127.0.0.1", port=0, log_level="warning")
-        )
-        self.token = ""
-        self.thread = threading.Thread(target=asyncio.run, args=(self._run(),), daemon=True)
-        self.ready = threading.Event()
-
-    async def _run(self) -> None:
-        task = asyncio.create_task(self.server.serve())
-        for _ in range(int(START_TIMEOUT / 0.05)):
-            if self.server.started or task.done():
-                break
-            await asyncio.sleep(0.05)
-        if self.server.started:
-            services: Services = self.app.state.services
-            async with unit_of_work(services, SYSTEM) as ctx:
-                await load_demo(ctx)
-            self.token = (
-                await issue_token(services, client_id="qiita-demo-password-client", account_id=1)
-            ).access_token
-        self.ready.set()
-        await task
-
-    @property
-    def url(self) -> str:
-        port = self.server.servers[0].sockets[0].getsockname()[1]
-        return f"http://127.0.0.1:{port}"
-
-    def __enter__(self) -> FuzzServer:
-        self.thread.start()
-        if not self.ready.wait(START_TIMEOUT) or not self.token:
-            raise RuntimeError("the fuzzing server did not start")
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(10)
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +57,7 @@ def fuzz_server(
 
 def test_generated_operations_never_fail_on_the_server(fuzz_server: FuzzServer) -> None:
     schema = schemathesis.graphql.from_url(f"{fuzz_server.url}/graphql")
-    headers = {"Authorization": f"Bearer {fuzz_server.token}"}
+    headers = {"Authorization": f"Bearer {fuzz_server.admin_token}"}
     failures: list[tuple[str, object]] = []
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) > 20

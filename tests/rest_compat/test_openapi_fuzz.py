@@ -11,9 +11,7 @@ body the document does not describe for that operation.
 
 from __future__ import annotations
 
-import asyncio
 import shutil
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +19,6 @@ from typing import Any
 
 import pytest
 import schemathesis
-import uvicorn
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis.core.failures import Failure, FailureGroup
@@ -32,16 +29,11 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from db.settings import Settings
-from gateway.app import create_app
-from gateway.demo import load_demo
-from resolvers.auth import issue_token
-from resolvers.context import SYSTEM, Services, unit_of_work
 from tests import databases
 from tests.conftest import BACKENDS
-from tests.factories import make_system_client
+from tests.fuzz_server import FuzzServer
 
 EXAMPLES_PER_OPERATION = 8
-START_TIMEOUT = 30.0
 REQUEST_TIMEOUT = 20.0
 CONFORMANCE = [status_code_conformance, content_type_conformance, response_schema_conformance]
 DEMO_IDS = 6
@@ -67,56 +59,9 @@ def _flat(found: BaseException) -> list[BaseException]:
     return [found]
 
 
-class FuzzServer:
-    """uvicorn in a thread with its own event loop; the demo loaded, an admin and a client token."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.app = create_app(settings)
-        self.server = uvicorn.Server(
-            uvicorn.Config(self.app, host="127.0.0.1", port=0, log_level="warning")
-        )
-        self.admin_token = ""
-        self.client_token = ""
-        self.thread = threading.Thread(target=asyncio.run, args=(self._run(),), daemon=True)
-        self.ready = threading.Event()
-
-    async def _run(self) -> None:
-        task = asyncio.create_task(self.server.serve())
-        for _ in range(int(START_TIMEOUT / 0.05)):
-            if self.server.started or task.done():
-                break
-            await asyncio.sleep(0.05)
-        if self.server.started:
-            services: Services = self.app.state.services
-            async with unit_of_work(services, SYSTEM) as ctx:
-                await load_demo(ctx)
-            self.admin_token = (
-                await issue_token(services, client_id="qiita-demo-password-client", account_id=1)
-            ).access_token
-            client = await make_system_client(services)
-            self.client_token = (
-                await issue_token(services, client_id=client.client_id)
-            ).access_token
-        self.ready.set()
-        await task
-
-    @property
-    def url(self) -> str:
-        port = self.server.servers[0].sockets[0].getsockname()[1]
-        return f"http://127.0.0.1:{port}"
-
-    def token_for(self, path: str) -> str:
-        return self.admin_token if path.startswith("/api/v1/") else self.client_token
-
-    def __enter__(self) -> FuzzServer:
-        self.thread.start()
-        if not self.ready.wait(START_TIMEOUT) or not self.admin_token:
-            raise RuntimeError("the fuzzing server did not start")
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(10)
+def token_for(server: FuzzServer, path: str) -> str:
+    """The demo admin's token for the study API, a system client's for the plugin API."""
+    return server.admin_token if path.startswith("/api/v1/") else server.client_token
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -177,7 +122,7 @@ def test_generated_requests_never_fail_on_the_server(fuzz_server: FuzzServer) ->
         )
         def check(case: Any) -> None:
             nonlocal sent
-            with_token = {"Authorization": f"Bearer {fuzz_server.token_for(case.path)}"}
+            with_token = {"Authorization": f"Bearer {token_for(fuzz_server, case.path)}"}
             for headers, remap in ((with_token, False), ({}, False), (with_token, True)):
                 if remap and not _point_at_demo_rows(case):
                     break
