@@ -3,19 +3,17 @@ JavaScript (fetch, Web Crypto sha1 per chunk)."""
 
 from __future__ import annotations
 
-import asyncio
-import os
-from collections.abc import AsyncIterator
-
 import pytest
-from playwright.async_api import Browser, async_playwright
+from playwright.async_api import Browser
 
 from db.settings import Settings
 from gateway.app import create_app
-from tests.e2e.test_graphiql_browser import CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.test_graphiql_browser import backend, browser
 from tests.factories import make_study
 from tests.graphql.conftest import make_caller
 from tests.graphql_transport.live_server import serve
+
+__all__ = ["backend", "browser"]
 
 pytestmark = pytest.mark.slow
 
@@ -65,26 +63,6 @@ async ([token, studyId, size]) => {
   });
 }
 """
-
-
-@pytest.fixture
-def backend() -> str:
-    """The page does not depend on the database: SQLite keeps this test short."""
-    return "sqlite"
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    if not await asyncio.to_thread(os.path.exists, CHROMIUM):
-        if os.environ.get("QIITA_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"chromium is not installed at {CHROMIUM}")
-        pytest.skip("chromium is not installed (apt-get install -y chromium)")
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            await launched.close()
 
 
 async def test_browser_uploads_in_checksummed_chunks(settings: Settings, browser: Browser) -> None:
