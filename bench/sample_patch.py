@@ -28,9 +28,9 @@ from db.migrate import upgrade_database
 from db.models import Account, OAuthClient, Study, StudyPerson
 from db.settings import Settings
 from gateway.app import create_app
-from resolvers import auth
+from resolvers.auth import tokens
+from resolvers.auth.credentials import new_client_id
 from resolvers.context import Services
-from resolvers.credentials import new_client_id
 
 
 async def _prepare(services: Services) -> tuple[str, int]:
@@ -49,7 +49,7 @@ async def _prepare(services: Services) -> tuple[str, int]:
         session.add(study)
         await session.flush()
         account_id, study_id, client_id = account.id, study.id, client.client_id
-    issued = await auth.issue_token(services, client_id=client_id, account_id=account_id)
+    issued = await tokens.issue_token(services, client_id=client_id, account_id=account_id)
     return issued.access_token, study_id
 
 

@@ -30,11 +30,11 @@ from gateway.plugin_loader import load_plugins, register_plugins
 from gateway.readiness import readyz_endpoint
 from gateway.request_tracking import TrackedStarlette
 from gateway.statement_header import StatementCountHeader
-from resolvers import test_reset
-from resolvers.auth import forget_cached_tokens
+from resolvers.apitest import reset
+from resolvers.auth.graphiql_client import ensure_graphiql_client
+from resolvers.auth.tokens import forget_cached_tokens
 from resolvers.context import SYSTEM, Principal, Services, unit_of_work
-from resolvers.downloads import signing_secret
-from resolvers.graphiql_client import ensure_graphiql_client
+from resolvers.files.downloads import signing_secret
 from rest_compat.api_docs import build_docs_routes
 from rest_compat.errors import EXCEPTION_HANDLERS
 from rest_compat.routes import build_routes
@@ -138,7 +138,7 @@ def create_app(settings: Settings, *, warm_pool: bool = False) -> Starlette:
         # `POST /apitest/reset/` (plugin-api.md §7): seeded state, demo reloaded if it was there.
         async with unit_of_work(services, principal) as ctx:
             had_demo = await demo_present(ctx)
-            await test_reset.reset_database(ctx)
+            await reset.reset_database(ctx)
             await ensure_graphiql_client(ctx)
         forget_cached_tokens(services)
         if had_demo:

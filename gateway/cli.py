@@ -288,7 +288,7 @@ def cmd_demo_load(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_user_add(args: argparse.Namespace, settings: Settings) -> int:
-    from resolvers.accounts import create_user
+    from resolvers.auth.accounts import create_user
 
     async def work(ctx: Context) -> str:
         account = await create_user(
@@ -301,7 +301,7 @@ def cmd_user_add(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_client_add(args: argparse.Namespace, settings: Settings) -> int:
-    from resolvers.accounts import create_client, find_software_id
+    from resolvers.auth.accounts import create_client, find_software_id
 
     async def work(ctx: Context) -> tuple[str, str | None]:
         software_id = None
@@ -329,7 +329,7 @@ def cmd_client_add(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_fsck(args: argparse.Namespace, settings: Settings) -> int:
     """Exit 0 when rows and files agree (after repairs), 1 when problems remain."""
-    from resolvers.fsck import FsckReport, run_fsck
+    from resolvers.files.fsck import FsckReport, run_fsck
 
     async def work(ctx: Context) -> FsckReport:
         return await run_fsck(ctx, repair=args.repair)
@@ -346,14 +346,14 @@ def cmd_fsck(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_token_revoke(args: argparse.Namespace, settings: Settings) -> int:
-    from resolvers import auth
-    from resolvers.account_admin import require_account
+    from resolvers.auth import tokens
+    from resolvers.auth.account_admin import require_account
 
     async def work(ctx: Context) -> tuple[int, str]:
         if args.user is not None:
             account = await require_account(ctx, args.user)
-            return await auth.revoke_tokens(ctx, account_id=account.id), f"user {account.email}"
-        return await auth.revoke_tokens(ctx, client_id=args.client), f"client {args.client}"
+            return await tokens.revoke_tokens(ctx, account_id=account.id), f"user {account.email}"
+        return await tokens.revoke_tokens(ctx, client_id=args.client), f"client {args.client}"
 
     count, whose = run_in_database(settings, work)
     print(f"Revoked {count} token(s) of {whose}.")
@@ -361,7 +361,7 @@ def cmd_token_revoke(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_client_list(args: argparse.Namespace, settings: Settings) -> int:
-    from resolvers.account_admin import ClientSummary, list_clients
+    from resolvers.auth.account_admin import ClientSummary, list_clients
 
     clients: list[ClientSummary] = run_in_database(settings, list_clients)
     if args.json:
@@ -374,7 +374,7 @@ def cmd_client_list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_user_set_level(args: argparse.Namespace, settings: Settings) -> int:
-    from resolvers.account_admin import set_user_level
+    from resolvers.auth.account_admin import set_user_level
 
     async def work(ctx: Context) -> str:
         account = await set_user_level(ctx, args.email, args.level)
@@ -400,7 +400,7 @@ def read_new_password() -> str:
 
 
 def cmd_user_set_password(args: argparse.Namespace, settings: Settings) -> int:
-    from resolvers.account_admin import set_user_password
+    from resolvers.auth.account_admin import set_user_password
 
     password = read_new_password()
 
@@ -472,7 +472,7 @@ def cmd_plugin_add(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_plugin_list(args: argparse.Namespace, settings: Settings) -> int:
-    from resolvers.plugin_registration import list_plugins
+    from resolvers.plugins.registration import list_plugins
 
     plugins = run_in_database(settings, list_plugins)
     if args.json:
@@ -490,7 +490,7 @@ def cmd_plugin_list(args: argparse.Namespace, settings: Settings) -> int:
 
 def _plugin_trust_handler(trusted: bool) -> Handler:
     def handler(args: argparse.Namespace, settings: Settings) -> int:
-        from resolvers.plugin_registration import set_plugin_trust
+        from resolvers.plugins.registration import set_plugin_trust
 
         async def work(ctx: Context) -> str:
             await set_plugin_trust(ctx, args.name, args.version, trusted=trusted)

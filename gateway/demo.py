@@ -74,7 +74,7 @@ from gateway.demo_data import (
 from gateway.demo_loader import Commands, Loader, Values, finished_job_fields
 from gateway.progress import SILENT, Progress
 from resolvers.context import Context
-from resolvers.template_files import regenerate_prep_file, regenerate_sample_file
+from resolvers.studies.template_files import regenerate_prep_file, regenerate_sample_file
 
 logger = logging.getLogger(__name__)
 

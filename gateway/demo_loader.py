@@ -75,7 +75,7 @@ from gateway.demo_data import (
     DemoStudy,
     DemoUser,
 )
-from resolvers.accounts import create_client, create_user, get_account_by_email
+from resolvers.auth.accounts import create_client, create_user, get_account_by_email
 from resolvers.context import Context
 
 Values = dict[str, str | None]

@@ -16,8 +16,8 @@ import logging
 
 from gateway.launchers.exits import ProcessExit
 from resolvers.context import SYSTEM, Services, unit_of_work
-from resolvers.job_dispatch import claim_job, claimable_jobs, fail_launched_job, record_launch
-from resolvers.launching import Launcher
+from resolvers.jobs.dispatch import claim_job, claimable_jobs, fail_launched_job, record_launch
+from resolvers.jobs.launching import Launcher
 
 logger = logging.getLogger(__name__)
 

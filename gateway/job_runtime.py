@@ -20,7 +20,7 @@ from gateway.launchers.exits import ProcessExit
 from gateway.plugin_loader import LoadReport, load_plugins, register_when_serving
 from gateway.watchdog import Watchdog
 from resolvers.context import Services
-from resolvers.launching import Launcher
+from resolvers.jobs.launching import Launcher
 
 logger = logging.getLogger(__name__)
 

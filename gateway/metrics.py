@@ -22,7 +22,7 @@ from starlette.responses import Response
 
 from db.models import JOB_STATUSES, ProcessingJob
 from resolvers.context import Services
-from resolvers.job_submission import AWAITING_LAUNCH
+from resolvers.jobs.submission import AWAITING_LAUNCH
 
 logger = logging.getLogger(__name__)
 

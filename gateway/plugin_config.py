@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from resolvers.plugin_registration import PLUGIN_TYPES, PluginDefinition
+from resolvers.plugins.registration import PLUGIN_TYPES, PluginDefinition
 
 REQUIRED_MAIN = ("NAME", "VERSION", "START_SCRIPT", "PLUGIN_TYPE")
 COUPLINGS = ("filesystem", "https")

@@ -28,8 +28,8 @@ from gateway.plugin_config import PluginConfigError, read_plugin_config, scan_pl
 from gateway.progress import SILENT, Progress
 from resolvers.context import SYSTEM, Services, unit_of_work
 from resolvers.errors import DomainError
-from resolvers.launching import LaunchRequest
-from resolvers.plugin_registration import (
+from resolvers.jobs.launching import LaunchRequest
+from resolvers.plugins.registration import (
     PluginDefinition,
     activate_plugins,
     apply_plugin_definition,

@@ -18,8 +18,8 @@ from db.migrate import current_revision, head_revision
 from db.session import create_engine, create_session_factory
 from db.settings import Settings
 from resolvers.context import SYSTEM, Services, unit_of_work
-from resolvers.plugin_registration import list_plugins
-from resolvers.server_status import jobs_by_status, launcher_queue
+from resolvers.jobs.server_status import jobs_by_status, launcher_queue
+from resolvers.plugins.registration import list_plugins
 
 
 class StatusError(RuntimeError):

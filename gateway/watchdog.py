@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 
 from db.models import utcnow
 from resolvers.context import SYSTEM, Services, unit_of_work
-from resolvers.job_dispatch import LaunchedJob, fail_launched_job, launched_jobs, requeue_job
-from resolvers.job_submission import settle_waiting_children
-from resolvers.launching import ALIVE_STATES, Launcher, LaunchState
-from resolvers.uploads import expire_partial_uploads
+from resolvers.files.uploads import expire_partial_uploads
+from resolvers.jobs.dispatch import LaunchedJob, fail_launched_job, launched_jobs, requeue_job
+from resolvers.jobs.launching import ALIVE_STATES, Launcher, LaunchState
+from resolvers.jobs.submission import settle_waiting_children
 
 logger = logging.getLogger(__name__)
 

@@ -17,9 +17,9 @@ from db import file_journal
 from db.audit import set_actor
 from db.files import FileStore
 from db.settings import Settings
-from resolvers.client_writes import log_client_writes, recorder_for
+from resolvers.auth.client_writes import log_client_writes, recorder_for
 from resolvers.events import EventBus, NullEventBus
-from resolvers.launching import Launcher
+from resolvers.jobs.launching import Launcher
 
 logger = logging.getLogger(__name__)
 

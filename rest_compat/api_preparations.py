@@ -7,9 +7,10 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from resolvers import preparations, studies, uploaded_artifacts
+from resolvers.artifacts import uploaded_artifacts
 from resolvers.context import unit_of_work
 from resolvers.errors import Invalid
+from resolvers.studies import preparations, studies
 from rest_compat.bearer import authenticate, authenticated_unit_of_work, services_of
 from rest_compat.encoding import (
     MalformedBody,

@@ -7,9 +7,9 @@ import dataclasses
 from starlette.requests import Request
 from starlette.responses import Response
 
-from resolvers import samples, studies
 from resolvers.errors import Invalid
-from resolvers.samples import CategoriesNotFound
+from resolvers.studies import samples, studies
+from resolvers.studies.samples import CategoriesNotFound
 from rest_compat.bearer import authenticated_unit_of_work, services_of
 from rest_compat.encoding import (
     MalformedBody,

@@ -11,8 +11,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from db.models import StudyPerson
-from resolvers import studies
-from resolvers.studies import StudyAssociations
+from resolvers.studies import studies
+from resolvers.studies.studies import StudyAssociations
 from rest_compat.bearer import authenticated_unit_of_work
 from rest_compat.encoding import MalformedBody, json_response, read_json_body
 

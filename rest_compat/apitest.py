@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from resolvers import test_mode
+from resolvers.apitest import operations
 from rest_compat.bearer import authenticate, authenticated_unit_of_work
 from rest_compat.encoding import (
     MalformedBody,
@@ -21,9 +21,9 @@ async def create_job(request: Request) -> Response:
     """A job in `in_construction` (or the given status), never launched."""
     async with authenticated_unit_of_work(request) as ctx:
         args = await read_arguments(request)
-        job_id = await test_mode.create_test_job(
+        job_id = await operations.create_test_job(
             ctx,
-            user_email=args.get("user") or test_mode.DEFAULT_TEST_USER,
+            user_email=args.get("user") or operations.DEFAULT_TEST_USER,
             command=parse_json_field(args.require("command"), "command"),
             parameters=parse_json_field(args.require("parameters"), "parameters"),
             status=args.get("status") or None,
@@ -45,7 +45,7 @@ async def create_artifact(request: Request) -> Response:
             isinstance(p, int) and not isinstance(p, bool) for p in parents
         ):
             raise MalformedBody("Argument parents must be a JSON list of artifact ids")
-        artifact_id = await test_mode.create_test_artifact(
+        artifact_id = await operations.create_test_artifact(
             ctx,
             filepaths=parse_json_field(args.require("filepaths"), "filepaths"),
             artifact_type=args.require("type"),
@@ -69,7 +69,7 @@ async def reset(request: Request) -> Response:
 async def reload_plugins(request: Request) -> Response:
     """Load every plugin configuration file with update, activate and register each."""
     async with authenticated_unit_of_work(request) as ctx:
-        test_mode.require_test_client(ctx)
+        operations.require_test_client(ctx)
     errors = await request.app.state.reload_plugins()
-    test_mode.check_plugin_reload(errors)
+    operations.check_plugin_reload(errors)
     return empty_response()

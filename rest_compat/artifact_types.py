@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from resolvers import artifact_types
+from resolvers.artifacts import artifact_types
 from rest_compat.bearer import authenticated_unit_of_work
 from rest_compat.encoding import (
     MalformedBody,

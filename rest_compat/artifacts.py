@@ -11,8 +11,9 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from resolvers import artifacts, validators
+from resolvers.artifacts import artifacts
 from resolvers.errors import Invalid
+from resolvers.jobs import validators
 from rest_compat.bearer import authenticated_unit_of_work
 from rest_compat.encoding import (
     empty_response,

@@ -10,7 +10,7 @@ Usage in an endpoint module::
 
     async def heartbeat(request: Request) -> Response:
         async with authenticated_unit_of_work(request) as ctx:   # caller + transaction
-            await jobs.heartbeat_job(ctx, request.path_params["job_id"])
+            await lifecycle.heartbeat_job(ctx, request.path_params["job_id"])
         return empty_response()
 
 Both raise `OAuthFailure`, which `rest_compat.errors` answers with the contract's
@@ -28,7 +28,7 @@ from contextlib import asynccontextmanager
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
 
-from resolvers import access, auth
+from resolvers.auth import access, tokens
 from resolvers.context import Context, Principal, Services, unit_of_work
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -48,7 +48,7 @@ async def authenticate(request: HTTPConnection) -> Principal:
     known = getattr(request.state, "principal", None)
     if isinstance(known, Principal):
         return known
-    principal = await auth.authenticate_bearer(
+    principal = await tokens.authenticate_bearer(
         services_of(request), request.headers.get("authorization")
     )
     request.state.principal = principal

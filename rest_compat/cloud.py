@@ -7,7 +7,7 @@ import asyncio
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
-from resolvers import cloud_files
+from resolvers.files import cloud_files
 from rest_compat.bearer import authenticated_unit_of_work
 from rest_compat.encoding import HTML_CONTENT_TYPE, read_uploaded_files
 from rest_compat.qiita_routing import captured

@@ -2,7 +2,7 @@
 
 Single files are served with `Range`, `If-Range` and `ETag` (so interrupted downloads resume);
 zips are streamed while they are built, never held in memory or written to disk. Which files,
-who may fetch them and the link signatures are in resolvers.downloads.
+who may fetch them and the link signatures are in resolvers.files.downloads.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from starlette.responses import FileResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 from stream_zip import ZIP_64, async_stream_zip
 
-from resolvers import downloads
 from resolvers.context import ANONYMOUS, Principal, unit_of_work
-from resolvers.downloads import DownloadKind, ZipMember
+from resolvers.files import downloads
+from resolvers.files.downloads import DownloadKind, ZipMember
 from rest_compat.bearer import services_of
 
 CHUNK = 1024 * 1024

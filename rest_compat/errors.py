@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from resolvers.auth.oauth_errors import OAuthFailure, SignInThrottled
 from resolvers.errors import (
     Conflict,
     DomainError,
@@ -21,7 +22,6 @@ from resolvers.errors import (
     StudyNotFound,
     Unauthenticated,
 )
-from resolvers.oauth_errors import OAuthFailure, SignInThrottled
 from rest_compat.encoding import (
     MalformedBody,
     MissingArgument,

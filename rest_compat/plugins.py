@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from resolvers import plugins
+from resolvers.plugins import commands
 from rest_compat.bearer import authenticated_unit_of_work
 from rest_compat.encoding import (
     empty_response,
@@ -23,7 +23,7 @@ def _plugin_key(request: Request) -> tuple[str, str]:
 
 async def get_plugin(request: Request) -> Response:
     async with authenticated_unit_of_work(request) as ctx:
-        details = await plugins.get_plugin(ctx, *_plugin_key(request))
+        details = await commands.get_plugin(ctx, *_plugin_key(request))
     software = details.software
     return json_response(
         {
@@ -42,7 +42,7 @@ async def get_plugin(request: Request) -> Response:
 
 async def get_command(request: Request) -> Response:
     async with authenticated_unit_of_work(request) as ctx:
-        details = await plugins.get_command(
+        details = await commands.get_command(
             ctx, *_plugin_key(request), captured(request, "command")
         )
     return json_response(
@@ -72,7 +72,7 @@ async def create_command(request: Request) -> Response:
         analysis_only = (
             parse_boolean(analysis_only_text, "analysis_only") if analysis_only_text else False
         )
-        definition = plugins.CommandDefinition(
+        definition = commands.CommandDefinition(
             name=name,
             description=description,
             required_parameters=required,
@@ -81,12 +81,12 @@ async def create_command(request: Request) -> Response:
             outputs=outputs,
             analysis_only=analysis_only,
         )
-        await plugins.create_command(ctx, *_plugin_key(request), definition)
+        await commands.create_command(ctx, *_plugin_key(request), definition)
     return empty_response()
 
 
 async def activate_command(request: Request) -> Response:
     """POST (what clients send) and GET (the founding list) alike (decisions.md)."""
     async with authenticated_unit_of_work(request) as ctx:
-        await plugins.activate_command(ctx, *_plugin_key(request), captured(request, "command"))
+        await commands.activate_command(ctx, *_plugin_key(request), captured(request, "command"))
     return empty_response()

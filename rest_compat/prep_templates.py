@@ -8,7 +8,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from resolvers import prep_information, preparations
+from resolvers.studies import prep_information, preparations
 from rest_compat.bearer import authenticated_unit_of_work
 from rest_compat.encoding import (
     MalformedBody,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from resolvers import artifacts
+from resolvers.artifacts import artifacts
 from rest_compat.bearer import authenticated_unit_of_work
 from rest_compat.encoding import json_response
 from rest_compat.qiita_routing import captured

@@ -2,7 +2,7 @@
 
 Extensions: creation, termination, checksum (sha1, sha256, md5) and expiration. The study
 and file come from `Upload-Metadata` (`study_id`, `filename`); the bearer token decides who
-may upload (resolvers.uploads holds every rule). Errors are plain text with the status the
+may upload (resolvers.files.uploads holds every rule). Errors are plain text with the status the
 protocol names: 460 for a checksum mismatch, 409 for a wrong offset, 413 over the size limit.
 """
 
@@ -19,9 +19,9 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from resolvers import uploads
 from resolvers.context import Principal, unit_of_work
 from resolvers.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Unauthenticated
+from resolvers.files import uploads
 from rest_compat.bearer import authenticate, services_of
 from rest_compat.errors import wire_message
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 import strawberry
 
 from db.settings import Settings
+from resolvers.batch_scope import ReadScope
 from resolvers.context import Context, Principal, Services, unit_of_work
-from resolvers.loaders.scope import ReadScope
 from schema.loaders import Loaders
 
 

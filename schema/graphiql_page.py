@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.staticfiles import StaticFiles
 
-from resolvers.graphiql_client import GRAPHIQL_CLIENT_ID
+from resolvers.auth.graphiql_client import GRAPHIQL_CLIENT_ID
 
 GRAPHIQL_DIR = Path(__file__).parent / "graphiql"
 STATIC_PATH = "/graphql/static"

@@ -8,21 +8,19 @@ from typing import TypeVar
 
 from strawberry.dataloader import DataLoader
 
-from resolvers.loaders import (
-    accounts,
-    analyses,
-    artifacts,
-    files,
-    jobs,
-    persons,
-    plugins,
-    preparations,
-    references,
-    samples,
-    studies,
-    vocabulary,
-)
-from resolvers.loaders.scope import ReadScope
+from resolvers.analyses import loaders as analyses
+from resolvers.artifacts import loaders as artifacts
+from resolvers.artifacts import reference_loaders as references
+from resolvers.artifacts import vocabulary_loaders as vocabulary
+from resolvers.auth import loaders as accounts
+from resolvers.batch_scope import ReadScope
+from resolvers.files import loaders as files
+from resolvers.jobs import loaders as jobs
+from resolvers.plugins import loaders as plugins
+from resolvers.studies import loaders as studies
+from resolvers.studies import person_loaders as persons
+from resolvers.studies import preparation_loaders as preparations
+from resolvers.studies import sample_loaders as samples
 
 K = TypeVar("K")
 V = TypeVar("V")

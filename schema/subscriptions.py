@@ -15,17 +15,17 @@ from typing import Annotated, Protocol
 import strawberry
 from graphql import GraphQLError
 
-from resolvers import auth
+from resolvers.auth import tokens
 from resolvers.errors import DomainError, NotFound, Unauthenticated
 from resolvers.events import Event
-from resolvers.listing.jobs import JobFilter, job_ordering, search_jobs
+from resolvers.jobs.listing import JobFilter, job_ordering, search_jobs
 from resolvers.pagination import PageRequest
 from schema.context import GraphQLContext, Info, build_context
 from schema.queries.jobs import JobFilterInput
 from schema.types.jobs import ProcessingJob, load_job
 
 JOB_TOPIC = "job"
-"""Published by `resolvers.jobs` after each committed change of status, step or heartbeat."""
+"""Published by `resolvers.jobs.lifecycle` after each committed change of status or step."""
 
 
 class _EventStream(Protocol):
@@ -125,7 +125,9 @@ async def _require_valid_token(context: GraphQLContext) -> None:
     if context.authorization is None:
         return
     try:
-        await auth.principal_for_token(context.services, auth.bearer_token(context.authorization))
+        await tokens.principal_for_token(
+            context.services, tokens.bearer_token(context.authorization)
+        )
     except Unauthenticated as error:
         raise _graphql_error(error) from None
 

@@ -41,9 +41,9 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET, UnsetType
 
-from resolvers import auth
+from resolvers.auth import tokens
+from resolvers.auth.oauth_errors import OAuthFailure
 from resolvers.context import ANONYMOUS, Principal, Services
-from resolvers.oauth_errors import OAuthFailure
 from schema import persisted_queries
 from schema.context import GraphQLContext, build_context
 from schema.graphiql_page import render_graphiql
@@ -81,7 +81,7 @@ class GraphQLView(GraphQL[GraphQLContext, None]):
         authorization = request.headers.get("authorization")
         if authorization is not None:
             try:
-                principal = await auth.authenticate_bearer(self.services, authorization)
+                principal = await tokens.authenticate_bearer(self.services, authorization)
             except OAuthFailure as failure:
                 auth_error = failure.description
         context = build_context(self.services, principal, auth_error=auth_error)
@@ -94,7 +94,7 @@ class GraphQLView(GraphQL[GraphQLContext, None]):
     async def resolve_bearer(self, authorization: str) -> Principal | None:
         """The principal of an `Authorization` value, or None when it is not a valid token."""
         try:
-            return await auth.authenticate_bearer(self.services, authorization)
+            return await tokens.authenticate_bearer(self.services, authorization)
         except OAuthFailure:
             return None
 

@@ -35,14 +35,14 @@ from db.models import (
     StudyPerson,
     StudyShare,
 )
-from resolvers import auth
-from resolvers.context import Principal, Services
-from resolvers.credentials import (
+from resolvers.auth import tokens
+from resolvers.auth.credentials import (
     hash_client_secret,
     hash_password,
     new_client_id,
     new_client_secret,
 )
+from resolvers.context import Principal, Services
 
 DEFAULT_PASSWORD = "correct-horse-9"
 PrincipalKind = Literal["user", "admin", "guest", "unverified", "plugin", "system"]
@@ -143,7 +143,7 @@ async def token_for(
     client: ClientCredentials | None = None,
     software_id: int | None = None,
 ) -> str:
-    """A bearer token for a principal of the given kind, issued through `resolvers.auth`."""
+    """A bearer token for a principal of the given kind, issued through `resolvers.auth.tokens`."""
     if principal_kind in ("plugin", "system"):
         if client is None:
             client = (
@@ -151,18 +151,18 @@ async def token_for(
                 if principal_kind == "plugin"
                 else await make_system_client(services)
             )
-        issued = await auth.issue_token(services, client_id=client.client_id)
+        issued = await tokens.issue_token(services, client_id=client.client_id)
         return issued.access_token
     if account is None:
         level = "user" if principal_kind == "user" else principal_kind
         account = await make_user(services, level=level)
     client = client or await make_password_client(services)
-    issued = await auth.issue_token(services, client_id=client.client_id, account_id=account.id)
+    issued = await tokens.issue_token(services, client_id=client.client_id, account_id=account.id)
     return issued.access_token
 
 
 async def principal_for(services: Services, token: str) -> Principal:
-    return await auth.principal_for_token(services, token)
+    return await tokens.principal_for_token(services, token)
 
 
 def bearer(token: str) -> dict[str, str]:

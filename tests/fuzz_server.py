@@ -10,7 +10,7 @@ import uvicorn
 from db.settings import Settings
 from gateway.app import create_app
 from gateway.demo import load_demo
-from resolvers.auth import issue_token
+from resolvers.auth.tokens import issue_token
 from resolvers.context import SYSTEM, Services, unit_of_work
 from tests.factories import make_system_client
 

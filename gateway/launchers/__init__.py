@@ -7,7 +7,7 @@ import importlib
 from db.settings import Settings
 from gateway.launchers.exits import ExitHandler
 from gateway.launchers.local import LocalLauncher
-from resolvers.launching import Launcher
+from resolvers.jobs.launching import Launcher
 
 
 def build_launcher(settings: Settings, on_exit: ExitHandler | None = None) -> Launcher:

@@ -25,7 +25,7 @@ from collections import OrderedDict
 from pathlib import Path
 
 from gateway.launchers.exits import ExitHandler, report_exit
-from resolvers.launching import LaunchRequest, LaunchState
+from resolvers.jobs.launching import LaunchRequest, LaunchState
 
 logger = logging.getLogger(__name__)
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from db.settings import Settings, SettingsError
 from gateway.launchers.exits import ExitHandler, report_exit
-from resolvers.launching import LaunchRequest, LaunchState
+from resolvers.jobs.launching import LaunchRequest, LaunchState
 
 logger = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ import asyncpg
 
 from db.models import USER_LEVELS, Account, OAuthClient
 from gateway.qiita_import.state import ImportRun, naive_utc
-from resolvers.credentials import hash_client_secret
+from resolvers.auth.credentials import hash_client_secret
 
 USERS = "SELECT * FROM qiita.qiita_user ORDER BY creation_timestamp NULLS FIRST, email"
 

@@ -30,7 +30,7 @@ from gateway.qiita_import.source import SUPPORTED_PATCHES, Source
 from gateway.qiita_import.state import ImportRun
 from gateway.qiita_import.studies import import_studies
 from gateway.qiita_import.vocabulary import import_vocabulary
-from resolvers.test_reset import KEPT_WHOLE
+from resolvers.apitest.reset import KEPT_WHOLE
 
 Phase = Callable[[ImportRun], Awaitable[None]]
 

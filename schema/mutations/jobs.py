@@ -9,13 +9,9 @@ from strawberry.scalars import JSON
 
 from db.models import Artifact as ArtifactRow
 from db.models import ProcessingJob as JobRow
-from resolvers import (
-    artifact_visibility,
-    job_cancellation,
-    job_submission,
-    uploaded_artifacts,
-)
+from resolvers.artifacts import uploaded_artifacts, visibility
 from resolvers.context import Context
+from resolvers.jobs import cancellation, submission
 from schema.context import Info
 from schema.errors import INPUT, UserError, user_errors_field
 from schema.mutations.running import run_object_mutation
@@ -169,7 +165,7 @@ class JobMutations:
     ) -> SubmitJobPayload | None:
         async def action(ctx: Context) -> JobRow:
             command_id = integer_key("Command", input.command_id)
-            return await job_submission.submit_job_for_caller(ctx, command_id, input.parameters)
+            return await submission.submit_job_for_caller(ctx, command_id, input.parameters)
 
         job, errors = await run_object_mutation(
             info, action, ProcessingJob.from_row, paths=_parameter_path, not_found="command_id"
@@ -184,7 +180,7 @@ class JobMutations:
     ) -> RequestHtmlSummaryPayload | None:
         async def action(ctx: Context) -> JobRow:
             artifact_id = integer_key("Artifact", input.artifact_id, "artifact_id")
-            return await job_submission.request_html_summary(ctx, artifact_id)
+            return await submission.request_html_summary(ctx, artifact_id)
 
         job, errors = await run_object_mutation(info, action, ProcessingJob.from_row)
         return RequestHtmlSummaryPayload(job=job, user_errors=errors)
@@ -195,7 +191,7 @@ class JobMutations:
     ) -> CancelJobPayload | None:
         job, errors = await run_object_mutation(
             info,
-            lambda ctx: job_cancellation.cancel_job(ctx, job_key(input.job_id, "job_id")),
+            lambda ctx: cancellation.cancel_job(ctx, job_key(input.job_id, "job_id")),
             ProcessingJob.from_row,
             not_found="job_id",
         )
@@ -209,7 +205,7 @@ class JobMutations:
     ) -> SetArtifactVisibilityPayload | None:
         artifact, errors = await run_object_mutation(
             info,
-            lambda ctx: artifact_visibility.set_artifact_visibility(
+            lambda ctx: visibility.set_artifact_visibility(
                 ctx,
                 integer_key("Artifact", input.artifact_id, "artifact_id"),
                 input.visibility.value,

@@ -7,9 +7,9 @@ from typing import Annotated
 
 import strawberry
 
-from resolvers import sheets
 from resolvers.context import Context
 from resolvers.errors import Conflict, Invalid, NotFound
+from resolvers.studies import sheets
 from schema.context import Info
 from schema.errors import INPUT, UserError, user_errors, user_errors_field
 from schema.relay import integer_key

@@ -10,10 +10,10 @@ from strawberry.scalars import JSON
 
 from db.models import PrepTemplate, StudyPerson
 from db.models import Study as StudyRow
-from resolvers import persons, preparations, samples, studies, study_sharing
 from resolvers.context import Context
 from resolvers.errors import Invalid
-from resolvers.samples import SamplePatchResult
+from resolvers.studies import persons, preparations, samples, sharing, studies
+from resolvers.studies.samples import SamplePatchResult
 from schema.context import Info
 from schema.errors import INPUT, UserError, user_errors_field
 from schema.mutations.running import run_mutation, run_object_mutation
@@ -290,7 +290,7 @@ class StudyMutations:
     ) -> ShareStudyPayload | None:
         study, errors = await run_object_mutation(
             info,
-            lambda ctx: study_sharing.share_study(ctx, _study_key(input.study_id), input.email),
+            lambda ctx: sharing.share_study(ctx, _study_key(input.study_id), input.email),
             Study.from_row,
             not_found="study_id",
         )
@@ -302,7 +302,7 @@ class StudyMutations:
     ) -> UnshareStudyPayload | None:
         study, errors = await run_object_mutation(
             info,
-            lambda ctx: study_sharing.unshare_study(ctx, _study_key(input.study_id), input.email),
+            lambda ctx: sharing.unshare_study(ctx, _study_key(input.study_id), input.email),
             Study.from_row,
             not_found="study_id",
         )

@@ -6,8 +6,8 @@ from typing import Annotated
 
 import strawberry
 
-from resolvers import uploads
 from resolvers.context import Context
+from resolvers.files import uploads
 from schema.context import Info
 from schema.errors import INPUT, UserError, user_errors_field
 from schema.mutations.running import run_mutation

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import strawberry
 
-from resolvers.listing.catalog import list_analyses, list_references
+from resolvers.plugins.catalog import list_analyses, list_references
 from schema.context import Info
 from schema.relay import (
     NOT_FOUND_NOTE,

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import strawberry
 
-from resolvers.listing.artifacts import ArtifactFilter, search_artifacts
-from resolvers.listing.catalog import list_artifact_types, list_data_types, list_filepath_types
+from resolvers.artifacts.listing import ArtifactFilter, search_artifacts
+from resolvers.plugins.catalog import list_artifact_types, list_data_types, list_filepath_types
 from schema.context import Info
 from schema.queries.studies import OrderDirection
 from schema.relay import (

@@ -10,7 +10,7 @@ import strawberry
 
 from db.models import ProcessingJob as JobRow
 from resolvers.context import Context
-from resolvers.listing.jobs import JobFilter, job_ordering, search_jobs
+from resolvers.jobs.listing import JobFilter, job_ordering, search_jobs
 from resolvers.pagination import Page, PageRequest
 from schema.context import Info
 from schema.queries.studies import OrderDirection

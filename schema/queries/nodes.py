@@ -8,7 +8,7 @@ from typing import Annotated
 
 import strawberry
 
-from resolvers.access import can_see_account_details
+from resolvers.auth.access import can_see_account_details
 from resolvers.errors import NotFound
 from schema.context import Info
 from schema.relay import Node, parse_global_id, storable_int

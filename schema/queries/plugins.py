@@ -6,7 +6,7 @@ from typing import Annotated
 
 import strawberry
 
-from resolvers.listing.catalog import find_plugin, list_plugins
+from resolvers.plugins.catalog import find_plugin, list_plugins
 from schema.context import Info
 from schema.relay import NOT_FOUND_NOTE, integer_key, require_found
 from schema.types.plugins import Command, Plugin, load_command

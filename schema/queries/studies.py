@@ -7,8 +7,8 @@ from typing import Annotated
 
 import strawberry
 
-from resolvers.listing.catalog import list_persons
-from resolvers.listing.studies import StudyFilter, search_studies, study_ordering
+from resolvers.plugins.catalog import list_persons
+from resolvers.studies.listing import StudyFilter, search_studies, study_ordering
 from schema.context import Info
 from schema.relay import (
     NOT_FOUND_NOTE,

@@ -1,9 +1,9 @@
-"""Download links on File, Artifact, Study and Analysis (resolvers.downloads makes them)."""
+"""Download links on File, Artifact, Study and Analysis (resolvers.files.downloads makes them)."""
 
 from __future__ import annotations
 
-from resolvers import downloads
-from resolvers.downloads import DownloadKind
+from resolvers.files import downloads
+from resolvers.files.downloads import DownloadKind
 from schema.context import Info
 
 SIGNED_LINK = (

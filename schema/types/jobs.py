@@ -9,8 +9,8 @@ import strawberry
 from strawberry.scalars import JSON
 
 from db.models import ProcessingJob as JobRow
-from resolvers.access import can_cancel_job
-from resolvers.job_cancellation import CANCELLABLE
+from resolvers.auth.access import can_cancel_job
+from resolvers.jobs.cancellation import CANCELLABLE
 from schema.context import Info
 from schema.relay import Node, global_id
 from schema.types.enums import JobStatus

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Protocol
 import strawberry
 from strawberry.scalars import JSON
 
-from resolvers.loaders.samples import MetadataFilter, SamplePageKey
+from resolvers.studies.sample_loaders import MetadataFilter, SamplePageKey
 
 
 @strawberry.type(description="One metadata value of one sample; values are text or null.")

@@ -9,7 +9,7 @@ from db.models import Command as CommandRow
 from db.models import CommandOutput as CommandOutputRow
 from db.models import CommandParameter as CommandParameterRow
 from db.models import Software
-from resolvers.parameter_types import parameter_choices, parameter_kind, typed_default
+from resolvers.plugins.parameter_types import parameter_choices, parameter_kind, typed_default
 from schema.context import Info
 from schema.relay import Node, global_id, require_found
 from schema.types.enums import ParameterKind, PluginType

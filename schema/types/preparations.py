@@ -9,7 +9,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from db.models import PrepTemplate
-from resolvers.loaders.preparations import PreparationSample as PreparationSampleRow
+from resolvers.studies.preparation_loaders import PreparationSample as PreparationSampleRow
 from schema.context import Info
 from schema.relay import After, Before, Connection, First, Last, Node, connection, global_id
 from schema.types.enums import Visibility

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from db.models import Study as StudyRow
-from resolvers.loaders.samples import SamplePageKey
+from resolvers.studies.sample_loaders import SamplePageKey
 from schema.context import Info
 from schema.relay import (
     After,

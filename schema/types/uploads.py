@@ -6,8 +6,8 @@ import datetime as dt
 
 import strawberry
 
-from resolvers import uploads
-from resolvers.access import can_edit_study
+from resolvers.auth.access import can_edit_study
+from resolvers.files import uploads
 from schema.context import Info
 from schema.types.scalars import BigInt
 from schema.types.users import User, load_user

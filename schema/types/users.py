@@ -7,7 +7,7 @@ import datetime as dt
 import strawberry
 
 from db.models import Account
-from resolvers.access import can_see_account_details
+from resolvers.auth.access import can_see_account_details
 from schema.context import Info
 from schema.relay import Node, global_id
 from schema.types.enums import UserLevel

@@ -1,7 +1,7 @@
 """The authorization matrix (decisions.md, "Authorization"), at the resolver level.
 
 Each principal kind x each action, through the real token path: a token is issued,
-resolved to a principal, and the access functions of `resolvers.access` decide.
+resolved to a principal, and the access functions of `resolvers.auth.access` decide.
 """
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ import pytest
 from sqlalchemy import select
 
 from db.models import Account, ArtifactType, ProcessingJob, Software, SoftwareArtifactType
-from resolvers import access, auth, studies
+from resolvers.auth import access, tokens
 from resolvers.context import ANONYMOUS, Principal, Services, unit_of_work
 from resolvers.errors import DomainError, Forbidden, NotFound, StudyNotFound
+from resolvers.studies import studies
 from tests.factories import (
     make_command,
     make_job,
@@ -79,11 +80,11 @@ async def build_world(services: Services, kind: str) -> World:
             await make_plugin_client(services, software_id=software_a) if kind != "system" else None
         )
         token = await token_for(services, "system" if client is None else "plugin", client=client)
-        principal = await auth.principal_for_token(services, token)
+        principal = await tokens.principal_for_token(services, token)
     else:
         account = await make_user(services, level=kind)
         token = await token_for(services, kind, account=account)  # type: ignore[arg-type]
-        principal = await auth.principal_for_token(services, token)
+        principal = await tokens.principal_for_token(services, token)
     return World(
         principal=principal,
         public_study=await make_study(services, stranger, public=True),
@@ -147,14 +148,14 @@ async def test_refusal_messages_name_the_object(services: Services) -> None:
 
 async def _plugin_principal(services: Services) -> Principal:
     token = await token_for(services, "plugin")
-    return await auth.principal_for_token(services, token)
+    return await tokens.principal_for_token(services, token)
 
 
 async def test_shared_study_is_readable_and_editable_by_the_sharer(services: Services) -> None:
     owner, sharer = await make_user(services), await make_user(services)
     study = await make_study(services, owner, shared_with=[sharer])
     token = await token_for(services, "user", account=sharer)
-    principal = await auth.principal_for_token(services, token)
+    principal = await tokens.principal_for_token(services, token)
     async with unit_of_work(services, principal) as ctx:
         assert await access.can_read_study(ctx, study)
         assert await access.can_edit_study(ctx, study)
@@ -174,7 +175,7 @@ async def test_plugin_may_act_on_validators_of_its_artifact_types(services: Serv
     validator = await make_job(services, validate, owner, parameters={"artifact_type": "BIOM"})
     other_type = await make_job(services, validate, owner, parameters={"artifact_type": "FASTQ"})
     client = await make_plugin_client(services, software_id=type_plugin)
-    principal = await auth.principal_for_token(
+    principal = await tokens.principal_for_token(
         services, await token_for(services, "plugin", client=client)
     )
     async with unit_of_work(services, principal) as ctx:
@@ -185,7 +186,7 @@ async def test_plugin_may_act_on_validators_of_its_artifact_types(services: Serv
 async def test_plugin_api_is_for_clients_and_admins(services: Services) -> None:
     for kind, allowed in [("plugin", True), ("system", True), ("admin", True), ("user", False)]:
         token = await token_for(services, kind)  # type: ignore[arg-type]
-        principal = await auth.principal_for_token(services, token)
+        principal = await tokens.principal_for_token(services, token)
         async with unit_of_work(services, principal) as ctx:
             if allowed:
                 assert access.require_plugin_api(ctx) == principal

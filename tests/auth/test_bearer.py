@@ -15,9 +15,9 @@ from db.models import OAuthRateLimit, OAuthToken, utcnow
 from db.session import create_engine, create_session_factory
 from db.settings import Settings
 from gateway.app import create_app
-from resolvers import auth
+from resolvers.auth import tokens
+from resolvers.auth.credentials import hash_token
 from resolvers.context import Services
-from resolvers.credentials import hash_token
 from tests.auth.conftest import PROBE, PROBE_UOW, probe_app
 from tests.factories import (
     DEFAULT_PASSWORD,
@@ -116,7 +116,7 @@ async def test_expired_token_row_has_timed_out(
             .values(expires_at=OAuthToken.issued_at)
         )
     # The in-process cache keeps the expiry: an expired token is refused even when cached.
-    auth._cache_for(services).clear()
+    tokens._cache_for(services).clear()
     assert_oauth_error(await probe.get(PROBE, headers=bearer(token)), TIMED_OUT)
 
 
@@ -147,7 +147,7 @@ async def test_token_with_short_lifetime_stops_working_and_a_fresh_one_works(
         assert_oauth_error(await http.get(PROBE, headers=bearer(token)), TIMED_OUT)
         fresh = (await http.post("/qiita_db/authenticate/", data=form)).json()["access_token"]
         assert (await http.get(PROBE, headers=bearer(fresh))).status_code == 200
-    assert await auth.purge_expired_tokens(services) == 1
+    assert await tokens.purge_expired_tokens(services) == 1
 
 
 # --- revocation ----------------------------------------------------------------------------
@@ -159,14 +159,14 @@ async def test_revoked_token_stops_working_at_once_in_this_process(
     plugin = await make_plugin_client(services)
     token = await token_for(services, "plugin", client=plugin)
     assert (await probe.get(PROBE, headers=bearer(token))).status_code == 200
-    assert await auth.revoke_tokens(services, client_id=plugin.client_id) == 1
+    assert await tokens.revoke_tokens(services, client_id=plugin.client_id) == 1
     assert_oauth_error(await probe.get(PROBE, headers=bearer(token)), TIMED_OUT)
 
 
 async def refusal_of(services: Services, token: str) -> str | None:
     try:
-        await auth.principal_for_token(services, token)
-    except auth.OAuthFailure as failure:
+        await tokens.principal_for_token(services, token)
+    except tokens.OAuthFailure as failure:
         return failure.description
     return None
 
@@ -184,8 +184,8 @@ async def test_revoked_token_stops_working_on_another_worker_within_the_cache_ti
         (_, first), (_, second) = workers
         user = await make_user(first)
         token = await token_for(first, "user", account=user)
-        assert (await auth.principal_for_token(second, token)).email == user.email
-        await auth.revoke_tokens(first, account_id=user.id)
+        assert (await tokens.principal_for_token(second, token)).email == user.email
+        await tokens.revoke_tokens(first, account_id=user.id)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + 3
         refusal = None
@@ -232,7 +232,7 @@ async def test_daily_limit_allows_exactly_the_configured_number(limited: Starlet
     # A window older than 24 h starts over.
     async with services.sessions() as session, session.begin():
         await session.execute(
-            update(OAuthRateLimit).values(window_start=utcnow() - auth.RATE_WINDOW)
+            update(OAuthRateLimit).values(window_start=utcnow() - tokens.RATE_WINDOW)
         )
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         assert (await http.get(PROBE, headers=bearer(token))).status_code == 200
@@ -242,12 +242,12 @@ async def test_daily_limit_is_exact_under_concurrency(limited: Starlette) -> Non
     services: Services = limited.state.services
     user = await make_user(services)
     token = await token_for(services, "user", account=user)
-    principal = await auth.principal_for_token(services, token)
+    principal = await tokens.principal_for_token(services, token)
 
     async def one() -> bool:
         try:
-            await auth.consume_daily_request(services, principal)
-        except auth.OAuthFailure:
+            await tokens.consume_daily_request(services, principal)
+        except tokens.OAuthFailure:
             return False
         return True
 

@@ -13,9 +13,9 @@ import pytest
 
 from db.models import Account
 from db.settings import Settings
-from resolvers import auth
+from resolvers.auth import tokens
+from resolvers.auth.credentials import verify_password
 from resolvers.context import Services
-from resolvers.credentials import verify_password
 from tests.factories import (
     make_password_client,
     make_plugin_client,
@@ -60,10 +60,10 @@ def assert_one_line_error(result: subprocess.CompletedProcess[str], message: str
 
 
 async def is_valid(services: Services, token: str) -> bool:
-    auth.forget_cached_tokens(services)
+    tokens.forget_cached_tokens(services)
     try:
-        await auth.principal_for_token(services, token)
-    except auth.OAuthFailure:
+        await tokens.principal_for_token(services, token)
+    except tokens.OAuthFailure:
         return False
     return True
 

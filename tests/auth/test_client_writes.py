@@ -26,10 +26,10 @@ from db.models import (
     Software,
     SoftwareArtifactType,
 )
-from resolvers import auth
+from resolvers.auth import tokens
 from resolvers.context import SYSTEM, Services, unit_of_work
 from resolvers.errors import Forbidden
-from resolvers.plugin_registration import set_plugin_trust
+from resolvers.plugins.registration import set_plugin_trust
 from tests.factories import (
     ClientCredentials,
     make_plugin_client,
@@ -100,7 +100,7 @@ async def preparation_count(services: Services, study_id: int) -> int:
 async def test_system_client_updates_samples_and_creates_preparations_on_both_faces(
     client: httpx.AsyncClient, services: Services, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="resolvers.client_writes")
+    caplog.set_level(logging.INFO, logger="resolvers.auth.client_writes")
     tree = await make_study_tree(services, await make_user(services))
     credentials = await make_system_client(services)
     token = await client_grant(client, credentials)
@@ -137,7 +137,7 @@ async def test_system_client_updates_samples_and_creates_preparations_on_both_fa
     logged = [
         record.getMessage()
         for record in caplog.records
-        if record.name == "resolvers.client_writes" and record.levelno == logging.INFO
+        if record.name == "resolvers.auth.client_writes" and record.levelno == logging.INFO
     ]
     assert len(logged) == 4, logged
     assert all(
@@ -194,8 +194,8 @@ async def test_plugin_client_writes_only_while_its_plugin_is_trusted(
 
 async def test_users_may_not_trust_plugins(services: Services) -> None:
     _, name = await _plugin(services)
-    admin = await auth.principal_for_token(services, await token_for(services, "admin"))
-    user = await auth.principal_for_token(services, await token_for(services, "user"))
+    admin = await tokens.principal_for_token(services, await token_for(services, "admin"))
+    user = await tokens.principal_for_token(services, await token_for(services, "user"))
     with pytest.raises(Forbidden, match=r"^Only an administrator may trust or untrust plugins\.$"):
         async with unit_of_work(services, user) as ctx:
             await set_plugin_trust(ctx, name, "1.0", trusted=True)

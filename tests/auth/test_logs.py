@@ -7,9 +7,9 @@ import logging
 import httpx
 import pytest
 
-from resolvers import auth
+from resolvers.auth import tokens
+from resolvers.auth.credentials import hash_client_secret, hash_token
 from resolvers.context import Services
-from resolvers.credentials import hash_client_secret, hash_token
 from tests.factories import (
     DEFAULT_PASSWORD,
     bearer,
@@ -42,8 +42,8 @@ async def test_secrets_passwords_and_tokens_are_never_logged(
         await client.post(f"/qiita_db/jobs/{'0' * 8}-0000-0000-0000-{'0' * 12}/heartbeat/",
                           headers=bearer(token))  # fmt: skip
         await client.post("/graphql", json={"query": "{ __typename }"}, headers=bearer(token))
-    await auth.revoke_tokens(services, client_id=plugin.client_id)
-    await auth.purge_expired_tokens(services)
+    await tokens.revoke_tokens(services, client_id=plugin.client_id)
+    await tokens.purge_expired_tokens(services)
 
     assert caplog.records, "expected the flow to log something at DEBUG"
     everything = "\n".join(

@@ -76,7 +76,7 @@ async def test_ten_failures_lock_the_account_with_retry_after(
     user: Account,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    caplog.set_level(logging.WARNING, logger="resolvers.sign_in_throttle")
+    caplog.set_level(logging.WARNING, logger="resolvers.auth.sign_in_throttle")
     app = create_app(settings.replace(sign_in_max_failures=Settings.sign_in_max_failures))
     async with LifespanManager(app):
         async with client_from(app, "203.0.113.7") as http:

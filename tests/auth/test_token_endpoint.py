@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from db.models import Account, OAuthToken
 from db.settings import SettingsError, load_settings
+from resolvers.auth.credentials import hash_token
 from resolvers.context import Services
-from resolvers.credentials import hash_token
 from tests.factories import (
     DEFAULT_PASSWORD,
     ClientCredentials,

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.models import USER_LEVELS, Account, OAuthClient
 from db.session import create_engine, create_session_factory
 from db.settings import Settings
-from resolvers.credentials import hash_client_secret, verify_password
+from resolvers.auth.credentials import hash_client_secret, verify_password
 
 TIMEOUT = 60
 

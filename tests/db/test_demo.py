@@ -26,8 +26,8 @@ from db.models import (
 )
 from gateway.demo import load_demo
 from gateway.demo_data import ADMIN, DEMO_MARKER_TITLE, OWNER, PASSWORD_CLIENT_ID, RIVER_STUDY
+from resolvers.auth.credentials import verify_password
 from resolvers.context import Principal, Services, unit_of_work
-from resolvers.credentials import verify_password
 
 SYSTEM = Principal(kind="system")
 

@@ -42,9 +42,9 @@ from db.models import (
 )
 from db.models.archive import ArchiveFeatureValue, ArchiveMergingScheme
 from gateway.demo import load_demo
-from resolvers.accounts import create_user
+from resolvers.auth.accounts import create_user
+from resolvers.auth.credentials import hash_token
 from resolvers.context import Context, Principal, Services, unit_of_work
-from resolvers.credentials import hash_token
 
 SYSTEM = Principal(kind="system")
 MOMENT = dt.datetime(2024, 5, 3, 12, 8, 37, 123456, tzinfo=dt.UTC)

@@ -18,8 +18,8 @@ from playwright.async_api import Browser, Page, Route, async_playwright, expect
 
 from db.settings import Settings
 from gateway.app import create_app
-from resolvers import jobs
 from resolvers.context import unit_of_work
+from resolvers.jobs import lifecycle
 from tests.factories import make_user, principal_for, token_for
 from tests.graphql_transport.conftest import make_command, make_job
 from tests.graphql_transport.live_server import LiveServer, serve, wait_for_subscribers
@@ -166,7 +166,7 @@ async def test_graphiql_subscribes_over_websocket_with_the_token(
         live.services, await token_for(live.services, "plugin", software_id=software_id)
     )
     async with unit_of_work(live.services, plugin) as ctx:
-        await jobs.heartbeat_job(ctx, job_id)
+        await lifecycle.heartbeat_job(ctx, job_id)
     await expect(response).to_contain_text('"status": "RUNNING"', timeout=UI_TIMEOUT_MS)
     assert outside.requests == []
     assert outside.errors == []

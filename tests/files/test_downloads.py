@@ -13,8 +13,8 @@ import httpx
 from sqlalchemy import delete, select
 
 from db.models import DataDirectory, StoredFile, StudyShare
-from resolvers import downloads
 from resolvers.context import Services
+from resolvers.files import downloads
 from tests.factories import make_study
 from tests.files.test_sheets import CREATE, UPDATE, upload
 from tests.graph_factories import make_analysis, make_study_tree

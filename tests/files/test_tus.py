@@ -14,7 +14,7 @@ from gateway.body_limits import body_limit_for
 from gateway.launchers.local import LocalLauncher
 from gateway.watchdog import Watchdog
 from resolvers.context import Services
-from resolvers.uploads import (
+from resolvers.files.uploads import (
     BodyInterrupted,
     append_chunk,
     expire_partial_uploads,

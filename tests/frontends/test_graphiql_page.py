@@ -11,8 +11,8 @@ import pytest
 from graphql import parse, validate
 
 from db.settings import Settings
+from resolvers.auth.graphiql_client import GRAPHIQL_CLIENT_ID
 from resolvers.context import Services
-from resolvers.graphiql_client import GRAPHIQL_CLIENT_ID
 from schema import build_schema
 from tests.factories import DEFAULT_PASSWORD, bearer, make_user, token_for
 

@@ -7,7 +7,7 @@ import pytest
 
 from db.models import CommandParameter
 from resolvers.context import Services
-from resolvers.parameter_types import parameter_choices, parameter_kind, typed_default
+from resolvers.plugins.parameter_types import parameter_choices, parameter_kind, typed_default
 from tests.graph_factories import make_plugin, make_study_tree
 from tests.graphql.conftest import Callers, run_graphql
 

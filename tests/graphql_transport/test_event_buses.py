@@ -14,9 +14,9 @@ from db.settings import Settings
 from gateway.app import create_app
 from gateway.events import QUEUE_SIZE, InProcessEventBus, create_event_bus
 from gateway.pg_events import CHANNEL, PostgresEventBus
-from resolvers import jobs
 from resolvers.context import Services, unit_of_work
 from resolvers.events import Event
+from resolvers.jobs import lifecycle
 from tests.factories import make_user, principal_for, token_for
 from tests.graphql_transport.conftest import (
     bearer_payload,
@@ -161,7 +161,7 @@ async def test_a_change_on_one_worker_reaches_a_subscriber_on_another(
             other, await token_for(other, "plugin", software_id=software_id)
         )
         async with unit_of_work(other, plugin) as ctx:
-            await jobs.heartbeat_job(ctx, job_id)
+            await lifecycle.heartbeat_job(ctx, job_id)
         assert (await receive(ws))["payload"]["data"] == {"jobUpdated": {"status": "RUNNING"}}
 
 

@@ -9,8 +9,9 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from resolvers import auth, jobs
+from resolvers.auth import tokens
 from resolvers.context import Principal, unit_of_work
+from resolvers.jobs import lifecycle
 from tests.factories import bearer, make_user, principal_for, token_for
 from tests.graphql_transport.conftest import (
     PROTOCOL,
@@ -45,7 +46,7 @@ async def _plugin(live: LiveServer, software_id: int) -> Principal:
 async def _heartbeat(live: LiveServer, plugin: Principal, job_id: str) -> None:
     """A heartbeat through the resolvers, as the job's plugin sends it."""
     async with unit_of_work(live.services, plugin) as ctx:
-        await jobs.heartbeat_job(ctx, job_id)
+        await lifecycle.heartbeat_job(ctx, job_id)
 
 
 async def test_job_updated_pushes_the_job_then_each_change_made_over_rest(
@@ -101,7 +102,7 @@ async def test_jobs_updated_pushes_only_readable_jobs_matching_the_filter(
 
         await _heartbeat(live, plugin, strangers_job)  # running, but not the caller's: skipped
         async with unit_of_work(live.services, plugin) as ctx:  # readable, not running: skipped
-            await jobs.fail_job(ctx, failing_job, "Out of memory")
+            await lifecycle.fail_job(ctx, failing_job, "Out of memory")
         await _heartbeat(live, plugin, own_job)
 
         message = await receive(ws)
@@ -205,7 +206,7 @@ async def test_revoking_the_token_ends_the_subscription_at_the_next_change(
     async with graphql_socket(live, bearer_payload(token)) as ws:
         await subscribe(ws, "1", JOB_UPDATED, {"jobId": job_id})
         assert (await receive(ws))["payload"]["data"]["jobUpdated"]["status"] == "QUEUED"
-        await auth.revoke_tokens(live.services, account_id=owner.id)
+        await tokens.revoke_tokens(live.services, account_id=owner.id)
         await _heartbeat(live, plugin, job_id)
         message = await receive(ws)
         assert (message["id"], message["type"]) == ("1", "next")

@@ -33,7 +33,7 @@ from db.models import (
 from db.settings import Settings
 from gateway.app import create_app
 from gateway.job_runtime import JobRuntime
-from resolvers.artifacts import create_artifact
+from resolvers.artifacts.artifacts import create_artifact
 from resolvers.context import Principal, Services, unit_of_work
 from tests.lifecycle.plugin_files import write_fixture_plugins
 

@@ -6,7 +6,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from resolvers.credentials import new_client_id, new_client_secret
+from resolvers.auth.credentials import new_client_id, new_client_secret
 
 FIXTURES = Path(__file__).resolve().parent.parent / "plugins_fixtures"
 TYPE_PLUGIN = ("Line types", "1.0", "artifact definition", FIXTURES / "type_plugin.py")

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from db.models import Artifact, LogEntry, ProcessingJob, ProcessingJobValidator
 from resolvers.context import unit_of_work
-from resolvers.job_submission import submit_job
+from resolvers.jobs.submission import submit_job
 from tests.lifecycle.conftest import (
     Live,
     command_id,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from gateway.launchers.exits import ProcessExit
 from gateway.launchers.local import LocalLauncher, process_is_alive, shell_command
-from resolvers.launching import LaunchRequest
+from resolvers.jobs.launching import LaunchRequest
 
 TIMEOUT = 20.0
 

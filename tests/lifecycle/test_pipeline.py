@@ -30,7 +30,7 @@ from db.models import (
 from gateway.plugin_loader import load_plugins, register_plugins
 from resolvers.context import unit_of_work
 from resolvers.events import Event
-from resolvers.job_submission import submit_job
+from resolvers.jobs.submission import submit_job
 from tests.factories import token_for
 from tests.lifecycle.conftest import (
     Live,

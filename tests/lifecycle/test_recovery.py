@@ -19,7 +19,7 @@ from db.session import create_engine, create_session_factory
 from db.settings import Settings
 from gateway.launchers.local import process_is_alive
 from resolvers.context import Services, unit_of_work
-from resolvers.job_submission import submit_job
+from resolvers.jobs.submission import submit_job
 from tests.lifecycle.conftest import (
     command_id,
     job_row,

@@ -12,11 +12,11 @@ from sqlalchemy import select
 from db.models import Command, OAuthClient, Software, SoftwarePublication
 from gateway.plugin_config import read_plugin_config
 from gateway.plugin_loader import load_plugins
+from resolvers.auth.credentials import new_client_id, new_client_secret
+from resolvers.auth.graphiql_client import GRAPHIQL_CLIENT_ID
 from resolvers.context import Principal, Services, unit_of_work
-from resolvers.credentials import new_client_id, new_client_secret
 from resolvers.errors import Invalid
-from resolvers.graphiql_client import GRAPHIQL_CLIENT_ID
-from resolvers.plugin_registration import (
+from resolvers.plugins.registration import (
     PluginDefinition,
     apply_plugin_definition,
     begin_registration,

@@ -24,14 +24,14 @@ from gateway.dispatcher import Dispatcher
 from gateway.launchers.local import LocalLauncher
 from resolvers.context import Principal, Services, unit_of_work
 from resolvers.errors import Conflict, Invalid
-from resolvers.job_submission import (
+from resolvers.jobs.lifecycle import fail_job
+from resolvers.jobs.submission import (
     AWAITING_LAUNCH,
     settle_waiting_children,
     submit_job,
     submit_jobs,
     submit_ready_children,
 )
-from resolvers.jobs import fail_job
 from tests.lifecycle.conftest import wait_for_status
 from tests.lifecycle.job_rows import add_job, make_command, read_job
 

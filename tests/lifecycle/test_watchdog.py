@@ -13,7 +13,7 @@ from db.models import LogEntry, ProcessingJobValidator
 from gateway.launchers.local import JOB_ID_VARIABLE, LocalLauncher
 from gateway.watchdog import Watchdog
 from resolvers.context import Services, unit_of_work
-from resolvers.job_submission import AWAITING_LAUNCH
+from resolvers.jobs.submission import AWAITING_LAUNCH
 from tests.lifecycle.job_rows import add_job, make_command, read_job, set_external_id
 
 DEAD_PID = "999999999"

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from db.models import Artifact, DataDirectory, FilepathType, StoredFile
 from db.settings import Settings
 from resolvers.context import unit_of_work
-from resolvers.job_submission import submit_job
+from resolvers.jobs.submission import submit_job
 from tests.lifecycle.conftest import (
     JOB_TIMEOUT,
     Live,

@@ -1,4 +1,4 @@
-"""Account and client creation rules (resolvers/accounts.py)."""
+"""Account and client creation rules (resolvers/auth/accounts.py)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from db.models import Account, Message, MessageRecipient, OAuthClient, Software, utcnow
-from resolvers.accounts import create_client, create_user, email_problem, password_problem
+from resolvers.auth.accounts import create_client, create_user, email_problem, password_problem
+from resolvers.auth.credentials import hash_client_secret, verify_password
 from resolvers.context import ANONYMOUS, Principal, Services, unit_of_work
-from resolvers.credentials import hash_client_secret, verify_password
 from resolvers.errors import Conflict, Forbidden, Invalid
 
 SYSTEM = Principal(kind="system")

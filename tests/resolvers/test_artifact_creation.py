@@ -1,4 +1,4 @@
-"""`resolvers.artifacts.create_artifact`: origins, inherited visibility, file moves and undo."""
+"""`create_artifact`: origins, inherited visibility, file moves and undo."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import select, update
 
 from db.models import Artifact, StoredFile
-from resolvers import artifacts, jobs
+from resolvers.artifacts import artifacts
 from resolvers.context import Services, unit_of_work
 from resolvers.errors import Invalid
+from resolvers.jobs import lifecycle
 from tests.rest_compat.world import SYSTEM, World, make_job, make_world, mount_of, write_file
 
 
@@ -155,10 +156,10 @@ async def test_second_root_of_a_preparation_is_refused(services: Services, world
 async def test_conditional_status_moves(services: Services, world: World) -> None:
     job_id = await make_job(services, world, status="success")
     async with unit_of_work(services, SYSTEM) as ctx:
-        assert not await jobs.change_status(ctx, job_id, expected=("success",), to="error")
-        assert not await jobs.change_status(ctx, job_id, expected=("running",), to="queued")
-        assert not await jobs.change_status(ctx, job_id, expected=("queued",), to="running")
+        assert not await lifecycle.change_status(ctx, job_id, expected=("success",), to="error")
+        assert not await lifecycle.change_status(ctx, job_id, expected=("running",), to="queued")
+        assert not await lifecycle.change_status(ctx, job_id, expected=("queued",), to="running")
     running = await make_job(services, world, status="running")
     async with unit_of_work(services, SYSTEM) as ctx:
-        assert await jobs.change_status(ctx, running, expected=("running",), to="waiting")
-        assert not await jobs.change_status(ctx, running, expected=("running",), to="success")
+        assert await lifecycle.change_status(ctx, running, expected=("running",), to="waiting")
+        assert not await lifecycle.change_status(ctx, running, expected=("running",), to="success")

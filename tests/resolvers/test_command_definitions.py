@@ -1,12 +1,12 @@
-"""`resolvers.plugins.create_command`: the edge rules of parameter declarations (domain.md §2.9)."""
+"""`create_command`: the edge rules of parameter declarations (domain.md §2.9)."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
 from db.models import CommandParameter, SoftwareArtifactType
-from resolvers import plugins
 from resolvers.context import Services, unit_of_work
+from resolvers.plugins import commands
 from tests.factories import make_software
 from tests.rest_compat.world import SYSTEM
 
@@ -15,7 +15,7 @@ async def test_declarations_become_required_or_optional_by_the_rules(services: S
     software_id = await make_software(
         services, name="Types", version="1", software_type="artifact definition"
     )
-    definition = plugins.CommandDefinition(
+    definition = commands.CommandDefinition(
         name="Generate HTML summary",
         description="d",
         required_parameters={
@@ -29,7 +29,7 @@ async def test_declarations_become_required_or_optional_by_the_rules(services: S
         },
     )
     async with unit_of_work(services, SYSTEM) as ctx:
-        command = await plugins.create_command(ctx, "Types", "1", definition)
+        command = await commands.create_command(ctx, "Types", "1", definition)
         rows = (
             await ctx.session.execute(
                 select(CommandParameter).where(CommandParameter.command_id == command.id)

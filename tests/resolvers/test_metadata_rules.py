@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from resolvers.errors import Invalid
-from resolvers.metadata_rules import (
+from resolvers.studies.metadata_rules import (
     POSTGRES_RESERVED_WORDS,
     PREP_FORBIDDEN_WORDS,
     clean_table,

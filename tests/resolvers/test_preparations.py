@@ -8,8 +8,8 @@ from sqlalchemy import select
 from db.models import PrepSample, PrepTemplate, StoredFile
 from resolvers.context import Principal, Services, unit_of_work
 from resolvers.errors import Invalid
-from resolvers.preparations import create_preparation
-from resolvers.samples import patch_samples
+from resolvers.studies.preparations import create_preparation
+from resolvers.studies.samples import patch_samples
 from tests.api_v1.builders import add_account, add_study
 
 

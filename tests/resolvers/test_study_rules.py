@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from resolvers.studies import is_storable_id, normalise_title, status_from_visibilities
-from resolvers.template_files import template_text
+from resolvers.studies.studies import is_storable_id, normalise_title, status_from_visibilities
+from resolvers.studies.template_files import template_text
 
 
 @pytest.mark.parametrize(

@@ -19,8 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.session import create_engine, create_session_factory
 from db.settings import Settings
-from resolvers.completion import complete_job
 from resolvers.context import SYSTEM, Services, unit_of_work
+from resolvers.jobs.completion import complete_job
 
 
 def die() -> None:

@@ -8,7 +8,7 @@ import httpx
 from sqlalchemy import select
 
 from db.models import ArchiveMergingScheme
-from resolvers.archive import MergingScheme, human_scheme, merge_overlapping
+from resolvers.artifacts.archive import MergingScheme, human_scheme, merge_overlapping
 from resolvers.context import Services
 from tests.factories import bearer
 from tests.rest_compat.conftest import JSON

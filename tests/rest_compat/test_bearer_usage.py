@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from resolvers import jobs
+from resolvers.jobs import lifecycle
 from rest_compat import bearer
 
 
@@ -12,7 +12,7 @@ def test_the_usage_example_calls_existing_functions() -> None:
     example = bearer.__doc__ or ""
     called = re.findall(r"await (?:(\w+)\.)?(\w+)\(", example)
     assert called
-    modules = {"": bearer, "jobs": jobs}
+    modules = {"": bearer, "lifecycle": lifecycle}
     missing = [f"{m}.{name}" for m, name in called if not hasattr(modules[m], name)]
     assert missing == []
     imported = re.search(r"from rest_compat\.bearer import (.+)", example)

@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 from starlette.routing import Route
 
 from db.models import ArtifactType, DataDirectory
-from resolvers import artifact_types, auth
+from resolvers.artifacts import artifact_types
+from resolvers.auth import tokens
 from resolvers.context import SYSTEM, Services, unit_of_work
 from resolvers.errors import Forbidden
 from rest_compat.plugin_routes import PLUGIN_ROUTES
@@ -88,7 +89,7 @@ async def test_users_cannot_create_artifact_types_even_with_odd_names(
 
 async def test_the_resolver_refuses_users_too(services: Services) -> None:
     """The rule lives in the resolver, whatever surface calls it."""
-    user = await auth.principal_for_token(services, await token_for(services, "user"))
+    user = await tokens.principal_for_token(services, await token_for(services, "user"))
     with pytest.raises(Forbidden, match="created by plugins, system clients and admins"):
         async with unit_of_work(services, user) as ctx:
             await artifact_types.create_artifact_type(

@@ -10,9 +10,9 @@ import httpx
 from sqlalchemy import select
 
 from db.models import Artifact, ArtifactParent, ProcessingJob, ProcessingJobValidator, StoredFile
-from resolvers import plugins
 from resolvers.context import Principal, Services, unit_of_work
-from resolvers.job_cancellation import cancel_job
+from resolvers.jobs.cancellation import cancel_job
+from resolvers.plugins import commands
 from tests.factories import bearer
 from tests.rest_compat.conftest import HTML, JSON
 from tests.rest_compat.world import (
@@ -355,7 +355,7 @@ async def test_missing_file_at_release_fails_validator_and_job(
 
 
 async def add_demux_command(services: Services, world: World) -> int:
-    definition = plugins.CommandDefinition(
+    definition = commands.CommandDefinition(
         name="Split libraries",
         description="Demultiplexes",
         required_parameters={"input": ['artifact:["FASTQ"]', None]},
@@ -363,7 +363,7 @@ async def add_demux_command(services: Services, world: World) -> int:
         outputs={"demultiplexed": "Demultiplexed"},
     )
     async with unit_of_work(services, SYSTEM) as ctx:
-        command = await plugins.create_command(
+        command = await commands.create_command(
             ctx, world.deblur.name, world.deblur.version, definition
         )
         return command.id

@@ -26,7 +26,7 @@ from gateway.app import create_app
 from gateway.launchers.local import LocalLauncher
 from gateway.watchdog import Watchdog
 from resolvers.context import Services, unit_of_work
-from resolvers.fsck import FsckReport, run_fsck
+from resolvers.files.fsck import FsckReport, run_fsck
 from tests.factories import bearer
 from tests.rest_compat.test_completion import complete, run_validator, validators_of
 from tests.rest_compat.world import SYSTEM, World, completion, job_dir, make_job, write_file

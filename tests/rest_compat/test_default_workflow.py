@@ -49,9 +49,10 @@ from gateway.demo_data import (
     SPLIT_DEFAULTS,
     SPLIT_LIBRARIES,
 )
-from resolvers import plugins, validators
 from resolvers.context import Services, unit_of_work
 from resolvers.errors import Invalid
+from resolvers.jobs import validators
+from resolvers.plugins import commands
 from tests.factories import bearer, token_for
 from tests.rest_compat.conftest import JSON
 from tests.rest_compat.test_completion import (
@@ -63,7 +64,7 @@ from tests.rest_compat.test_completion import (
 )
 from tests.rest_compat.world import SYSTEM, World, completion, make_study, write_file
 
-RAREFY_DEFINITION = plugins.CommandDefinition(
+RAREFY_DEFINITION = commands.CommandDefinition(
     name="Rarefy",
     description="Rarefies a table",
     required_parameters={"biom_table": ['artifact:["BIOM"]', None]},
@@ -90,7 +91,7 @@ class Setup:
 async def setup(services: Services, world: World) -> Setup:
     """A Rarefy command, FASTQ validated by the type plugin, and a new preparation."""
     async with unit_of_work(services, SYSTEM) as ctx:
-        rarefy = await plugins.create_command(
+        rarefy = await commands.create_command(
             ctx, world.deblur.name, world.deblur.version, RAREFY_DEFINITION
         )
         fastq = (

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from db.models import PendingFileMove, StoredFile
 from db.settings import Settings
 from resolvers.context import Services, unit_of_work
-from resolvers.fsck import LOST_AND_FOUND, FsckReport, run_fsck
+from resolvers.files.fsck import LOST_AND_FOUND, FsckReport, run_fsck
 from tests.cli.test_cli import run_cli
 from tests.rest_compat.world import SYSTEM, World, job_dir, mount_of, write_file
 
@@ -97,7 +97,7 @@ async def test_files_inside_a_named_folder_are_not_orphans(
     support = job_dir(services, "s") / "support"
     write_file(support / "css" / "style.css", "body {}")
     async with unit_of_work(services, SYSTEM) as ctx:
-        from resolvers.artifacts import set_html_summary
+        from resolvers.artifacts.artifacts import set_html_summary
 
         await set_html_summary(ctx, world.fastq_id, str(html), str(support))
     folder = await mount_of(services, "FASTQ") / str(world.fastq_id)

@@ -20,9 +20,9 @@ from sqlalchemy import select
 
 from db.models import Account, Artifact, StoredFile
 from db.settings import Settings
-from resolvers import client_files
 from resolvers.context import Services, unit_of_work
 from resolvers.errors import UnsafePath
+from resolvers.files import client_files
 from tests.factories import bearer, token_for
 from tests.rest_compat.test_artifacts import inject_fields, summary_files
 from tests.rest_compat.test_cloud import NOT_IN_A_MOUNTPOINT, fetch_url

@@ -22,8 +22,11 @@ from db.models import (
     Study,
     StudyPerson,
 )
-from resolvers import artifact_types, artifacts, client_files, jobs, plugins
+from resolvers.artifacts import artifact_types, artifacts
 from resolvers.context import Principal, Services, unit_of_work
+from resolvers.files import client_files
+from resolvers.jobs import lifecycle
+from resolvers.plugins import commands
 from tests.factories import make_plugin_client, make_software, token_for
 
 SYSTEM = Principal(kind="system")
@@ -32,7 +35,7 @@ _serial = itertools.count(1)
 TYPE_PLUGIN = ("BIOM type", "2.1.4 - Qiime2")
 PROCESSING_PLUGIN = ("Deblur", "2021.09")
 
-VALIDATE_DEFINITION = plugins.CommandDefinition(
+VALIDATE_DEFINITION = commands.CommandDefinition(
     name="Validate",
     description="Validates a new artifact",
     required_parameters={
@@ -45,14 +48,14 @@ VALIDATE_DEFINITION = plugins.CommandDefinition(
     default_parameter_sets=None,
     outputs=None,
 )
-SUMMARY_DEFINITION = plugins.CommandDefinition(
+SUMMARY_DEFINITION = commands.CommandDefinition(
     name="Generate HTML summary",
     description="Generates the HTML summary",
     required_parameters={"input_data": ['artifact:["BIOM"]', None]},
     optional_parameters={},
     default_parameter_sets=None,
 )
-DEBLUR_DEFINITION = plugins.CommandDefinition(
+DEBLUR_DEFINITION = commands.CommandDefinition(
     name="Deblur",
     description="Deblurring of sequences",
     required_parameters={"Demultiplexed sequences": ['artifact:["FASTQ"]', None]},
@@ -93,9 +96,9 @@ async def make_type_plugin(services: Services, *, with_summary: bool = True) -> 
     )
     client = await make_plugin_client(services, software_id=software_id)
     async with unit_of_work(services, SYSTEM) as ctx:
-        await plugins.create_command(ctx, name, version, VALIDATE_DEFINITION)
+        await commands.create_command(ctx, name, version, VALIDATE_DEFINITION)
         if with_summary:
-            await plugins.create_command(ctx, name, version, SUMMARY_DEFINITION)
+            await commands.create_command(ctx, name, version, SUMMARY_DEFINITION)
     token = await token_for(services, "plugin", client=client)
     return Plugin(software_id, name, version, token)
 
@@ -105,7 +108,7 @@ async def make_deblur(services: Services) -> tuple[Plugin, int]:
     software_id = await make_software(services, name=name, version=version)
     client = await make_plugin_client(services, software_id=software_id)
     async with unit_of_work(services, SYSTEM) as ctx:
-        command = await plugins.create_command(ctx, name, version, DEBLUR_DEFINITION)
+        command = await commands.create_command(ctx, name, version, DEBLUR_DEFINITION)
         command_id = command.id
     token = await token_for(services, "plugin", client=client)
     return Plugin(software_id, name, version, token), command_id
@@ -214,7 +217,7 @@ async def make_job(
         "Demultiplexed sequences": world.fastq_id, "Trim length": "150",
     }  # fmt: skip
     async with unit_of_work(services, SYSTEM) as ctx:
-        job = await jobs.insert_job(
+        job = await lifecycle.insert_job(
             ctx,
             command_id=world.deblur_command_id,
             account_id=world.owner_id,
@@ -284,9 +287,9 @@ async def make_job_for(
 ) -> str:
     """A job of a command found by plugin and command name (made by registration)."""
     async with unit_of_work(services, SYSTEM) as ctx:
-        software = await plugins.find_plugin(ctx, plugin, version)
-        row = await plugins.find_command(ctx, software, command)
-        job = await jobs.insert_job(
+        software = await commands.find_plugin(ctx, plugin, version)
+        row = await commands.find_command(ctx, software, command)
+        job = await lifecycle.insert_job(
             ctx, command_id=row.id, account_id=owner_id, parameters=parameters, status=status
         )
         return job.id

@@ -18,7 +18,7 @@ import pytest
 
 from db.settings import Settings
 from gateway.launchers.slurm import SlurmLauncher
-from resolvers.launching import LaunchState
+from resolvers.jobs.launching import LaunchState
 
 REQUIRE_SLURM = os.environ.get("QIITA_REQUIRE_SLURM") == "1"
 KNOWN_CONF = Path(os.environ.get("QIITA_SLURM_DIR", "/var/tmp/qiita-slurm")) / "slurm.conf"

@@ -16,7 +16,7 @@ from gateway.launchers.slurm import (
     resolve_resources,
     state_of,
 )
-from resolvers.launching import LaunchRequest
+from resolvers.jobs.launching import LaunchRequest
 
 DEFAULTS = Settings(slurm_partition="short", slurm_time="2:00:00", slurm_mem="8G", slurm_cpus=2)
 

@@ -26,7 +26,7 @@ from db.models import (
 )
 from db.settings import Settings
 from resolvers.context import unit_of_work
-from resolvers.job_submission import submit_job
+from resolvers.jobs.submission import submit_job
 from tests.lifecycle.conftest import (
     JOB_TIMEOUT,
     Live,

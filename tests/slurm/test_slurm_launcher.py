@@ -14,7 +14,7 @@ import pytest
 from db.settings import Settings
 from gateway.launchers.exits import ProcessExit
 from gateway.launchers.slurm import InvalidResources, SlurmError, SlurmLauncher
-from resolvers.launching import LaunchRequest
+from resolvers.jobs.launching import LaunchRequest
 from tests.slurm.conftest import STATE_TIMEOUT, wait_for_state
 
 pytestmark = pytest.mark.usefixtures("slurm_cluster")

@@ -1,0 +1,1 @@
+"""Analyses: their metadata and batch reads."""

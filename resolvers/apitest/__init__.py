@@ -1,0 +1,1 @@
+"""What the test-mode routes (`/apitest/...`) do beyond the plugin API."""

@@ -1,0 +1,1 @@
+"""Artifacts, their types and visibility, the feature archive and reference databases."""

@@ -1,0 +1,1 @@
+"""Accounts, credentials, tokens and the rule book of who may do what."""

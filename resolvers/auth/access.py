@@ -1,0 +1,353 @@
+"""Who may see and change what (decisions.md, "Authorization").
+
+Every read and write of the other resolvers goes through these functions.
+List queries use the `*_filter` SQL predicates so that counts and pages
+stay right; single lookups use the `can_*` checks.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
+
+from db.models import (
+    Analysis,
+    AnalysisShare,
+    Artifact,
+    ArtifactType,
+    Command,
+    ProcessingJob,
+    ProcessingJobInput,
+    SoftwareArtifactType,
+    Study,
+    StudyShare,
+)
+from resolvers.context import Context, Principal
+from resolvers.errors import Forbidden, NotFound, Unauthenticated
+from resolvers.plugins.trust import untrusted_plugin_message
+
+READ_ONLY_LEVELS = ("guest", "unverified")
+"""User levels that read public data only (an unverified account gets no token at all)."""
+
+
+def is_admin(principal: Principal) -> bool:
+    return principal.is_admin
+
+
+def is_member(principal: Principal) -> bool:
+    """A verified user who is not a guest: owns, shares and edits studies and analyses."""
+    return (
+        principal.kind == "user"
+        and principal.account_id is not None
+        and principal.level not in READ_ONLY_LEVELS
+    )
+
+
+def has_plugin_api_rights(principal: Principal) -> bool:
+    """Plugin and system clients (and admins) may call the plugin API."""
+    return principal.kind in ("plugin", "system") or principal.is_admin
+
+
+def is_client(principal: Principal) -> bool:
+    """Signed in with a client token (a plugin or a system client), not as a user."""
+    return principal.kind in ("plugin", "system")
+
+
+def can_write_plugin_api(principal: Principal) -> bool:
+    """Plugin-API writes (`/qiita_db` POST and PATCH) need a client token; a user's token,
+    an admin's included, reads only (decisions.md)."""
+    return is_client(principal)
+
+
+def is_untrusted_plugin(principal: Principal) -> bool:
+    return principal.kind == "plugin" and not principal.trusted
+
+
+def has_admin_rights(principal: Principal) -> bool:
+    """Admins; and, on /api/v1 and GraphQL, system clients and the clients of plugins an
+    admin has trusted, which act with an admin's rights (decisions.md, "Authorization")."""
+    return (
+        principal.is_admin
+        or principal.kind == "system"
+        or (principal.kind == "plugin" and principal.trusted)
+    )
+
+
+def can_create_study_for(principal: Principal, owner_id: int) -> bool:
+    """Users create studies they own; whoever has admin rights creates them for anyone."""
+    return has_admin_rights(principal) or (
+        is_member(principal) and principal.account_id == owner_id
+    )
+
+
+def can_add_persons(principal: Principal) -> bool:
+    """Signed-in users (not guests) and whoever has admin rights add study contacts."""
+    return has_admin_rights(principal) or (
+        principal.kind == "user" and principal.level not in READ_ONLY_LEVELS
+    )
+
+
+def can_cancel_job(principal: Principal, job: ProcessingJob) -> bool:
+    """The user who submitted a job, or whoever has admin rights."""
+    return has_admin_rights(principal) or (
+        principal.kind == "user" and principal.account_id == job.account_id
+    )
+
+
+def can_trust_plugins(principal: Principal) -> bool:
+    """Admins and the server's operator (the command line) trust and untrust plugins."""
+    return principal.is_admin or (principal.kind == "system" and principal.client_id is None)
+
+
+def can_define_vocabulary(principal: Principal) -> bool:
+    """Global vocabulary (artifact types and their mountpoints) is created by plugin and
+    system clients and admins; never by users or guests."""
+    return is_client(principal) or principal.is_admin
+
+
+def require_authenticated(ctx: Context) -> Principal:
+    if not ctx.principal.is_authenticated:
+        raise Unauthenticated("Authentication required: send a bearer token.")
+    return ctx.principal
+
+
+def readable_studies_filter(principal: Principal) -> ColumnElement[bool]:
+    """SQL predicate on `Study`: public studies, own, shared with the caller; all for admins.
+
+    A study is public when any of its non-archived artifacts is public (domain.md §3.6).
+    """
+    if principal.kind in ("system", "plugin") or principal.is_admin:
+        return true()
+    public = exists(
+        select(Artifact.id).where(Artifact.study_id == Study.id, Artifact.visibility == "public")
+    )
+    if not is_member(principal):
+        return public
+    shared = exists(
+        select(StudyShare.study_id).where(
+            StudyShare.study_id == Study.id, StudyShare.account_id == principal.account_id
+        )
+    )
+    return or_(public, Study.owner_id == principal.account_id, shared)
+
+
+def editable_studies_filter(principal: Principal) -> ColumnElement[bool]:
+    """SQL predicate on `Study`: owners, sharers and whoever has admin rights may write."""
+    if has_admin_rights(principal):
+        return true()
+    if not is_member(principal):
+        return false()
+    shared = exists(
+        select(StudyShare.study_id).where(
+            StudyShare.study_id == Study.id, StudyShare.account_id == principal.account_id
+        )
+    )
+    return or_(Study.owner_id == principal.account_id, shared)
+
+
+async def can_read_study(ctx: Context, study_id: int) -> bool:
+    query = select(Study.id).where(Study.id == study_id, readable_studies_filter(ctx.principal))
+    return (await ctx.session.execute(query)).first() is not None
+
+
+async def can_edit_study(ctx: Context, study_id: int) -> bool:
+    query = select(Study.id).where(Study.id == study_id, editable_studies_filter(ctx.principal))
+    return (await ctx.session.execute(query)).first() is not None
+
+
+async def require_edit_study(ctx: Context, study_id: int) -> None:
+    if not await can_edit_study(ctx, study_id):
+        if is_untrusted_plugin(ctx.principal):
+            raise Forbidden(untrusted_plugin_message(ctx.principal))
+        raise Forbidden(f"You do not have permission to modify study {study_id}.")
+
+
+def readable_artifacts_filter(principal: Principal) -> ColumnElement[bool]:
+    """SQL predicate on `Artifact`: public artifacts for everyone; the non-public artifacts of
+    studies and analyses the caller owns or shares; all for admins and clients (domain.md §3.9).
+    """
+    if principal.kind in ("system", "plugin") or principal.is_admin:
+        return true()
+    public = Artifact.visibility == "public"
+    if not is_member(principal):
+        return public
+    own_study = exists(
+        select(Study.id).where(Study.id == Artifact.study_id, editable_studies_filter(principal))
+    )
+    own_analysis = exists(
+        select(Analysis.id).where(
+            Analysis.id == Artifact.analysis_id, _own_or_shared_analysis(principal)
+        )
+    )
+    return or_(public, own_study, own_analysis)
+
+
+def _own_or_shared_analysis(principal: Principal) -> ColumnElement[bool]:
+    shared = exists(
+        select(AnalysisShare.analysis_id).where(
+            AnalysisShare.analysis_id == Analysis.id,
+            AnalysisShare.account_id == principal.account_id,
+        )
+    )
+    return or_(Analysis.owner_id == principal.account_id, shared)
+
+
+def readable_analyses_filter(principal: Principal) -> ColumnElement[bool]:
+    """SQL predicate on `Analysis`: public ones (every root artifact public), own and shared
+    (default analyses included, domain.md Q14); all for admins and clients.
+    """
+    if principal.kind in ("system", "plugin") or principal.is_admin:
+        return true()
+    roots = select(Artifact.id).where(
+        Artifact.analysis_id == Analysis.id, Artifact.command_id.is_(None)
+    )
+    public = and_(exists(roots), ~exists(roots.where(Artifact.visibility != "public")))
+    if not is_member(principal):
+        return public
+    return or_(public, _own_or_shared_analysis(principal))
+
+
+def readable_jobs_filter(principal: Principal) -> ColumnElement[bool]:
+    """SQL predicate on `ProcessingJob`: a user sees their own jobs and jobs whose inputs or
+    outputs they may read; a plugin client the jobs of its plugin's commands; whoever has
+    admin rights (system clients and trusted plugins' clients too) all.
+    """
+    if has_admin_rights(principal):
+        return true()
+    if principal.kind == "plugin":
+        return ProcessingJob.command_id.in_(
+            select(Command.id).where(Command.software_id == principal.software_id)
+        )
+    readable = readable_artifacts_filter(principal)
+    touches_input = exists(
+        select(ProcessingJobInput.job_id)
+        .join(Artifact, Artifact.id == ProcessingJobInput.artifact_id)
+        .where(ProcessingJobInput.job_id == ProcessingJob.id, readable)
+    )
+    touches_output = exists(
+        select(Artifact.id).where(Artifact.produced_by_job_id == ProcessingJob.id, readable)
+    )
+    if principal.kind != "user" or principal.account_id is None:
+        return or_(touches_input, touches_output)
+    return or_(ProcessingJob.account_id == principal.account_id, touches_input, touches_output)
+
+
+def nameable_parent_jobs_filter(principal: Principal) -> ColumnElement[bool]:
+    """SQL predicate on `ProcessingJob`: the jobs a new job may take outputs from. Clients
+    (which build workflows across plugins) name any job; users the jobs they may read."""
+    if is_client(principal):
+        return true()
+    return readable_jobs_filter(principal)
+
+
+def can_see_account_details(principal: Principal, account_id: int) -> bool:
+    """Admins see every account's details; a user sees only their own."""
+    return principal.is_admin or (principal.kind == "user" and principal.account_id == account_id)
+
+
+# --- single-object checks used by every resolver ------------------------------------------
+
+VALIDATE_COMMAND = "Validate"
+
+
+async def can_read_artifact(ctx: Context, artifact_id: int) -> bool:
+    query = select(Artifact.id).where(
+        Artifact.id == artifact_id, readable_artifacts_filter(ctx.principal)
+    )
+    return (await ctx.session.execute(query)).first() is not None
+
+
+async def require_read_artifact(ctx: Context, artifact_id: int) -> None:
+    if not await can_read_artifact(ctx, artifact_id):
+        raise NotFound(f"Artifact not found: {artifact_id}")
+
+
+async def can_read_analysis(ctx: Context, analysis_id: int) -> bool:
+    query = select(Analysis.id).where(
+        Analysis.id == analysis_id, readable_analyses_filter(ctx.principal)
+    )
+    return (await ctx.session.execute(query)).first() is not None
+
+
+async def require_read_analysis(ctx: Context, analysis_id: int) -> None:
+    if not await can_read_analysis(ctx, analysis_id):
+        raise NotFound(f"Analysis not found: {analysis_id}")
+
+
+def require_plugin_api_writer(principal: Principal) -> Principal:
+    """A `/qiita_db` write: plugin and system clients only (decisions.md)."""
+    if not principal.is_authenticated:
+        raise Unauthenticated("Authentication required: send a bearer token.")
+    if not can_write_plugin_api(principal):
+        raise Forbidden(
+            "Plugin-API writes need a client token (grant_type=client); "
+            "a user's token may only read."
+        )
+    return principal
+
+
+def require_plugin_api(ctx: Context) -> Principal:
+    """Plugin and system clients and admins; everyone else is refused."""
+    if not ctx.principal.is_authenticated:
+        raise Unauthenticated("Authentication required: send a bearer token.")
+    if not has_plugin_api_rights(ctx.principal):
+        raise Forbidden("Only plugin and system clients (and administrators) may do this.")
+    return ctx.principal
+
+
+def acting_on_jobs_filter(principal: Principal) -> ColumnElement[bool] | None:
+    """SQL predicate on `ProcessingJob` for the jobs `can_act_on_job` allows without looking
+    further: any job for system clients and admins, a plugin client's own commands' jobs.
+    None when only `can_act_on_job` can tell (nobody else may act on any job but a plugin's
+    validator jobs, which need the job's parameters)."""
+    if principal.kind == "system" or principal.is_admin:
+        return true()
+    if principal.kind == "plugin" and principal.software_id is not None:
+        return ProcessingJob.command_id.in_(
+            select(Command.id).where(Command.software_id == principal.software_id)
+        )
+    return None
+
+
+async def can_act_on_job(ctx: Context, job: ProcessingJob) -> bool:
+    """May the caller heartbeat, step or complete `job` (decisions.md, "Authorization")?
+
+    System clients and admins: any job. A plugin client: jobs whose command belongs to
+    its plugin, and validator jobs of the artifact types its plugin defines. Nobody else.
+    """
+    principal = ctx.principal
+    if principal.kind == "system" or principal.is_admin:
+        return True
+    if principal.kind != "plugin" or principal.software_id is None:
+        return False
+    command = await ctx.session.get(Command, job.command_id)
+    if command is None:
+        return False
+    if command.software_id == principal.software_id:
+        return True
+    artifact_type = (job.parameters or {}).get("artifact_type")
+    if command.name != VALIDATE_COMMAND or not isinstance(artifact_type, str):
+        return False
+    query = (
+        select(SoftwareArtifactType.software_id)
+        .join(ArtifactType, ArtifactType.id == SoftwareArtifactType.artifact_type_id)
+        .where(
+            SoftwareArtifactType.software_id == principal.software_id,
+            ArtifactType.name == artifact_type,
+        )
+    )
+    return (await ctx.session.execute(query)).first() is not None
+
+
+async def require_act_on_job(ctx: Context, job: ProcessingJob) -> None:
+    if not await can_act_on_job(ctx, job):
+        raise Forbidden(
+            f"This client may not act on job {job.id}: its command belongs to another plugin."
+        )
+
+
+def require_job_submitter(ctx: Context) -> int:
+    """Jobs are submitted by signed-in users who may write (not guests); their account id."""
+    principal = ctx.principal
+    if principal.kind != "user" or principal.account_id is None or principal.level == "guest":
+        raise Forbidden("Jobs are submitted by signed-in users: send a user's bearer token.")
+    return principal.account_id

@@ -1,0 +1,1 @@
+"""Processing jobs: status machine, submission, dispatch, completion, validators, workflows."""

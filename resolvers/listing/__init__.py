@@ -1,1 +1,0 @@
-"""Filtered, ordered, paginated lists behind the GraphQL root connections."""

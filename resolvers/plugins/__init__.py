@@ -1,0 +1,1 @@
+"""Plugins: registration from configuration files, commands, parameter types and trust."""

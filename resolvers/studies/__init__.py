@@ -1,0 +1,1 @@
+"""Studies and what hangs off them: samples, metadata rules, preparations, template files."""

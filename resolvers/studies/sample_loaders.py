@@ -1,0 +1,167 @@
+"""Batch reads of sample information: templates, counts and sample pages (and table pages)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, func, select
+from sqlalchemy.orm import aliased
+
+from db.models import Sample, SampleTemplate, Study
+from resolvers.auth.access import readable_studies_filter
+from resolvers.batch_grouping import many_per_key, one_per_key
+from resolvers.batch_scope import ReadScope
+from resolvers.pagination import Page, PageRequest, requested_page_size
+
+
+@dataclass(frozen=True)
+class MetadataFilter:
+    """Keep rows whose `category` equals `value` (values are strings, as stored)."""
+
+    category: str
+    value: str | None
+
+
+@dataclass(frozen=True)
+class SamplePageKey:
+    """One page of one owner's samples (a study, or a preparation for prep samples)."""
+
+    owner_id: int
+    first: int | None = None
+    after: str | None = None
+    last: int | None = None
+    before: str | None = None
+    where: MetadataFilter | None = None
+
+    @property
+    def request(self) -> PageRequest:
+        return PageRequest(first=self.first, after=self.after, last=self.last, before=self.before)
+
+
+def value_matches(values: Any, where: MetadataFilter) -> ColumnElement[bool]:
+    """SQL: the JSON `values` column has `where.value` under `where.category`."""
+    extracted: ColumnElement[str] = values[where.category].as_string()
+    if where.value is None:
+        return extracted.is_(None)
+    return extracted == where.value
+
+
+async def samples_by_name(scope: ReadScope, names: Sequence[str]) -> list[Sample | None]:
+    """Samples by their prefixed name, where the caller may read their study."""
+    query = (
+        select(Sample)
+        .join(Study, Study.id == Sample.study_id)
+        .where(Sample.sample_name.in_(names), readable_studies_filter(scope.principal))
+    )
+    return one_per_key(names, await scope.scalars(query), lambda s: s.sample_name)
+
+
+async def sample_templates_for_studies(
+    scope: ReadScope, ids: Sequence[int]
+) -> list[SampleTemplate | None]:
+    """The sample information of each readable study (None: the study has none)."""
+    query = (
+        select(SampleTemplate)
+        .join(Study, Study.id == SampleTemplate.study_id)
+        .where(SampleTemplate.study_id.in_(ids), readable_studies_filter(scope.principal))
+    )
+    return one_per_key(ids, await scope.scalars(query), lambda t: t.study_id)
+
+
+async def sample_counts_for_studies(scope: ReadScope, ids: Sequence[int]) -> list[int]:
+    query = (
+        select(Sample.study_id, func.count(Sample.id))
+        .join(Study, Study.id == Sample.study_id)
+        .where(Sample.study_id.in_(ids), readable_studies_filter(scope.principal))
+        .group_by(Sample.study_id)
+    )
+    counts = {row[0]: row[1] for row in await scope.rows(query)}
+    return [counts.get(study_id, 0) for study_id in ids]
+
+
+async def sample_pages_for_studies(
+    scope: ReadScope, keys: Sequence[SamplePageKey]
+) -> list[Page[Sample]]:
+    """Keyset pages of samples ordered by name; one window query per distinct page shape."""
+    results: dict[SamplePageKey, Page[Sample]] = {}
+    for shape, group in by_shape(keys).items():
+        owners = sorted({key.owner_id for key in group})
+        pages = await _sample_pages(scope, shape, owners)
+        for key in group:
+            results[key] = pages[key.owner_id]
+    return [results[key] for key in keys]
+
+
+def by_shape(keys: Sequence[SamplePageKey]) -> dict[SamplePageKey, list[SamplePageKey]]:
+    shapes: dict[SamplePageKey, list[SamplePageKey]] = defaultdict(list)
+    for key in keys:
+        shapes[replace(key, owner_id=0)].append(key)
+    return shapes
+
+
+async def _sample_pages(
+    scope: ReadScope, shape: SamplePageKey, study_ids: list[int]
+) -> dict[int, Page[Sample]]:
+    conditions: list[ColumnElement[bool]] = [
+        Sample.study_id.in_(study_ids),
+        readable_studies_filter(scope.principal),
+    ]
+    if shape.where is not None:
+        conditions.append(value_matches(Sample.values, shape.where))
+    base = select(Sample).join(Study, Study.id == Sample.study_id).where(*conditions)
+    return await windowed_pages(
+        scope, base, Sample, Sample.study_id, Sample.sample_name, shape.request, study_ids
+    )
+
+
+async def windowed_pages(
+    scope: ReadScope,
+    base: Select[Any],
+    entity: Any,
+    owner: SQLColumnExpression[int],
+    name: SQLColumnExpression[str],
+    request: PageRequest,
+    owner_ids: list[int],
+) -> dict[int, Page[Any]]:
+    """Pages of `base` (selecting `entity`, filtered to `owner_ids`) for each owner, keyed by
+    the unique `name`: one count query and one ROW_NUMBER() query whatever the owner count.
+    """
+    size = requested_page_size(scope.settings, request)
+    backwards = request.last is not None and request.first is None
+    counted = base.with_only_columns(owner, func.count()).group_by(owner)
+    paged = base
+    if request.after is not None:
+        paged = paged.where(name > request.after)
+    if request.before is not None:
+        paged = paged.where(name < request.before)
+    order = name.desc() if backwards else name
+    numbered = paged.add_columns(
+        owner.label("page_owner"),
+        name.label("page_key"),
+        func.row_number().over(partition_by=owner, order_by=order).label("position"),
+    ).subquery()
+    row = aliased(entity, numbered)
+    query = (
+        select(row, numbered.c.page_owner, numbered.c.page_key)
+        .where(numbered.c.position <= size + 1)
+        .order_by(numbered.c.page_owner, numbered.c.position)
+    )
+    totals = {r[0]: r[1] for r in await scope.rows(counted)}
+    grouped = many_per_key(owner_ids, await scope.rows(query), lambda r: r[1])
+    pages: dict[int, Page[Any]] = {}
+    for owner_id, rows in zip(owner_ids, grouped, strict=True):
+        more = len(rows) > size
+        rows = rows[:size]
+        if backwards:
+            rows.reverse()
+        items = [r[0] for r in rows]
+        keys = [r[2] for r in rows]
+        total = totals.get(owner_id, 0)
+        if backwards:
+            pages[owner_id] = Page(items, keys, total, request.before is not None, more)
+        else:
+            pages[owner_id] = Page(items, keys, total, more, request.after is not None)
+    return pages
