@@ -22,7 +22,7 @@ class Workload:
     headers: dict[str, str] = field(default_factory=dict)
     expect: int = 200
     kind: str = "rest"  # "hot" (the six hot REST routes), "rest" or "graphql"
-    small_body: bytes | None = None  # the same GraphQL document with pages of one object
+    small_body: bytes | None = None  # the same GraphQL document with smaller pages
 
 
 @dataclass

@@ -48,6 +48,7 @@ from bench import graphql_load, report, subscriptions  # noqa: E402
 from bench.processes import (  # noqa: E402
     PG_ADMIN,
     check_once,
+    drain,
     gateway_env,
     measured,
     scratch_postgres,
@@ -98,9 +99,16 @@ def _wanted(args: argparse.Namespace, name: str) -> bool:
 
 
 def drive(
-    args: argparse.Namespace, pid: int, url: str, items: list[Workload], folder: Path, tag: str
+    args: argparse.Namespace,
+    pid: int,
+    url: str,
+    items: list[Workload],
+    folder: Path,
+    tag: str,
+    warmup: int,
 ) -> list[WorkloadResult]:
-    """Each workload checked once, then loaded with wrk at every concurrency."""
+    """Each workload checked once, warmed up with `warmup` s of wrk (not counted), then loaded
+    with wrk at every concurrency."""
     results = []
     with httpx.Client(base_url=url, timeout=600) as http:
         for workload in items:
@@ -115,6 +123,9 @@ def drive(
             except httpx.HTTPError as exc:  # the server died: say so, keep what was measured
                 print(f"  {tag:<10} {workload.name:<44} failed: {exc!r}", flush=True)
                 break
+            if warmup:
+                wrk(url, workload, max(args.concurrency), warmup, folder)
+                drain(http)
             measures: list[Measure] = []
             for concurrency in args.concurrency:
                 if measures and measures[0].p50_ms * concurrency > args.seconds * 1000:
@@ -184,23 +195,28 @@ def measure_gateway(
     command = _command(args, data_dir, database_url)
     env = gateway_env(dict(setting.split("=", 1) for setting in args.set))
     log = data_dir.with_suffix(".log")
+    started = time.perf_counter()
     with server(command, env, log, source) as (pid, url):
+        print(f"  {database:<10} serving after {time.perf_counter() - started:.0f} s", flush=True)
         site = build_site(url, args, served_settings(data_dir, database_url))
         rss_idle = rss_mb(pid)
-        results = drive(args, pid, url, workloads(site, args), folder,
-                        f"{database}-{source.name}")  # fmt: skip
+        print(f"  {database:<10} site built in {time.perf_counter() - started:.0f} s", flush=True)
+        tag = f"{database}-{source.name}"
+        results = drive(args, pid, url, workloads(site, args), folder, tag, args.warmup)
         run = DatabaseRun(database, site.build_seconds, round(rss_idle, 1), 0.0, results)
         _extras(args, pid, url, site, run)
         run.rss_after_mb = round(rss_mb(pid), 1)
-    if database == "postgresql" and args.workers > 1:
+    if database in args.workers_on.split(",") and args.workers > 1:
         command += ["--workers", str(args.workers)]
         with server(command, env, log, source) as (pid, url):
             with httpx.Client(base_url=url, timeout=600) as http:
                 client_token, admin_token = tokens(http)
             fresh = dataclasses.replace(site, client_token=client_token, admin_token=admin_token)
             run.workers = args.workers
-            run.multi_worker = drive(args, pid, url, hot_routes(fresh), folder,
-                                     f"{database} x{args.workers}")  # fmt: skip
+            tag = f"{database} x{args.workers}"
+            run.multi_worker = drive(
+                args, pid, url, hot_routes(fresh), folder, tag, max(1, args.warmup)
+            )
             run.multi_worker_rss_mb = round(rss_mb(pid), 1)
     return run
 
@@ -237,6 +253,7 @@ def machine() -> dict[str, str]:
 
 SIZES = {  # option: (full, --quick, --tiny)
     "seconds": (8, 2, 1),
+    "warmup": (1, 1, 0),
     "samples": (10_000, 500, 30),
     "categories": (200, 20, 4),
     "prep_rows": (10_000, 500, 30),
@@ -264,7 +281,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--watched-jobs", type=int, default=10,
                         help="running jobs the subscribers are spread over")  # fmt: skip
     parser.add_argument("--page-size", type=int, default=100, help="samples paging page size")
-    parser.add_argument("--workers", type=int, default=2, help="PostgreSQL hot routes again")
+    parser.add_argument("--workers", type=int, default=2, help="hot routes again with N workers")
+    parser.add_argument("--workers-on", default="postgresql", help="databases for --workers")
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--only", nargs="*", default=[], help="workloads whose name has a word")
     parser.add_argument("--set", action="append", default=[], help="QIITA_X=value for the server")
