@@ -121,7 +121,7 @@ def run_checks(run: DatabaseRun, floors: dict[int, float], top: int) -> list[Che
         )
     checks += [
         Check(
-            f"RSS idle < {RSS_IDLE_MB:g} MB",
+            f"RSS idle (site built) < {RSS_IDLE_MB:g} MB",
             f"{run.rss_idle_mb:.0f} MB",
             run.rss_idle_mb < RSS_IDLE_MB,
         ),
@@ -232,7 +232,8 @@ def database_section(run: DatabaseRun, floors: dict[int, float], checks: list[Ch
     lines = [
         f"### {run.database}",
         "",
-        f"RSS {run.rss_idle_mb:.0f} MB idle (site built), {run.rss_after_mb:.0f} MB after all "
+        f"RSS {run.rss_start_mb or 0:.0f} MB just started (demo loaded), "
+        f"{run.rss_idle_mb:.0f} MB idle (site built), {run.rss_after_mb:.0f} MB after all "
         "workloads. Building the site: "
         + ", ".join(f"{label} {s} s" for label, s in run.build_seconds.items())
         + ".",
@@ -256,7 +257,8 @@ def database_section(run: DatabaseRun, floors: dict[int, float], checks: list[Ch
         f = run.fan_out
         lines += [
             f"Subscriptions: {f.subscribers} `jobUpdated` subscribers over {f.jobs} jobs, "
-            f"{f.rate} step updates per second for {f.seconds:g} s ({f.updates_sent} sent): "
+            f"all subscribed in {f.connect_seconds} s, then {f.rate} step updates per second for "
+            f"{f.seconds:g} s ({f.updates_sent} answered, {f.unanswered} given up unanswered): "
             f"{f.delivered:,} of {f.expected:,} pushes delivered, **{f.lost:,} lost**; "
             f"latency p50 {f.p50_ms} ms, p99 {f.p99_ms} ms, max {f.max_ms} ms"
             + (f"; {f.cpu_ms_per_delivery:.3f} CPU ms per push." if f.cpu_ms_per_delivery else "."),

@@ -60,6 +60,7 @@ class DatabaseRun:
     workers: int = 1
     multi_worker: list[WorkloadResult] = field(default_factory=list)
     multi_worker_rss_mb: float | None = None
+    rss_start_mb: float | None = None  # just started, the demo loaded, before the large site
 
 
 def _tree(pid: int) -> list[int]:

@@ -10,9 +10,9 @@ for each database, starts `qiita-gateway serve --demo` as a real uvicorn process
 QIITA_COUNT_SQL_STATEMENTS on), builds the large site (`bench/site_build.py`: the study of
 `--samples` x `--categories` and its preparation of `--prep-rows` x `--prep-columns` through
 the REST API, then `--plugins`, `--studies`, `--artifacts` in chains and `--jobs` in bulk),
-checks each workload once (status, size, `X-SQL-Statements`; GraphQL ones also with pages of
-one object) and drives it with `wrk` at each concurrency for `--seconds`, reading the server's
-CPU time around each run; then pages the large study's samples to the end over GraphQL and
+checks each workload once (status, size, `X-SQL-Statements`; GraphQL ones also with smaller
+pages), warms it up and drives it with `wrk` at each concurrency for `--seconds`, reading the
+server's CPU time around each run; then pages the large study's samples to the end over GraphQL and
 measures subscription fan-out (`bench/subscriptions.py`). On PostgreSQL the hot REST routes
 are measured again with `--workers N`. PostgreSQL gets a scratch database on 127.0.0.1:5432,
 dropped afterwards. A section with the machine, every figure as a ratio to the floor of the
@@ -134,7 +134,10 @@ def drive(
                 measure = measured(args, pid, url, workload, concurrency, folder, label, http)
                 if measure.requests == 0:
                     if not measures:
+                        before = cpu_seconds(pid)
                         measures.append(sequential(http, workload))
+                        used = cpu_seconds(pid) - before
+                        measures[0].cpu_ms = round(used * 1000 / measures[0].requests, 3)
                     continue
                 measures.append(measure)
             results.append(
@@ -198,12 +201,14 @@ def measure_gateway(
     started = time.perf_counter()
     with server(command, env, log, source) as (pid, url):
         print(f"  {database:<10} serving after {time.perf_counter() - started:.0f} s", flush=True)
+        rss_start = round(rss_mb(pid), 1)
         site = build_site(url, args, served_settings(data_dir, database_url))
         rss_idle = rss_mb(pid)
         print(f"  {database:<10} site built in {time.perf_counter() - started:.0f} s", flush=True)
         tag = f"{database}-{source.name}"
         results = drive(args, pid, url, workloads(site, args), folder, tag, args.warmup)
         run = DatabaseRun(database, site.build_seconds, round(rss_idle, 1), 0.0, results)
+        run.rss_start_mb = rss_start
         _extras(args, pid, url, site, run)
         run.rss_after_mb = round(rss_mb(pid), 1)
     if database in args.workers_on.split(",") and args.workers > 1:

@@ -5,8 +5,10 @@
 push (the job as it is), step updates `bench <n>` are POSTed to the plugin route
 `/qiita_db/jobs/<id>/step/` at `rate` per second for `seconds`, round robin over the jobs.
 Each push received for update n counts as a delivery with latency = time received - time the
-update was sent (one clock: both ends are in this process). An update not seen by one of its
-job's subscribers within `grace` seconds after the last one is lost for that subscriber.
+update was sent (one clock: both ends are in this process). Step updates still unanswered
+`grace` seconds after the last was sent are given up (counted apart, not expected); an update
+not seen by one of its job's subscribers within a further `grace` seconds is lost for that
+subscriber. So a run lasts `seconds` + 2 x `grace` at most, however slow the server.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ class FanOut:
     p99_ms: float
     max_ms: float
     cpu_ms_per_delivery: float | None = None
+    unanswered: int = 0  # step updates without an answer `grace` s after the last was sent
+    connect_seconds: float = 0.0  # until every subscriber had its first push
 
 
 async def _subscribe(
@@ -87,9 +91,10 @@ async def _subscribe(
 
 
 async def _publish(
-    url: str, client_token: str, jobs: list[str], rate: int, seconds: float
-) -> dict[int, tuple[str, float]]:
-    """Step updates at `rate` per second; update n -> (its job, when it was sent)."""
+    url: str, client_token: str, jobs: list[str], rate: int, seconds: float, grace: float
+) -> tuple[dict[int, tuple[str, float]], int]:
+    """Step updates at `rate` per second; update n -> (its job, when it was sent), and how many
+    were still unanswered `grace` seconds after the last was sent (given up, not counted)."""
     sent: dict[int, tuple[str, float]] = {}
     headers = {"Authorization": f"Bearer {client_token}"}
     limits = httpx.Limits(max_connections=64)
@@ -110,8 +115,11 @@ async def _publish(
             if delay > 0:
                 await asyncio.sleep(delay)
             tasks.append(asyncio.create_task(one(n, jobs[n % len(jobs)])))
-        await asyncio.gather(*tasks)
-    return sent
+        _done, pending = await asyncio.wait(tasks, timeout=grace)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+    return sent, len(pending)
 
 
 async def fan_out(
@@ -130,6 +138,7 @@ async def fan_out(
     seen: list[dict[int, float]] = [{} for _ in watched]
     ready: asyncio.Queue[None] = asyncio.Queue()
     opening = asyncio.Semaphore(20)
+    started = time.perf_counter()
     tasks = [
         asyncio.create_task(_subscribe(ws_url, user_token, job, seen[i], ready, opening))
         for i, job in enumerate(watched)
@@ -146,7 +155,8 @@ async def fan_out(
                 problem = failed[0].exception() if failed else "timeout"
                 raise SystemExit(f"subscribers did not start: {problem}")
         used = sorted(set(watched), key=watched.index)
-        sent = await _publish(url, client_token, used, rate, seconds)
+        connected = time.perf_counter() - started
+        sent, unanswered = await _publish(url, client_token, used, rate, seconds, grace)
         deadline = time.perf_counter() + grace
         expected = _expected(sent, watched)
         while time.perf_counter() < deadline:
@@ -157,7 +167,9 @@ async def fan_out(
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-    return _summary(sent, watched, seen, rate, seconds)
+    summary = _summary(sent, watched, seen, rate, seconds)
+    summary.unanswered, summary.connect_seconds = unanswered, round(connected, 2)
+    return summary
 
 
 def _expected(sent: dict[int, tuple[str, float]], watched: list[str]) -> int:
