@@ -258,7 +258,7 @@ def database_section(run: DatabaseRun, floors: dict[int, float], checks: list[Ch
         lines += [
             f"Subscriptions: {f.subscribers} `jobUpdated` subscribers over {f.jobs} jobs, "
             f"all subscribed in {f.connect_seconds} s, then {f.rate} step updates per second for "
-            f"{f.seconds:g} s ({f.updates_sent} answered, {f.unanswered} given up unanswered): "
+            f"{f.seconds:g} s ({f.updates_sent} answered, {f.unanswered} failed or unanswered): "
             f"{f.delivered:,} of {f.expected:,} pushes delivered, **{f.lost:,} lost**; "
             f"latency p50 {f.p50_ms} ms, p99 {f.p99_ms} ms, max {f.max_ms} ms"
             + (f"; {f.cpu_ms_per_delivery:.3f} CPU ms per push." if f.cpu_ms_per_delivery else "."),

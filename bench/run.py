@@ -149,31 +149,45 @@ def drive(
     return results
 
 
-def _extras(args: argparse.Namespace, pid: int, url: str, site: Site, run: DatabaseRun) -> None:
-    """Samples paging to the end, and subscription fan-out."""
+def _extras(
+    args: argparse.Namespace, pid: int, url: str, site: Site, run: DatabaseRun, log: Path
+) -> None:
+    """Samples paging to the end, and subscription fan-out; a failure is shown with the end
+    of the server's log, and the run goes on."""
     if _wanted(args, "samples paging"):
-        with httpx.Client(base_url=url, timeout=600) as http:
-            before = cpu_seconds(pid)
-            run.paging = graphql_load.page_to_end(
-                http, site.big_study, site.admin_token, args.page_size
-            )
-            used = cpu_seconds(pid) - before
-            run.paging.cpu_ms_per_page = round(used * 1000 / run.paging.pages, 3)
-        print(f"  {run.database:<10} samples paging: {run.paging}", flush=True)
+        try:
+            with httpx.Client(base_url=url, timeout=600) as http:
+                before = cpu_seconds(pid)
+                run.paging = graphql_load.page_to_end(
+                    http, site.big_study, site.admin_token, args.page_size
+                )
+                used = cpu_seconds(pid) - before
+                run.paging.cpu_ms_per_page = round(used * 1000 / run.paging.pages, 3)
+            print(f"  {run.database:<10} samples paging: {run.paging}", flush=True)
+        except Exception as exc:
+            _failed(run.database, "samples paging", exc, log)
     if _wanted(args, "subscriptions") and args.subscribers:
-        before = cpu_seconds(pid)
-        run.fan_out = subscriptions.run(
-            url,
-            (site.admin_token, site.client_token),
-            site.running_jobs[: args.watched_jobs],
-            subscribers=args.subscribers,
-            rate=args.updates_per_second,
-            seconds=args.subscription_seconds,
-        )
-        if run.fan_out.delivered:
-            used = cpu_seconds(pid) - before
-            run.fan_out.cpu_ms_per_delivery = round(used * 1000 / run.fan_out.delivered, 3)
-        print(f"  {run.database:<10} subscriptions: {run.fan_out}", flush=True)
+        try:
+            before = cpu_seconds(pid)
+            run.fan_out = subscriptions.run(
+                url,
+                (site.admin_token, site.client_token),
+                site.running_jobs[: args.watched_jobs],
+                subscribers=args.subscribers,
+                rate=args.updates_per_second,
+                seconds=args.subscription_seconds,
+            )
+            if run.fan_out.delivered:
+                used = cpu_seconds(pid) - before
+                run.fan_out.cpu_ms_per_delivery = round(used * 1000 / run.fan_out.delivered, 3)
+            print(f"  {run.database:<10} subscriptions: {run.fan_out}", flush=True)
+        except Exception as exc:
+            _failed(run.database, "subscriptions", exc, log)
+
+
+def _failed(database: str, name: str, exc: Exception, log: Path) -> None:
+    print(f"  {database:<10} {name} failed: {exc!r}; the server's log ends:", flush=True)
+    print(log.read_text(errors="replace")[-2000:], flush=True)
 
 
 def _command(args: argparse.Namespace, data_dir: Path, database_url: str | None) -> list[str]:
@@ -209,7 +223,7 @@ def measure_gateway(
         results = drive(args, pid, url, workloads(site, args), folder, tag, args.warmup)
         run = DatabaseRun(database, site.build_seconds, round(rss_idle, 1), 0.0, results)
         run.rss_start_mb = rss_start
-        _extras(args, pid, url, site, run)
+        _extras(args, pid, url, site, run, log)
         run.rss_after_mb = round(rss_mb(pid), 1)
     if database in args.workers_on.split(",") and args.workers > 1:
         command += ["--workers", str(args.workers)]

@@ -5,10 +5,11 @@
 push (the job as it is), step updates `bench <n>` are POSTed to the plugin route
 `/qiita_db/jobs/<id>/step/` at `rate` per second for `seconds`, round robin over the jobs.
 Each push received for update n counts as a delivery with latency = time received - time the
-update was sent (one clock: both ends are in this process). Step updates still unanswered
-`grace` seconds after the last was sent are given up (counted apart, not expected); an update
-not seen by one of its job's subscribers within a further `grace` seconds is lost for that
-subscriber. So a run lasts `seconds` + 2 x `grace` at most, however slow the server.
+update was sent (one clock: both ends are in this process). Step updates that fail or are
+still unanswered `grace` seconds after the last was sent are counted apart (and expected by no
+subscriber); an update not seen by one of its job's subscribers within a further `grace`
+seconds is lost for that subscriber. So a run lasts `seconds` + 2 x `grace` at most, however
+slow the server.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ class FanOut:
     p99_ms: float
     max_ms: float
     cpu_ms_per_delivery: float | None = None
-    unanswered: int = 0  # step updates without an answer `grace` s after the last was sent
+    unanswered: int = 0  # step updates failed or unanswered `grace` s after the last was sent
     connect_seconds: float = 0.0  # until every subscriber had its first push
 
 
@@ -94,19 +95,26 @@ async def _publish(
     url: str, client_token: str, jobs: list[str], rate: int, seconds: float, grace: float
 ) -> tuple[dict[int, tuple[str, float]], int]:
     """Step updates at `rate` per second; update n -> (its job, when it was sent), and how many
-    were still unanswered `grace` seconds after the last was sent (given up, not counted)."""
+    failed or were still unanswered `grace` seconds after the last was sent (not counted)."""
     sent: dict[int, tuple[str, float]] = {}
+    failures: list[str] = []
     headers = {"Authorization": f"Bearer {client_token}"}
     limits = httpx.Limits(max_connections=64)
     async with httpx.AsyncClient(base_url=url, headers=headers, limits=limits, timeout=60) as http:
 
         async def one(n: int, job: str) -> None:
             started = time.perf_counter()
-            response = await http.post(
-                f"/qiita_db/jobs/{job}/step/", content=json.dumps({"step": f"bench {n}"})
-            )
+            try:
+                response = await http.post(
+                    f"/qiita_db/jobs/{job}/step/", content=json.dumps({"step": f"bench {n}"})
+                )
+            except httpx.HTTPError as exc:
+                failures.append(f"{type(exc).__name__}: {exc}")
+                return
             if response.is_success:
                 sent[n] = (job, started)
+            else:
+                failures.append(f"{response.status_code} {response.text[:200]}")
 
         tasks = []
         start = time.perf_counter()
@@ -119,7 +127,9 @@ async def _publish(
         for task in pending:
             task.cancel()
         await asyncio.gather(*pending, return_exceptions=True)
-    return sent, len(pending)
+    if failures:
+        print(f"    {len(failures)} step updates failed, e.g. {failures[0]}", flush=True)
+    return sent, len(pending) + len(failures)
 
 
 async def fan_out(
@@ -153,7 +163,7 @@ async def fan_out(
                 getter.cancel()
                 failed = [task for task in done if task is not getter]
                 problem = failed[0].exception() if failed else "timeout"
-                raise SystemExit(f"subscribers did not start: {problem}")
+                raise RuntimeError(f"subscribers did not start: {problem}")
         used = sorted(set(watched), key=watched.index)
         connected = time.perf_counter() - started
         sent, unanswered = await _publish(url, client_token, used, rate, seconds, grace)
