@@ -32,6 +32,9 @@ PATCH_SECONDS = 10.0
 RSS_IDLE_MB, RSS_AFTER_MB = 150.0, 400.0
 
 
+Floors = tuple[dict[int, float], dict[int, float]]  # the floor's req/s and CPU ms, by concurrency
+
+
 @dataclass
 class Check:
     target: str
@@ -198,17 +201,22 @@ def _header(args: argparse.Namespace, host: dict[str, str], end_load: str) -> li
         f"across every status and {args.plugins} plugins. `wrk -t1`, {args.seconds} s per "
         "workload and concurrency, one server process unless said otherwise. CPU ms = the "
         "server's user + system CPU time per request (from /proc), which a busy machine "
-        "disturbs far less than req/s.",
+        "disturbs far less than req/s; in brackets the floor's CPU ms over it, the ratio to "
+        "the floor a CPU-bound server would reach on an idle machine (for reading only: the "
+        "targets are judged on req/s).",
         "",
     ]
 
 
 def _row(
-    result: WorkloadResult, m: Measure, floors: dict[int, float], checks: list[Check], scope: str
+    result: WorkloadResult, m: Measure, floors: Floors, checks: list[Check], scope: str
 ) -> str:
-    ratio = m.rps / floors[m.concurrency] if floors.get(m.concurrency) else 0.0
+    rps, cpu_floor = floors
+    ratio = m.rps / rps[m.concurrency] if rps.get(m.concurrency) else 0.0
     statements = "-" if result.statements is None else str(result.statements)
     cpu = "-" if m.cpu_ms is None else f"{m.cpu_ms:.2f}"
+    if m.cpu_ms and cpu_floor.get(m.concurrency):
+        cpu += f" ({cpu_floor[m.concurrency] / m.cpu_ms:.3f})"
     marks = "; ".join(
         f"{c.figure} {_mark(c.passed)}"
         for c in checks
@@ -223,12 +231,12 @@ def _row(
 
 TABLE_HEAD = [
     "| workload | SQL / request | response bytes | c | req/s | / floor | p50 ms | p99 ms "
-    "| CPU ms / request | errors | targets |",
+    "| CPU ms / request (floor's / this) | errors | targets |",
     "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
 ]
 
 
-def database_section(run: DatabaseRun, floors: dict[int, float], checks: list[Check]) -> list[str]:
+def database_section(run: DatabaseRun, floors: Floors, checks: list[Check]) -> list[str]:
     lines = [
         f"### {run.database}",
         "",
@@ -301,6 +309,7 @@ def render(
     runs: list[DatabaseRun],
 ) -> str:
     floors = {m.concurrency: m.rps for m in floor.measures}
+    cpu_floor = {m.concurrency: m.cpu_ms for m in floor.measures if m.cpu_ms}
     top = max(args.concurrency)
     lines = _header(args, host, end_load)
     lines += [
@@ -317,7 +326,7 @@ def render(
     checks: dict[str, list[Check]] = {}
     for run in runs:
         checks[run.database] = run_checks(run, floors, top)
-        lines += database_section(run, floors, checks[run.database])
+        lines += database_section(run, (floors, cpu_floor), checks[run.database])
     cross = cross_checks(runs)
     if cross:
         checks["postgresql / sqlite"] = cross

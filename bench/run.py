@@ -233,9 +233,7 @@ def measure_gateway(
             fresh = dataclasses.replace(site, client_token=client_token, admin_token=admin_token)
             run.workers = args.workers
             tag = f"{database} x{args.workers}"
-            run.multi_worker = drive(
-                args, pid, url, hot_routes(fresh), folder, tag, max(1, args.warmup)
-            )
+            run.multi_worker = drive(args, pid, url, hot_routes(fresh), folder, tag, args.warmup)
             run.multi_worker_rss_mb = round(rss_mb(pid), 1)
     return run
 
