@@ -27,7 +27,7 @@ query StudyPage($id: Int!, $n: Int!, $samples: Int!) {
     artifacts(first: $n) {
       nodes {
         artifactId name visibility type { name }
-        jobs(first: 5) {
+        jobs(last: 5) {
           nodes { jobId status step heartbeat command { name plugin { name version } } }
         }
       }
