@@ -86,4 +86,8 @@ class Loaders:
         self.artifact_type_ids_for_plugin = make(plugins.artifact_type_ids_for_plugins)
         self.publications_for_plugin = make(plugins.publications_for_plugins)
         self.analysis_by_id = make(analyses.analyses_by_id)
+        self.analysis_selections = make(analyses.selections_for_analyses)
+        self.analysis_shared_accounts = make(analyses.shared_accounts_for_analyses)
+        self.analysis_editable = make(analyses.editable_flags_for_analyses)
+        self.analysis_public = make(analyses.public_flags_for_analyses)
         self.reference_by_id = make(references.references_by_id)

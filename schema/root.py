@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from schema.mutations.analyses import AnalysisMutations
 from schema.mutations.jobs import JobMutations
 from schema.mutations.sheets import SheetMutations
 from schema.mutations.studies import StudyMutations
@@ -33,5 +34,5 @@ class Query(
 @strawberry.type(
     description="Changes; each takes one input and answers a payload with `userErrors`."
 )
-class Mutation(StudyMutations, JobMutations, UploadMutations, SheetMutations):
+class Mutation(StudyMutations, JobMutations, UploadMutations, SheetMutations, AnalysisMutations):
     pass
