@@ -17,6 +17,7 @@ from db.models import (
     Command,
     ProcessingJob,
     ProcessingJobInput,
+    ProcessingWorkflow,
     SoftwareArtifactType,
     Study,
     StudyShare,
@@ -408,3 +409,26 @@ async def require_delete_analysis(ctx: Context, analysis: Analysis) -> None:
     await require_read_analysis(ctx, analysis.id)
     if not can_delete_analysis(ctx.principal, analysis):
         raise Forbidden(f"Only the owner of analysis {analysis.id} may delete it.")
+
+
+def can_change_workflow(principal: Principal, workflow: ProcessingWorkflow) -> bool:
+    """A user-built workflow is changed and submitted by its owner or whoever has admin
+    rights; guests and clients build none."""
+    return has_admin_rights(principal) or (
+        is_member(principal) and workflow.account_id == principal.account_id
+    )
+
+
+def readable_workflows_filter(principal: Principal) -> ColumnElement[bool]:
+    """SQL predicate on `ProcessingWorkflow`: those the caller may change, and those with a
+    job the caller may read."""
+    if has_admin_rights(principal):
+        return true()
+    readable_job = exists(
+        select(ProcessingJob.id).where(
+            ProcessingJob.workflow_id == ProcessingWorkflow.id, readable_jobs_filter(principal)
+        )
+    )
+    if not is_member(principal):
+        return readable_job
+    return or_(ProcessingWorkflow.account_id == principal.account_id, readable_job)
