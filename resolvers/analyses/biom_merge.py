@@ -4,17 +4,17 @@ Each source table is cut down to the selected samples, its samples are renamed
 `<artifact id>.<sample name>` (unless duplicate sample ids are merged), and the tables
 are merged: samples and observations are united, and counts of the same
 (observation, sample) pair are summed. The result is written as BIOM 2.1 (HDF5).
+biom-format (with numpy, scipy, pandas and h5py) is imported on first use, so that a server
+that builds no analysis never loads it; the work runs in a thread, off the event loop.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import biom
-import h5py
 
 from resolvers.errors import Invalid
 
@@ -36,6 +36,8 @@ def merged_sample_id(artifact_id: int, sample_name: str) -> str:
 
 
 def _read(source: SourceTable) -> Any:
+    import biom
+
     try:
         return biom.load_table(str(source.path))
     except (OSError, ValueError, TypeError, KeyError) as exc:
@@ -67,6 +69,19 @@ def merge_tables(sources: Iterable[SourceTable], *, merge_duplicates: bool = Fal
 
 
 def write_table(table: Any, path: Path) -> None:
+    import h5py
+
     path.parent.mkdir(parents=True, exist_ok=True)
     with h5py.File(path, "w") as handle:
         table.to_hdf5(handle, GENERATED_BY)
+
+
+def _merge_to_file(sources: list[SourceTable], path: Path, merge_duplicates: bool) -> None:
+    write_table(merge_tables(sources, merge_duplicates=merge_duplicates), path)
+
+
+async def merge_into(
+    sources: Iterable[SourceTable], path: Path, *, merge_duplicates: bool = False
+) -> None:
+    """Merge the sources (`merge_tables`) and write the table to `path`, in a thread."""
+    await asyncio.to_thread(_merge_to_file, list(sources), path, merge_duplicates)

@@ -170,15 +170,15 @@ async def create_analysis(
     for source in sources:
         groups.setdefault(source.data_type, []).append(source)
     for data_type, members in sorted(groups.items()):
-        table = biom_merge.merge_tables(
+        path = folder / _file_name(analysis.id, data_type)
+        await biom_merge.merge_into(
             (
                 biom_merge.SourceTable(s.selection.artifact_id, s.path, s.selection.sample_names)
                 for s in members
             ),
+            path,
             merge_duplicates=merge_duplicates,
         )
-        path = folder / _file_name(analysis.id, data_type)
-        biom_merge.write_table(table, path)
         await create_artifact(
             ctx, artifact_type="BIOM", files=[(str(path), BIOM_FILEPATH_TYPE)],
             name=f"{data_type} table of analysis {analysis.id}", analysis_id=analysis.id,
