@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from typing import Any
 
 import httpx
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from db.models import DataDirectory, StoredFile
+from db.models import Analysis, DataDirectory, StoredFile
 from resolvers.context import Services
 from tests.graph_factories import make_study_tree
 from tests.graphql.analysis_builders import (
@@ -160,3 +160,31 @@ async def test_cart_input_problems_are_user_errors(
     assert empty["analysis"] is None
     assert empty["userErrors"][0]["message"].startswith("Your cart is empty")
     assert (await run_graphql(client, CART, caller=callers.anonymous))["data"]["cart"] is None
+
+
+async def test_a_table_that_cannot_be_read_leaves_nothing_behind(
+    client: httpx.AsyncClient, services: Services, callers: Callers
+) -> None:
+    owner = callers.owner
+    readable = await biom_study(services, owner.account, counts_a)
+    missing = await make_study_tree(services, owner.account)  # its BIOM file is not on disk
+    await add_to_cart(client, owner, readable.child_artifact_id)
+    await add_to_cart(client, owner, missing.child_artifact_id)
+    async with services.sessions() as session:
+        before = await session.scalar(select(func.count(Analysis.id)))
+
+    payload = await create_analysis(client, owner)
+    assert payload["analysis"] is None
+    [error] = payload["userErrors"]
+    assert error["code"] == "INVALID"
+    assert error["message"].startswith(
+        f"The BIOM file of artifact {missing.child_artifact_id} cannot be read"
+    )
+    async with services.sessions() as session:
+        assert await session.scalar(select(func.count(Analysis.id))) == before
+    cart = await run_graphql(client, CART, caller=owner)
+    assert [s["artifactId"] for s in cart["data"]["cart"]["selections"]] == [
+        readable.child_artifact_id,
+        missing.child_artifact_id,
+    ]
+    assert not list(services.settings.resolved_working_dir.glob("analysis_*"))
