@@ -354,7 +354,7 @@ def require_job_submitter(ctx: Context) -> int:
     return principal.account_id
 
 
-# --- analyses: the cart, creation, sharing, publication, deletion -------------------------
+# --- analyses (cart, creation, sharing, publication, deletion) and user-built workflows ---
 
 
 def can_create_analysis(principal: Principal) -> bool:
