@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from db.models import Analysis, DataDirectory, StoredFile
 from resolvers.context import Services
+from tests.factories import bearer, token_for
 from tests.graph_factories import make_study_tree
 from tests.graphql.analysis_builders import (
     add_to_cart,
@@ -112,6 +113,18 @@ async def test_an_analysis_of_two_studies_merges_the_selected_samples(
     assert header.split("\t")[0] == "#SampleID"
     assert {line.split("\t")[0] for line in lines} == expected_ids
     assert not list(services.settings.resolved_working_dir.glob("analysis_*"))
+
+    plugin_view = await client.get(
+        f"/qiita_db/analysis/{analysis['analysisId']}/metadata/",
+        headers=bearer(await token_for(services, "system")),
+    )
+    assert plugin_view.status_code == 200
+    metadata = plugin_view.json()
+    assert set(metadata) == expected_ids
+    first = metadata[f"{a}.{chosen_a[0]}"]
+    assert first["original_SampleID"] == chosen_a[0]
+    assert first["qiita_artifact_id"] == str(a)
+    assert first["barcode"].startswith("AC")
 
 
 async def test_merged_duplicate_sample_ids_sum_their_counts(
