@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
 from db.models import (
     Account,
@@ -119,12 +120,18 @@ async def add_to_cart(
     chosen = select(AnalysisSample.sample_id).where(
         AnalysisSample.analysis_id == cart.id, AnalysisSample.artifact_id == artifact.id
     )
-    already = set((await ctx.session.execute(chosen)).scalars())
-    ctx.session.add_all(
-        AnalysisSample(analysis_id=cart.id, artifact_id=artifact.id, sample_id=sample_id)
-        for sample_id in sorted(set(wanted.values()) - already)
-    )
-    await ctx.session.flush()
+    for attempt in range(2):
+        already = set((await ctx.session.execute(chosen)).scalars())
+        try:
+            async with ctx.session.begin_nested():
+                ctx.session.add_all(
+                    AnalysisSample(analysis_id=cart.id, artifact_id=artifact.id, sample_id=sid)
+                    for sid in sorted(set(wanted.values()) - already)
+                )
+            break
+        except IntegrityError:  # a concurrent request selected some of them: skip those
+            if attempt:
+                raise
     return cart
 
 
