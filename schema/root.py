@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import strawberry
 
+from schema.mutations.analyses import AnalysisMutations
 from schema.mutations.jobs import JobMutations
 from schema.mutations.sheets import SheetMutations
 from schema.mutations.studies import StudyMutations
 from schema.mutations.uploads import UploadMutations
+from schema.mutations.workflows import WorkflowMutations
 from schema.queries.analyses import AnalysisQueries
 from schema.queries.artifacts import ArtifactQueries
 from schema.queries.audit import AuditQueries
@@ -33,5 +35,12 @@ class Query(
 @strawberry.type(
     description="Changes; each takes one input and answers a payload with `userErrors`."
 )
-class Mutation(StudyMutations, JobMutations, UploadMutations, SheetMutations):
+class Mutation(
+    StudyMutations,
+    JobMutations,
+    UploadMutations,
+    SheetMutations,
+    AnalysisMutations,
+    WorkflowMutations,
+):
     pass

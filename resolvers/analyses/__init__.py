@@ -1,1 +1,2 @@
-"""Analyses: their metadata and batch reads."""
+"""Analyses: the sample cart, creation with merged BIOM tables, sharing, publication,
+deletion, the mapping file and batch reads."""

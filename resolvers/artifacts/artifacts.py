@@ -163,9 +163,16 @@ class _PlannedFile:
     filepath_type: str
 
 
+def _server_file(raw_path: str, root: Path | None) -> Path | None:
+    path = Path(raw_path).resolve()
+    return path if root is not None and path.is_relative_to(root) else None
+
+
 async def _plan_files(
-    ctx: Context, files: Sequence[tuple[str, str]], root: Path | None
+    ctx: Context, files: Sequence[tuple[str, str]], root: Path | None, *, by_server: bool = False
 ) -> list[_PlannedFile]:
+    """`by_server`: the server wrote the files itself below `root` (an analysis's merged
+    tables), so the rule on what clients may hand over does not apply."""
     if not files:
         raise Invalid("An artifact needs at least one file.", field="filepaths")
     types = await filepath_types_by_name(ctx, [fp_type for _, fp_type in files])
@@ -173,7 +180,13 @@ async def _plan_files(
     planned: list[_PlannedFile] = []
     names: set[str] = set()
     for raw_path, fp_type in files:
-        source = await client_files.resolve_handed_file(ctx, raw_path, folders=folders, within=root)
+        server_file = _server_file(raw_path, root) if by_server else None
+        if server_file is not None:
+            source = server_file
+        else:
+            source = await client_files.resolve_handed_file(
+                ctx, raw_path, folders=folders, within=root
+            )
         if not source.exists():
             raise Invalid(f"No such file or directory: {raw_path}", field="filepaths")
         if source.name in names:
@@ -229,6 +242,19 @@ async def store_files(
     return rows
 
 
+async def store_server_file(
+    ctx: Context, *, mount_kind: str, owner: dict[str, int], owner_id: int, source: Path,
+    filepath_type: str,
+) -> StoredFile:  # fmt: skip
+    """Register a file the server wrote itself (an analysis's mapping file) and journal its
+    move into the `mount_kind` mount."""
+    types = await filepath_types_by_name(ctx, [filepath_type])
+    planned = [_PlannedFile(source, types[filepath_type].id, filepath_type)]
+    mount = await get_mount(ctx, mount_kind)
+    rows = await store_files(ctx, mount=mount, owner=owner, owner_id=owner_id, planned=planned)
+    return rows[0]
+
+
 async def create_artifact(
     ctx: Context,
     *,
@@ -245,6 +271,7 @@ async def create_artifact(
     command_output_id: int | None = None,
     files_root: Path | None = None,
     check_files: bool = False,
+    written_by_server: bool = False,
 ) -> Artifact:
     """Create an artifact from files (path, filepath type) (plugin-lifecycle.md §6).
 
@@ -253,6 +280,7 @@ async def create_artifact(
     (`client_files`; only from `files_root` when given) and are moved to
     `<type mountpoint>/<artifact id>/`. `check_files` applies
     the server's own filepath-type rules (used when no type plugin validates the files).
+    `written_by_server`: the files are the server's own, written below `files_root`.
     """
     origins = sum([bool(parents), prep_id is not None, analysis_id is not None or bool(data_type)])
     if origins != 1:
@@ -263,7 +291,7 @@ async def create_artifact(
     if bool(parents) != (command_id is not None):
         raise Invalid("Parents and processing parameters must be given together.")
     type_row = await get_artifact_type(ctx, artifact_type)
-    planned = await _plan_files(ctx, files, files_root)
+    planned = await _plan_files(ctx, files, files_root, by_server=written_by_server)
     if check_files:
         await check_filepath_types(ctx, type_row, [p.filepath_type for p in planned])
     mount = await get_mount(ctx, type_row.name)

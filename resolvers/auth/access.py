@@ -17,6 +17,7 @@ from db.models import (
     Command,
     ProcessingJob,
     ProcessingJobInput,
+    ProcessingWorkflow,
     SoftwareArtifactType,
     Study,
     StudyShare,
@@ -351,3 +352,83 @@ def require_job_submitter(ctx: Context) -> int:
     if principal.kind != "user" or principal.account_id is None or principal.level == "guest":
         raise Forbidden("Jobs are submitted by signed-in users: send a user's bearer token.")
     return principal.account_id
+
+
+# --- analyses (cart, creation, sharing, publication, deletion) and user-built workflows ---
+
+
+def can_create_analysis(principal: Principal) -> bool:
+    """Signed-in members (not guests) fill a cart and create analyses from it."""
+    return is_member(principal)
+
+
+def require_analysis_creator(ctx: Context) -> int:
+    """The caller's account id when they may keep a cart and create analyses."""
+    require_authenticated(ctx)
+    if not can_create_analysis(ctx.principal) or ctx.principal.account_id is None:
+        raise Forbidden("Analyses are made by signed-in users; guests only read public ones.")
+    return ctx.principal.account_id
+
+
+def editable_analyses_filter(principal: Principal) -> ColumnElement[bool]:
+    """SQL predicate on `Analysis`: its owner, the users it is shared with and whoever has
+    admin rights change it (share it, make it public, run commands on its artifacts)."""
+    if has_admin_rights(principal):
+        return true()
+    if not is_member(principal):
+        return false()
+    return _own_or_shared_analysis(principal)
+
+
+def can_delete_analysis(principal: Principal, analysis: Analysis) -> bool:
+    """Only the owner (or whoever has admin rights) deletes an analysis; never a cart."""
+    if analysis.is_default:
+        return False
+    return has_admin_rights(principal) or (
+        is_member(principal) and analysis.owner_id == principal.account_id
+    )
+
+
+async def can_edit_analysis(ctx: Context, analysis_id: int) -> bool:
+    query = select(Analysis.id).where(
+        Analysis.id == analysis_id, editable_analyses_filter(ctx.principal)
+    )
+    return (await ctx.session.execute(query)).first() is not None
+
+
+async def require_edit_analysis(ctx: Context, analysis_id: int) -> None:
+    """NotFound for an analysis the caller may not read, Forbidden when they only read it."""
+    require_authenticated(ctx)
+    await require_read_analysis(ctx, analysis_id)
+    if not await can_edit_analysis(ctx, analysis_id):
+        raise Forbidden(f"You do not have permission to modify analysis {analysis_id}.")
+
+
+async def require_delete_analysis(ctx: Context, analysis: Analysis) -> None:
+    require_authenticated(ctx)
+    await require_read_analysis(ctx, analysis.id)
+    if not can_delete_analysis(ctx.principal, analysis):
+        raise Forbidden(f"Only the owner of analysis {analysis.id} may delete it.")
+
+
+def can_change_workflow(principal: Principal, workflow: ProcessingWorkflow) -> bool:
+    """A user-built workflow is changed and submitted by its owner or whoever has admin
+    rights; guests and clients build none."""
+    return has_admin_rights(principal) or (
+        is_member(principal) and workflow.account_id == principal.account_id
+    )
+
+
+def readable_workflows_filter(principal: Principal) -> ColumnElement[bool]:
+    """SQL predicate on `ProcessingWorkflow`: those the caller may change, and those with a
+    job the caller may read."""
+    if has_admin_rights(principal):
+        return true()
+    readable_job = exists(
+        select(ProcessingJob.id).where(
+            ProcessingJob.workflow_id == ProcessingWorkflow.id, readable_jobs_filter(principal)
+        )
+    )
+    if not is_member(principal):
+        return readable_job
+    return or_(ProcessingWorkflow.account_id == principal.account_id, readable_job)

@@ -328,7 +328,7 @@ async def _check_artifact(
         raise Invalid(f"Parameter '{name}' must be an artifact id, got {value!r}", name)
     found = (
         await ctx.session.execute(
-            select(Artifact.id, ArtifactType.name)
+            select(Artifact.id, ArtifactType.name, Artifact.analysis_id)
             .join(ArtifactType, ArtifactType.id == Artifact.artifact_type_id)
             .where(Artifact.id == artifact_id, access.readable_artifacts_filter(ctx.principal))
         )
@@ -339,6 +339,13 @@ async def _check_artifact(
         raise Invalid(
             f"Parameter '{name}' accepts artifacts of type {', '.join(sorted(accepted))}; "
             f"artifact {artifact_id} is {found[1]}",
+            name,
+        )
+    command = await ctx.session.get(Command, row.command_id)
+    if command is not None and command.is_analysis and found[2] is None:
+        raise Invalid(
+            f"Command '{command.name}' runs on the artifacts of analyses only; "
+            f"artifact {artifact_id} is not one",
             name,
         )
     checked.input_artifacts.add(artifact_id)

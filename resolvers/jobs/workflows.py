@@ -155,14 +155,14 @@ async def choose_default_workflow(
 
 
 @dataclass(frozen=True)
-class _Node:
+class TemplateNode:
     id: int
     command: Command
     values: dict[str, Any]
 
 
 @dataclass(frozen=True)
-class _Link:
+class TemplateLink:
     parent_node_id: int
     child_node_id: int
     output_name: str
@@ -170,7 +170,7 @@ class _Link:
     parameter_name: str
 
 
-async def _nodes(ctx: Context, workflow_id: int) -> list[_Node]:
+async def _nodes(ctx: Context, workflow_id: int) -> list[TemplateNode]:
     rows = (
         await ctx.session.execute(
             select(DefaultWorkflowNode.id, Command, DefaultParameterSet.values)
@@ -183,10 +183,10 @@ async def _nodes(ctx: Context, workflow_id: int) -> list[_Node]:
             .order_by(DefaultWorkflowNode.id)
         )
     ).all()
-    return [_Node(node_id, command, dict(values or {})) for node_id, command, values in rows]
+    return [TemplateNode(node_id, command, dict(values or {})) for node_id, command, values in rows]
 
 
-async def _links(ctx: Context, node_ids: Sequence[int]) -> list[_Link]:
+async def _links(ctx: Context, node_ids: Sequence[int]) -> list[TemplateLink]:
     rows = (
         await ctx.session.execute(
             select(
@@ -209,17 +209,19 @@ async def _links(ctx: Context, node_ids: Sequence[int]) -> list[_Link]:
             .order_by(DefaultWorkflowEdge.id, CommandParameter.name)
         )
     ).all()
-    return [_Link(*row) for row in rows]
+    return [TemplateLink(*row) for row in rows]
 
 
-def _topological(nodes: list[_Node], links: list[_Link], name: str) -> list[_Node]:
+def _topological(
+    nodes: list[TemplateNode], links: list[TemplateLink], name: str
+) -> list[TemplateNode]:
     """Nodes with every parent before its children (ties by node id)."""
     parents: dict[int, set[int]] = {node.id: set() for node in nodes}
     for link in links:
         if link.parent_node_id not in parents:
             raise Invalid(f"The default workflow '{name}' links a node of another workflow.")
         parents[link.child_node_id].add(link.parent_node_id)
-    ordered: list[_Node] = []
+    ordered: list[TemplateNode] = []
     placed: set[int] = set()
     remaining = list(nodes)
     while remaining:
@@ -245,11 +247,12 @@ async def _output_count(ctx: Context, command_ids: Sequence[int]) -> int:
     return sum(counts.get(command_id, 0) for command_id in command_ids)
 
 
-async def _first_level_values(
-    ctx: Context, node: _Node, *, validator_id: str, artifact_type: ArtifactType, prep_id: int
+async def first_step_values(
+    ctx: Context, node: TemplateNode, *, source: Any, artifact_type: ArtifactType, prep_id: int
 ) -> tuple[dict[str, Any], dict[str, str]]:
-    """Values of a job fed by the validator: its artifact inputs take the new artifact,
-    `prep_template` inputs the preparation. Returns (values, {parameter: output name})."""
+    """Values of a first step: its artifact inputs take `source` (the preparation's artifact,
+    or `[validator id, type]` for the one a validator is making), `prep_template` inputs
+    the preparation. Returns (values, {parameter: output name})."""
     values = dict(node.values)
     wired: dict[str, str] = {}
     required = (
@@ -286,13 +289,13 @@ async def _first_level_values(
                 f"from a new '{artifact_type.name}' artifact.",
                 field="add_default_workflow",
             )
-        values[parameter.name] = [validator_id, artifact_type.name]
+        values[parameter.name] = source
         wired[parameter.name] = artifact_type.name
     return values, wired
 
 
 async def _first_level_job(
-    ctx: Context, node: _Node, validator: ProcessingJob, values: dict[str, Any],
+    ctx: Context, node: TemplateNode, validator: ProcessingJob, values: dict[str, Any],
     wired: dict[str, str],
 ) -> ProcessingJob:  # fmt: skip
     job = await insert_job(
@@ -304,18 +307,11 @@ async def _first_level_job(
     return job
 
 
-async def add_default_workflow(
-    ctx: Context, prep_id: int, validator_job_id: str
-) -> ProcessingWorkflow:
-    """Build the preparation's default workflow behind the Validate job of its new root
-    artifact (domain.md §2.9; plugin-api.md §4.5). Jobs stay `in_construction`; see
-    `submit_workflow`. Invalid when no workflow fits or it would make more than
-    `max_artifacts_in_workflow` artifacts."""
-    validator = await load_job(ctx, validator_job_id, lock=True)
-    prep = await ctx.session.get(PrepTemplate, prep_id)
-    if prep is None:
-        raise NotFound(f"Prep template {prep_id} does not exist.")
-    artifact_type = await get_artifact_type(ctx, str(validator.parameters.get("artifact_type")))
+async def plan_default_workflow(
+    ctx: Context, prep: PrepTemplate, artifact_type: ArtifactType
+) -> tuple[DefaultWorkflow, list[TemplateNode], list[TemplateLink]]:
+    """The default workflow for the preparation and `artifact_type`: its steps in order
+    and their links. Invalid or Conflict when it cannot be built (domain.md §2.9)."""
     match = await choose_default_workflow(ctx, prep, artifact_type)
     template = match.workflow
     nodes = await _nodes(ctx, template.id)
@@ -338,6 +334,22 @@ async def add_default_workflow(
             field="add_default_workflow",
         )
 
+    return template, ordered, links
+
+
+async def add_default_workflow(
+    ctx: Context, prep_id: int, validator_job_id: str
+) -> ProcessingWorkflow:
+    """Build the preparation's default workflow behind the Validate job of its new root
+    artifact (domain.md §2.9; plugin-api.md §4.5). Jobs stay `in_construction`; see
+    `submit_workflow`. Invalid when no workflow fits or it would make more than
+    `max_artifacts_in_workflow` artifacts."""
+    validator = await load_job(ctx, validator_job_id, lock=True)
+    prep = await ctx.session.get(PrepTemplate, prep_id)
+    if prep is None:
+        raise NotFound(f"Prep template {prep_id} does not exist.")
+    artifact_type = await get_artifact_type(ctx, str(validator.parameters.get("artifact_type")))
+    template, ordered, links = await plan_default_workflow(ctx, prep, artifact_type)
     workflow = ProcessingWorkflow(account_id=validator.account_id, name=template.name)
     ctx.session.add(workflow)
     await ctx.session.flush()
@@ -354,9 +366,9 @@ async def add_default_workflow(
                 values[link.parameter_name] = [parent.id, link.output_name]
             job = await create_job(ctx, node.command.id, values, user=validator.account_id)
         else:
-            first_values, wired = await _first_level_values(
-                ctx, node, validator_id=validator.id, artifact_type=artifact_type,
-                prep_id=prep.id,
+            first_values, wired = await first_step_values(
+                ctx, node, source=[validator.id, artifact_type.name],
+                artifact_type=artifact_type, prep_id=prep.id,
             )  # fmt: skip
             job = await _first_level_job(ctx, node, validator, first_values, wired)
         job.workflow_id = workflow.id

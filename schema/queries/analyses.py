@@ -6,6 +6,7 @@ from typing import Annotated
 
 import strawberry
 
+from resolvers.analyses.cart import caller_cart
 from resolvers.plugins.catalog import list_analyses, list_references
 from schema.context import Info
 from schema.relay import (
@@ -47,6 +48,15 @@ class AnalysisQueries:
         ],
     ) -> Analysis | None:
         return require_found(await load_analysis(info, analysis_id), "Analysis", analysis_id)
+
+    @strawberry.field(
+        description="The caller's cart (default analysis) of selected samples; null before "
+        "the first selection and for callers who cannot make analyses."
+    )
+    async def cart(self, info: Info) -> Analysis | None:
+        async with info.context.unit_of_work() as ctx:
+            row = await caller_cart(ctx)
+        return Analysis.from_row(row) if row is not None else None
 
     @strawberry.field(description="Analyses the caller may read, by id.")
     async def analyses(

@@ -27,6 +27,7 @@ from schema.relay import (
 )
 from schema.types.enums import JobStatus
 from schema.types.jobs import ProcessingJob, load_job
+from schema.types.workflows import ProcessingWorkflow, load_workflow
 
 
 @strawberry.input(description="Conditions a job must meet (all of them).")
@@ -96,6 +97,16 @@ class JobQueries:
         ],
     ) -> ProcessingJob | None:
         return require_found(await load_job(info, job_id.lower()), "Job", job_id)
+
+    @strawberry.field(description="A workflow of processing jobs by its id." + NOT_FOUND_NOTE)
+    async def workflow(
+        self,
+        info: Info,
+        workflow_id: Annotated[
+            int, strawberry.argument(description="Qiita's integer id of the workflow.")
+        ],
+    ) -> ProcessingWorkflow | None:
+        return require_found(await load_workflow(info, workflow_id), "Workflow", workflow_id)
 
     @strawberry.field(description="Jobs the caller may read, by creation time (newest first).")
     async def jobs(

@@ -24,6 +24,7 @@ from schema.types.samples import load_sample
 from schema.types.studies import load_study
 from schema.types.users import User, load_user
 from schema.types.vocabulary import load_artifact_type
+from schema.types.workflows import load_workflow
 
 NodeLoader = Callable[[Info, str], Awaitable[Node | None]]
 
@@ -66,6 +67,7 @@ NODE_LOADERS: dict[str, NodeLoader] = {
     "User": _user,
     "File": _by_int(load_file),
     "Sample": _sample,
+    "ProcessingWorkflow": _by_int(load_workflow),
 }
 
 

@@ -19,6 +19,7 @@ from schema.types.users import User, load_user
 if TYPE_CHECKING:
     from schema.types.artifacts import Artifact
     from schema.types.plugins import Command
+    from schema.types.workflows import ProcessingWorkflow
 
 
 @strawberry.type(description="A processing job: one run of a command on some artifacts.")
@@ -99,6 +100,22 @@ class ProcessingJob(Node):
 
         rows = await info.context.loaders.outputs_for_job.load(self.job_id)
         return [Artifact.from_row(row) for row in rows]
+
+    @strawberry.field(description="The workflow the job is a step of, when it is one.")
+    async def workflow(
+        self, info: Info
+    ) -> Annotated[ProcessingWorkflow, strawberry.lazy("schema.types.workflows")] | None:
+        from schema.types.workflows import load_workflow
+
+        return await load_workflow(info, self.row.workflow_id)
+
+    @strawberry.field(
+        description="The jobs of its workflow whose outputs the job takes (it waits for them)."
+    )
+    async def parents(self, info: Info) -> list[ProcessingJob]:
+        ids = await info.context.loaders.parents_for_job.load(self.job_id)
+        rows = await info.context.loaders.job_by_id.load_many(ids)
+        return [ProcessingJob.from_row(row) for row in rows if row is not None]
 
     @strawberry.field(description="The Validate jobs created for the job's outputs.")
     async def validators(self, info: Info) -> list[ProcessingJob]:
