@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import strawberry
 
+from schema.mutations.accounts import AccountMutations
 from schema.mutations.jobs import JobMutations
+from schema.mutations.messages import MessageMutations
 from schema.mutations.sheets import SheetMutations
 from schema.mutations.studies import StudyMutations
 from schema.mutations.uploads import UploadMutations
@@ -12,6 +14,7 @@ from schema.queries.analyses import AnalysisQueries
 from schema.queries.artifacts import ArtifactQueries
 from schema.queries.audit import AuditQueries
 from schema.queries.jobs import JobQueries
+from schema.queries.messages import MessageQueries
 from schema.queries.nodes import NodeQueries
 from schema.queries.plugins import PluginQueries
 from schema.queries.studies import StudyQueries
@@ -26,6 +29,7 @@ class Query(
     PluginQueries,
     AnalysisQueries,
     AuditQueries,
+    MessageQueries,
 ):
     pass
 
@@ -33,5 +37,12 @@ class Query(
 @strawberry.type(
     description="Changes; each takes one input and answers a payload with `userErrors`."
 )
-class Mutation(StudyMutations, JobMutations, UploadMutations, SheetMutations):
+class Mutation(
+    StudyMutations,
+    JobMutations,
+    UploadMutations,
+    SheetMutations,
+    AccountMutations,
+    MessageMutations,
+):
     pass
