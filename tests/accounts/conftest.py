@@ -19,6 +19,9 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from db.settings import Settings
 from tests.factories import ClientCredentials
+from tests.graphql.conftest import callers
+
+__all__ = ["callers"]
 
 MAIL_TIMEOUT = 10.0
 PUBLIC_URL = "https://qiita.example.org"
