@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, or_, select, update
 
 from db.models import Command, Message, MessageRecipient, ProcessingJob, utcnow
-from resolvers.context import Context
-from resolvers.errors import Unauthenticated
+from resolvers.auth.access import require_user
+from resolvers.context import Context, Principal
 from resolvers.events import Event
 from resolvers.pagination import Page, PageRequest, keyset_page
 
@@ -46,10 +46,12 @@ class UserMessage:
 
 
 def _reader(ctx: Context) -> int:
-    principal = ctx.principal
-    if principal.kind != "user" or principal.account_id is None:
-        raise Unauthenticated("Sign in as a user to read your messages.")
-    return principal.account_id
+    return require_reader(ctx.principal)
+
+
+def require_reader(principal: Principal) -> int:
+    """The account whose messages the caller reads: a signed-in user's own."""
+    return require_user(principal, "have messages")
 
 
 async def notify(

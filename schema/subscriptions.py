@@ -19,7 +19,7 @@ from resolvers.auth import tokens
 from resolvers.errors import DomainError, NotFound, Unauthenticated
 from resolvers.events import Event
 from resolvers.jobs.listing import JobFilter, job_ordering, search_jobs
-from resolvers.messages import MESSAGE_TOPIC, get_message
+from resolvers.messages import MESSAGE_TOPIC, get_message, require_reader
 from resolvers.pagination import PageRequest
 from schema.context import GraphQLContext, Info, build_context
 from schema.queries.jobs import JobFilterInput
@@ -96,9 +96,10 @@ class Subscription:
     )
     async def messages(self, info: Info) -> AsyncGenerator[Message, None]:
         context = info.context
-        account_id = context.principal.account_id
-        if context.principal.kind != "user" or account_id is None:
-            raise _graphql_error(Unauthenticated("Sign in as a user to receive your messages."))
+        try:
+            account_id = require_reader(context.principal)
+        except DomainError as error:
+            raise _graphql_error(error) from None
         events = _subscribe(context, MESSAGE_TOPIC)
         try:
             async for event in events:

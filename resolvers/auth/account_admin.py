@@ -15,6 +15,7 @@ from sqlalchemy import delete, select
 
 from db.models import Account, OAuthClient, OAuthToken, Software
 from resolvers.auth import tokens
+from resolvers.auth.access import can_manage_accounts
 from resolvers.auth.account_links import spend_links
 from resolvers.auth.accounts import get_account_by_email, validate_level, validate_password
 from resolvers.auth.credentials import hash_password
@@ -35,7 +36,7 @@ class ClientSummary:
 
 
 def require_administrator(ctx: Context) -> None:
-    if not (ctx.principal.kind == "system" or ctx.principal.is_admin):
+    if not can_manage_accounts(ctx.principal):
         raise Forbidden("Only an administrator may manage accounts and clients.")
 
 

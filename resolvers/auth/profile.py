@@ -9,6 +9,7 @@ import asyncio
 from dataclasses import dataclass, fields
 
 from db.models import Account
+from resolvers.auth.access import can_manage_accounts, require_user
 from resolvers.auth.account_admin import replace_password, require_account
 from resolvers.auth.accounts import validate_password
 from resolvers.auth.credentials import verify_password
@@ -33,10 +34,8 @@ class ProfileChanges:
 
 
 async def signed_in_account(ctx: Context) -> Account:
-    principal = ctx.principal
-    if principal.kind != "user" or principal.account_id is None:
-        raise Unauthenticated("Sign in as a user to change your account.")
-    account = await ctx.session.get(Account, principal.account_id)
+    account_id = require_user(ctx.principal, "change their account")
+    account = await ctx.session.get(Account, account_id)
     if account is None:
         raise Unauthenticated("Your account no longer exists.")
     return account
@@ -61,7 +60,7 @@ async def update_profile(
     """Change the profile of the caller, or of `email` (administrators only)."""
     account = await signed_in_account(ctx)
     if email is not None and email.strip().lower() != account.email_lower:
-        if not ctx.principal.is_admin:
+        if not can_manage_accounts(ctx.principal):
             raise Forbidden("Only an administrator may change another user's profile.")
         account = await require_account(ctx, email.strip())
     problems = []

@@ -100,7 +100,7 @@ async def test_messages_of_others_are_not_pushed(live: LiveServer) -> None:
     assert listed["messages"]["totalCount"] == 1
 
 
-async def test_the_messages_subscription_needs_a_signed_in_user(live: LiveServer) -> None:
+async def test_the_messages_subscription_is_for_users_not_clients(live: LiveServer) -> None:
     plugin_token = await token_for(live.services, "plugin")
 
     async with graphql_socket(live, bearer_payload(plugin_token)) as ws:
@@ -111,8 +111,8 @@ async def test_the_messages_subscription_needs_a_signed_in_user(live: LiveServer
     assert (message["id"], message["type"]) == ("inbox", "next")
     assert message["payload"]["data"] is None
     [error] = message["payload"]["errors"]
-    assert error["message"] == "Sign in as a user to receive your messages."
-    assert error["extensions"] == {"code": "UNAUTHENTICATED"}
+    assert error["message"] == "Only users have messages; a client token has no account."
+    assert error["extensions"] == {"code": "FORBIDDEN"}
 
 
 async def test_shares_and_job_ends_are_listed_marked_read_unread_and_deleted(
