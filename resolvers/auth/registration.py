@@ -3,7 +3,8 @@
 Self-registration (`QIITA_OPEN_REGISTRATION`) is off by default: administrators invite
 users instead. Either way the account starts `unverified` (it cannot sign in) and gets
 a link by mail; verifying the e-mail, or setting the password from an invitation,
-makes it a `user`.
+makes it a `user`. An unverified user who lost the mail asks for a password reset: setting
+the password through that link verifies the e-mail too.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from db.models import Account
 from resolvers.auth.account_admin import require_account, require_administrator
 from resolvers.auth.account_links import Purpose, issue_link, link_url, mail_link, use_link
 from resolvers.auth.accounts import create_user, validate_email
-from resolvers.auth.credentials import new_client_secret
+from resolvers.auth.credentials import random_alphanumeric
 from resolvers.context import Context
 from resolvers.errors import Conflict
 
@@ -22,6 +23,7 @@ logger = logging.getLogger(__name__)
 
 UNVERIFIED = "unverified"
 VERIFIED_LEVEL = "user"
+UNUSABLE_PASSWORD_LENGTH = 64
 
 
 async def register(
@@ -69,18 +71,11 @@ async def invite_user(
     (administrators only)."""
     require_administrator(ctx)
     validate_email(email.strip())
-    unusable = new_client_secret()[:64]  # replaced when the link is used; nobody knows it
+    unusable = random_alphanumeric(UNUSABLE_PASSWORD_LENGTH)  # nobody knows it; the link sets one
     account = await create_user(ctx, email, unusable, UNVERIFIED, _blank(name), _blank(affiliation))
     await mail_link(ctx, account, "invite")
     logger.info("account %s invited by %s", account.email, ctx.principal.audit_name)
     return account
-
-
-async def resend_verification(ctx: Context, account: Account) -> str:
-    """A new verification link for an unverified account; returns its URL."""
-    if account.level != UNVERIFIED:
-        raise Conflict(f"The e-mail address of {account.email} is verified already.")
-    return await mail_link(ctx, account, "verify")
 
 
 async def link_for_administrator(ctx: Context, email: str, purpose: Purpose) -> str:
