@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal, get_args
+from urllib.parse import urlsplit
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -206,7 +207,7 @@ class Settings:
     def effective_smtp_from(self) -> str:
         if self.smtp_from:
             return self.smtp_from
-        host = make_url_host(self.effective_public_url)
+        host = urlsplit(self.effective_public_url).hostname or "localhost"
         return f"qiita-gateway@{host}"
 
     @property
@@ -240,15 +241,6 @@ class Settings:
         out["public_url"] = self.effective_public_url
         out["max_local_jobs"] = self.effective_max_local_jobs
         return out
-
-
-def make_url_host(url: str) -> str:
-    """The host name of an http(s) URL (`localhost` when it has none)."""
-    rest = url.partition("://")[2] or url
-    host = rest.split("/", 1)[0].rsplit("@", 1)[-1]
-    if host.startswith("["):
-        return host.split("]", 1)[0] + "]"
-    return host.split(":", 1)[0] or "localhost"
 
 
 def _redact_url(url: str) -> str:

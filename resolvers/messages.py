@@ -11,19 +11,16 @@ the `messages` subscription delivers.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import ColumnElement, delete, func, or_, select, update
 
 from db.models import Command, Message, MessageRecipient, ProcessingJob, utcnow
 from resolvers.auth.access import require_user
 from resolvers.context import Context, Principal
 from resolvers.events import Event
 from resolvers.pagination import Page, PageRequest, keyset_page
-
-logger = logging.getLogger(__name__)
 
 MESSAGE_TOPIC = "message"
 QUIET_COMMANDS = frozenset({"Validate", "Generate HTML summary"})
@@ -78,24 +75,20 @@ async def notify(
     return message.id
 
 
-async def notify_job_end(ctx: Context, job: ProcessingJob, outcome: str) -> None:
-    """Tell a job's user it ended: `succeeded`, or `failed` with the reason in `outcome`'s
-    place (any other text)."""
+async def notify_job_end(ctx: Context, job: ProcessingJob, failure: str | None) -> None:
+    """Tell a job's user it ended: it succeeded (`failure` None) or failed with `failure`."""
     command = await ctx.session.get(Command, job.command_id)
     name = command.name if command is not None else "a command"
     if name in QUIET_COMMANDS:
         return
-    if outcome == "succeeded":
-        await notify(
-            ctx, job.account_id, "job_succeeded", f"Job {job.id} ({name}) finished.", job_id=job.id
-        )
-        return
-    await notify(
-        ctx, job.account_id, "job_failed", f"Job {job.id} ({name}) failed: {outcome}", job_id=job.id
-    )
+    if failure is None:
+        body, kind = f"Job {job.id} ({name}) finished.", "job_succeeded"
+    else:
+        body, kind = f"Job {job.id} ({name}) failed: {failure}", "job_failed"
+    await notify(ctx, job.account_id, kind, body, job_id=job.id)
 
 
-def _visible(account_id: int) -> list[object]:
+def _visible(account_id: int) -> list[ColumnElement[bool]]:
     now = utcnow()
     return [
         MessageRecipient.account_id == account_id,
@@ -109,7 +102,7 @@ async def list_messages(
     """The caller's messages, oldest first (`last: n` for the newest); `unread` filters."""
     account_id = _reader(ctx)
     query = select(MessageRecipient).join(Message, Message.id == MessageRecipient.message_id)
-    query = query.where(*_visible(account_id))  # type: ignore[arg-type]
+    query = query.where(*_visible(account_id))
     if unread is not None:
         query = query.where(MessageRecipient.read.is_(not unread))
     page = await keyset_page(ctx, query, MessageRecipient.__table__.c.message_id, request)
@@ -126,7 +119,7 @@ async def get_message(ctx: Context, message_id: int) -> UserMessage | None:
     query = (
         select(Message, MessageRecipient.read)
         .join(MessageRecipient, Message.id == MessageRecipient.message_id)
-        .where(Message.id == message_id, *_visible(account_id))  # type: ignore[arg-type]
+        .where(Message.id == message_id, *_visible(account_id))
     )
     row = (await ctx.session.execute(query)).first()
     return _user_message(row[0], row[1]) if row is not None else None
@@ -138,7 +131,7 @@ async def unread_count(ctx: Context) -> int:
         select(func.count())
         .select_from(MessageRecipient)
         .join(Message, Message.id == MessageRecipient.message_id)
-        .where(*_visible(account_id), MessageRecipient.read.is_(False))  # type: ignore[arg-type]
+        .where(*_visible(account_id), MessageRecipient.read.is_(False))
     )
     return int((await ctx.session.execute(query)).scalar_one())
 

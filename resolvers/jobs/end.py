@@ -83,7 +83,7 @@ async def finish_job(
             return False
         await _submit_summaries(ctx, job, outcome.artifact_ids)
         await submit_ready_children(ctx, job, outputs=outcome.outputs)
-        await notify_job_end(ctx, job, "succeeded")
+        await notify_job_end(ctx, job, None)
         return True
     if not await fail_job(ctx, job.id, outcome.message):
         return False

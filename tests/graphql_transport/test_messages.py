@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from db.models import Account
+from db.models import Account, Command
 from tests.factories import bearer, make_study, make_user, token_for
 from tests.graphql_transport.conftest import (
     bearer_payload,
@@ -46,17 +46,28 @@ async def _graphql(
     return data
 
 
-async def _fail_a_job(live: LiveServer, owner: Account) -> str:
-    """A job of `owner` that its plugin starts, then reports failed over REST."""
+async def _end_a_job(
+    live: LiveServer, owner: Account, report: dict[str, Any], command: str | None = None
+) -> str:
+    """A job of `owner` that its plugin starts, then reports on over REST."""
     software_id, command_id = await make_command(live.services)
+    if command is not None:
+        async with live.services.sessions() as session, session.begin():
+            row = await session.get(Command, command_id)
+            assert row is not None
+            row.name = command
     plugin_token = await token_for(live.services, "plugin", software_id=software_id)
     job_id = await make_job(live.services, account_id=owner.id, command_id=command_id)
     async with httpx.AsyncClient(base_url=live.http_url, headers=bearer(plugin_token)) as plugin:
         assert (await plugin.post(f"/qiita_db/jobs/{job_id}/heartbeat/")).status_code == 200
-        report = json.dumps({"success": False, "error": "Out of memory"})
-        done = await plugin.post(f"/qiita_db/jobs/{job_id}/complete/", content=report)
+        body = json.dumps(report)
+        done = await plugin.post(f"/qiita_db/jobs/{job_id}/complete/", content=body)
         assert done.status_code == 200, done.text
     return job_id
+
+
+async def _fail_a_job(live: LiveServer, owner: Account) -> str:
+    return await _end_a_job(live, owner, {"success": False, "error": "Out of memory"})
 
 
 async def test_a_failed_job_reaches_its_user_over_the_subscription(live: LiveServer) -> None:
@@ -172,3 +183,18 @@ async def test_messages_of_someone_else_are_not_changed(live: LiveServer) -> Non
     assert deleted["deleteMessages"]["changed"] == 0
     async with httpx.AsyncClient(base_url=live.http_url, headers=bearer(owner_token)) as http:
         assert (await _graphql(http, LIST))["viewer"] == {"unreadMessageCount": 1}
+
+
+async def test_a_finished_job_is_a_message_and_validations_stay_quiet(live: LiveServer) -> None:
+    owner = await make_user(live.services)
+    token = await token_for(live.services, "user", account=owner)
+
+    job_id = await _end_a_job(live, owner, {"success": True, "artifacts": {}})
+    await _end_a_job(live, owner, {"success": False, "error": "bad file"}, command="Validate")
+
+    async with httpx.AsyncClient(base_url=live.http_url, headers=bearer(token)) as http:
+        listed = await _graphql(http, "{ messages { nodes { kind body jobId } } }")
+    [message] = listed["messages"]["nodes"]
+    assert (message["kind"], message["jobId"]) == ("JOB_SUCCEEDED", job_id)
+    assert message["body"].startswith(f"Job {job_id} (command-")
+    assert message["body"].endswith(") finished.")
