@@ -7,9 +7,9 @@ from enum import Enum
 
 import strawberry
 
-from resolvers.messages import UserMessage
+from resolvers.messages import UserMessage, get_message
 from schema.context import Info
-from schema.relay import global_id
+from schema.relay import Node, global_id
 from schema.types.analyses import Analysis, load_analysis
 from schema.types.jobs import ProcessingJob, load_job
 from schema.types.studies import Study, load_study
@@ -33,8 +33,7 @@ class MessageKind(Enum):
 
 
 @strawberry.type(description="A message to the signed-in user, read or unread.")
-class Message:
-    id: strawberry.ID = strawberry.field(description="The global id (`Message:<messageId>`).")
+class Message(Node):
     message_id: int = strawberry.field(description="The message's number (grows with time).")
     kind: MessageKind = strawberry.field(description="What the message is about.")
     body: str = strawberry.field(description="The message, as a sentence for a person.")
@@ -79,3 +78,12 @@ class Message:
     @strawberry.field(description="The analysis the message is about; null when none or hidden.")
     async def analysis(self, info: Info) -> Analysis | None:
         return await load_analysis(info, self.analysis_id)
+
+
+async def load_message(info: Info, message_id: int) -> Message | None:
+    """One of the caller's own messages; None for anyone else (clients included)."""
+    if info.context.principal.kind != "user":
+        return None
+    async with info.context.unit_of_work() as ctx:
+        record = await get_message(ctx, message_id)
+    return Message.from_record(record) if record is not None else None

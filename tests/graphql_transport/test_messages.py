@@ -172,13 +172,20 @@ async def test_messages_of_someone_else_are_not_changed(live: LiveServer) -> Non
     stranger_token = await token_for(live.services, "user")
     owner_token = await token_for(live.services, "user", account=owner)
     await _fail_a_job(live, owner)
+    node_query = "query($id: ID!) { node(id: $id) { ... on Message { messageId kind } } }"
     async with httpx.AsyncClient(base_url=live.http_url, headers=bearer(owner_token)) as http:
-        [node] = (await _graphql(http, LIST))["messages"]["nodes"]
+        [node] = (await _graphql(http, "{ messages { nodes { id messageId } } }"))["messages"][
+            "nodes"
+        ]
+        own = await _graphql(http, node_query, {"id": node["id"]})
 
     async with httpx.AsyncClient(base_url=live.http_url, headers=bearer(stranger_token)) as http:
-        marked = await _graphql(http, MARK, {"ids": [str(node["messageId"])], "read": True})
+        marked = await _graphql(http, MARK, {"ids": [node["id"]], "read": True})
         deleted = await _graphql(http, DELETE, {"ids": [str(node["messageId"])]})
+        hidden = await _graphql(http, node_query, {"id": node["id"]})
 
+    assert own == {"node": {"messageId": node["messageId"], "kind": "JOB_FAILED"}}
+    assert hidden == {"node": None}
     assert marked["markMessagesRead"]["changed"] == 0
     assert deleted["deleteMessages"]["changed"] == 0
     async with httpx.AsyncClient(base_url=live.http_url, headers=bearer(owner_token)) as http:
