@@ -43,6 +43,7 @@ async def test_register_mail_verify_then_sign_in(
     token = link_token(mail)
     unverified = await sign_in(client, password_client, "new.user@example.org", PASSWORD)
     assert unverified.status_code == 400
+    assert unverified.json()["error_description"] == "Oauth2 error: invalid user information"
 
     verified = await run_graphql(client, VERIFY, {"token": token})
 
