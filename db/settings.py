@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal, get_args
+from urllib.parse import urlsplit
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -29,6 +30,7 @@ class SettingsError(ValueError):
 LauncherName = Literal["local", "slurm"]
 RecoveryMode = Literal["error", "requeue"]
 LogFormat = Literal["text", "json"]
+SmtpTls = Literal["none", "starttls", "tls"]
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,25 @@ class Settings:
     """The window in which failed sign-ins are counted."""
     sign_in_lockout_seconds: int = 300
     """The first lockout; each further lockout of the same account or address doubles it."""
+
+    open_registration: bool = False
+    """Anyone may create an account (`register`); off: administrators invite users."""
+    verification_link_ttl: int = 3 * 86400
+    """Seconds an e-mail verification or invitation link stays valid."""
+    reset_link_ttl: int = 3600
+    """Seconds a password-reset link stays valid."""
+    smtp_host: str = ""
+    """Mail server for verification, invitation and reset mails; empty: mails are logged."""
+    smtp_port: int = 0
+    """Mail server port; 0 means 465 with `QIITA_SMTP_TLS=tls`, else 25 (587: set it)."""
+    smtp_tls: SmtpTls = "starttls"
+    """`none` (plain), `starttls` (upgrade after connecting) or `tls` (TLS from the start)."""
+    smtp_from: str = ""
+    """Sender address of the mails; empty means `qiita-gateway@<host of the public URL>`."""
+    smtp_user: str = ""
+    """User name to log in to the mail server; empty: no login."""
+    smtp_password: str = field(default="", repr=False)
+    """Password to log in to the mail server."""
 
     max_body_bytes: int = 50 * MIB
     """Request bodies of routes without a limit of their own."""
@@ -130,7 +151,9 @@ class Settings:
     count_sql_statements: bool = False
     """Send `X-SQL-Statements` (statements run for the request) on every response: benchmarks."""
 
-    secret_fields: tuple[str, ...] = field(default=("database_url", "download_secret"), repr=False)
+    secret_fields: tuple[str, ...] = field(
+        default=("database_url", "download_secret", "smtp_password"), repr=False
+    )
 
     @property
     def effective_database_url(self) -> str:
@@ -175,6 +198,19 @@ class Settings:
         return f"{scheme}://{self.host}:{self.port}"
 
     @property
+    def effective_smtp_port(self) -> int:
+        if self.smtp_port:
+            return self.smtp_port
+        return 465 if self.smtp_tls == "tls" else 25
+
+    @property
+    def effective_smtp_from(self) -> str:
+        if self.smtp_from:
+            return self.smtp_from
+        host = urlsplit(self.effective_public_url).hostname or "localhost"
+        return f"qiita-gateway@{host}"
+
+    @property
     def cors_origin_list(self) -> tuple[str, ...]:
         return tuple(
             origin.strip().rstrip("/") for origin in self.cors_origins.split(",") if origin.strip()
@@ -197,6 +233,7 @@ class Settings:
             out[f.name] = str(value) if isinstance(value, Path) else value
         out["database_url"] = _redact_url(self.effective_database_url)
         out["download_secret"] = "***" if self.download_secret else ""
+        out["smtp_password"] = "***" if self.smtp_password else ""
         out["data_dir"] = str(self.resolved_data_dir)
         out["plugins_dir"] = str(self.resolved_plugins_dir)
         out["working_dir"] = str(self.resolved_working_dir)
@@ -219,6 +256,7 @@ LITERALS: dict[str, Any] = {
     "LauncherName": LauncherName,
     "RecoveryMode": RecoveryMode,
     "LogFormat": LogFormat,
+    "SmtpTls": SmtpTls,
 }
 
 _TRUE = {"1", "true", "yes", "on", "t", "y"}
@@ -313,6 +351,10 @@ def load_settings(
     if min(settings.sign_in_max_failures, settings.sign_in_window_seconds,
            settings.sign_in_lockout_seconds) < 1:  # fmt: skip
         raise SettingsError("sign-in throttling settings must be at least 1")
+    if min(settings.verification_link_ttl, settings.reset_link_ttl) < 1:
+        raise SettingsError("account link lifetimes must be at least 1 s")
+    if settings.smtp_port > 65535:
+        raise SettingsError(f"QIITA_SMTP_PORT={settings.smtp_port}: not a port number")
     if settings.database_pool_size < 1:
         raise SettingsError(
             f"QIITA_DATABASE_POOL_SIZE={settings.database_pool_size}: at least 1 connection"

@@ -691,6 +691,9 @@ def _register_user(commands: argparse._SubParsersAction[argparse.ArgumentParser]
         "set a password (read from stdin, else prompted); revokes the user's tokens",
     )  # fmt: skip
     set_password.add_argument("email", metavar="EMAIL")
+    from gateway.cli_accounts import register_user_link
+
+    register_user_link(user)
 
 
 def _register_client(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import strawberry
 
+from schema.mutations.accounts import AccountMutations
 from schema.mutations.analyses import AnalysisMutations
 from schema.mutations.jobs import JobMutations
+from schema.mutations.messages import MessageMutations
 from schema.mutations.sheets import SheetMutations
 from schema.mutations.studies import StudyMutations
 from schema.mutations.uploads import UploadMutations
@@ -14,6 +16,7 @@ from schema.queries.analyses import AnalysisQueries
 from schema.queries.artifacts import ArtifactQueries
 from schema.queries.audit import AuditQueries
 from schema.queries.jobs import JobQueries
+from schema.queries.messages import MessageQueries
 from schema.queries.nodes import NodeQueries
 from schema.queries.plugins import PluginQueries
 from schema.queries.studies import StudyQueries
@@ -28,6 +31,7 @@ class Query(
     PluginQueries,
     AnalysisQueries,
     AuditQueries,
+    MessageQueries,
 ):
     pass
 
@@ -42,5 +46,7 @@ class Mutation(
     SheetMutations,
     AnalysisMutations,
     WorkflowMutations,
+    AccountMutations,
+    MessageMutations,
 ):
     pass

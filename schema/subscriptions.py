@@ -1,4 +1,4 @@
-"""The Subscription root: live processing-job updates from the event bus.
+"""The Subscription root: live processing-job updates and messages from the event bus.
 
 Events only say *which* job changed. Each one is re-read with the subscriber's principal
 through the same resolvers as `Query.job` and `Query.jobs` (the `readable_jobs_filter`
@@ -19,10 +19,12 @@ from resolvers.auth import tokens
 from resolvers.errors import DomainError, NotFound, Unauthenticated
 from resolvers.events import Event
 from resolvers.jobs.listing import JobFilter, job_ordering, search_jobs
+from resolvers.messages import MESSAGE_TOPIC, get_message, require_reader
 from resolvers.pagination import PageRequest
 from schema.context import GraphQLContext, Info, build_context
 from schema.queries.jobs import JobFilterInput
 from schema.types.jobs import ProcessingJob, load_job
+from schema.types.messages import Message
 
 JOB_TOPIC = "job"
 """Published by `resolvers.jobs.lifecycle` after each committed change of status or step."""
@@ -88,10 +90,42 @@ class Subscription:
         finally:
             await events.aclose()
 
+    @strawberry.subscription(
+        description="Each new message to you (a job of yours ended, something was shared "
+        "with you) as it arrives. Signed-in users only."
+    )
+    async def messages(self, info: Info) -> AsyncGenerator[Message, None]:
+        context = info.context
+        try:
+            account_id = require_reader(context.principal)
+        except DomainError as error:
+            raise _graphql_error(error) from None
+        events = _subscribe(context, MESSAGE_TOPIC)
+        try:
+            async for event in events:
+                if event.key != str(account_id):
+                    continue
+                message = await _read_message(context, int(event.data["id"]))
+                if message is not None:
+                    yield message
+        finally:
+            await events.aclose()
 
-def _subscribe(context: GraphQLContext) -> _EventStream:
-    stream: _EventStream = context.services.events.subscribe(JOB_TOPIC)  # type: ignore[assignment]
+
+def _subscribe(context: GraphQLContext, topic: str = JOB_TOPIC) -> _EventStream:
+    stream: _EventStream = context.services.events.subscribe(topic)  # type: ignore[assignment]
     return stream
+
+
+async def _read_message(context: GraphQLContext, message_id: int) -> Message | None:
+    """The message as the subscriber reads it now (None once deleted)."""
+    await _require_valid_token(context)
+    async with context.unit_of_work() as ctx:
+        record = await get_message(ctx, message_id)
+    if record is None:
+        return None
+    context.loaders = build_context(context.services, context.principal).loaders
+    return Message.from_record(record)
 
 
 async def _read_job(info: Info, job_id: str) -> ProcessingJob | None:

@@ -1,9 +1,12 @@
 """Every model, so that `Base.metadata` holds the whole schema."""
 
 from db.models.accounts import (
+    ACCOUNT_LINK_PURPOSES,
     GRANT_TYPES,
+    MESSAGE_KINDS,
     USER_LEVELS,
     Account,
+    AccountLink,
     Message,
     MessageRecipient,
     OAuthClient,
@@ -80,15 +83,18 @@ from db.models.vocabulary import (
 )
 
 __all__ = [
+    "ACCOUNT_LINK_PURPOSES",
     "AUDIT_ACTIONS",
     "GRANT_TYPES",
     "JOB_STATUSES",
+    "MESSAGE_KINDS",
     "OWNER_COLUMNS",
     "SEVERITIES",
     "SOFTWARE_TYPES",
     "USER_LEVELS",
     "VISIBILITIES",
     "Account",
+    "AccountLink",
     "Analysis",
     "AnalysisJob",
     "AnalysisSample",

@@ -11,6 +11,8 @@ from db.models.base import NO_REUSE, Base, CreatedAt, IntPK
 
 USER_LEVELS = ("admin", "dev", "superuser", "user", "unverified", "guest", "wet-lab admin")
 GRANT_TYPES = ("client", "password")
+ACCOUNT_LINK_PURPOSES = ("verify", "reset", "invite")
+MESSAGE_KINDS = ("notice", "job_succeeded", "job_failed", "study_shared", "analysis_shared")
 
 UserLevel = Enum(*USER_LEVELS, name="user_level", native_enum=False, create_constraint=True)
 
@@ -103,7 +105,33 @@ class SignInFailure(Base):
     last_failure_at: Mapped[dt.datetime]
 
 
+class AccountLink(Base):
+    """A single-use secret mailed to an account: verify its e-mail, reset or set (invite)
+    its password. Only the SHA-256 of the secret is stored; `used_at` marks it spent."""
+
+    __tablename__ = "account_link"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("account.id", ondelete="CASCADE"), index=True
+    )
+    purpose: Mapped[str] = mapped_column(
+        Enum(
+            *ACCOUNT_LINK_PURPOSES,
+            name="account_link_purpose",
+            native_enum=False,
+            create_constraint=True,
+        )
+    )
+    created_at: Mapped[CreatedAt]
+    expires_at: Mapped[dt.datetime]
+    used_at: Mapped[dt.datetime | None]
+
+
 class Message(Base):
+    """A message to users: a notice from the administrators (to every account), or a
+    notice to one user about their job (`job_id`) or a study or analysis shared with them."""
+
     __tablename__ = "message"
     __table_args__ = NO_REUSE
 
@@ -111,6 +139,10 @@ class Message(Base):
     body: Mapped[str]
     created_at: Mapped[CreatedAt]
     expires_at: Mapped[dt.datetime | None]
+    kind: Mapped[str] = mapped_column(String(32), default="notice", server_default="notice")
+    job_id: Mapped[str | None] = mapped_column(String(36))
+    study_id: Mapped[int | None]
+    analysis_id: Mapped[int | None]
 
 
 class MessageRecipient(Base):

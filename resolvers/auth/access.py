@@ -73,6 +73,21 @@ def has_admin_rights(principal: Principal) -> bool:
     )
 
 
+def can_manage_accounts(principal: Principal) -> bool:
+    """Admins and the system (the command line) invite users, set levels and passwords and
+    change other accounts; unlike data writes, no plugin client may, trusted or not."""
+    return principal.is_admin or principal.kind == "system"
+
+
+def require_user(principal: Principal, what: str) -> int:
+    """The account id of a signed-in user; clients (plugins, system) have no account."""
+    if principal.kind == "user" and principal.account_id is not None:
+        return principal.account_id
+    if principal.kind == "anonymous":
+        raise Unauthenticated(f"Sign in as a user to {what}.")
+    raise Forbidden(f"Only users {what}; a client token has no account.")
+
+
 def can_create_study_for(principal: Principal, owner_id: int) -> bool:
     """Users create studies they own; whoever has admin rights creates them for anyone."""
     return has_admin_rights(principal) or (

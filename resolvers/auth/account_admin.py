@@ -7,6 +7,7 @@ soon as their cached validation expires (`settings.token_cache_seconds`).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 
@@ -14,6 +15,8 @@ from sqlalchemy import delete, select
 
 from db.models import Account, OAuthClient, OAuthToken, Software
 from resolvers.auth import tokens
+from resolvers.auth.access import can_manage_accounts
+from resolvers.auth.account_links import spend_links
 from resolvers.auth.accounts import get_account_by_email, validate_level, validate_password
 from resolvers.auth.credentials import hash_password
 from resolvers.context import Context
@@ -32,8 +35,8 @@ class ClientSummary:
     description: str
 
 
-def _require_administrator(ctx: Context) -> None:
-    if not (ctx.principal.kind == "system" or ctx.principal.is_admin):
+def require_administrator(ctx: Context) -> None:
+    if not can_manage_accounts(ctx.principal):
         raise Forbidden("Only an administrator may manage accounts and clients.")
 
 
@@ -45,7 +48,7 @@ async def require_account(ctx: Context, email: str) -> Account:
 
 
 async def set_user_level(ctx: Context, email: str, level: str) -> Account:
-    _require_administrator(ctx)
+    require_administrator(ctx)
     validate_level(level)
     account = await require_account(ctx, email)
     account.level = level
@@ -56,24 +59,31 @@ async def set_user_level(ctx: Context, email: str, level: str) -> Account:
 
 async def set_user_password(ctx: Context, email: str, password: str) -> Account:
     """Store the new password's hash and revoke the account's tokens."""
-    _require_administrator(ctx)
+    require_administrator(ctx)
     validate_password(password)
     account = await require_account(ctx, email)
-    account.password_hash = hash_password(password)
+    await replace_password(ctx, account, password)
+    return account
+
+
+async def replace_password(ctx: Context, account: Account, password: str) -> None:
+    """Store the hash of an already validated password, revoke the account's tokens and
+    spend its unused reset and invitation links."""
+    account.password_hash = await asyncio.to_thread(hash_password, password)
     await ctx.session.execute(
         delete(OAuthToken)
         .where(OAuthToken.account_id == account.id)
         .execution_options(synchronize_session=False)
     )
+    await spend_links(ctx, account.id, ("reset", "invite"))
     await ctx.session.flush()
     account_id = account.id
     ctx.after_commit(lambda: tokens.forget_cached_tokens(ctx, account_id=account_id))
     logger.info("password of account %s changed; its tokens are revoked", account.email)
-    return account
 
 
 async def list_clients(ctx: Context) -> list[ClientSummary]:
-    _require_administrator(ctx)
+    require_administrator(ctx)
     query = (
         select(OAuthClient, Software.name, Software.version)
         .outerjoin(Software, Software.id == OAuthClient.software_id)

@@ -5,7 +5,8 @@ watchdog or the restart reconciliation finding its process gone, the dispatcher 
 to launch it, a user cancelling it) goes through `finish_job`, which applies what
 follows: a failed validator settles its parent job; a successful job gets HTML summaries
 for its new artifacts and submits the workflow children waiting for them. Status changes
-publish their job events as they are written (`jobs.change_status`).
+publish their job events as they are written (`jobs.change_status`); the job's user gets
+a message (`resolvers.messages`).
 
 The release of validated outputs lives here too: it is how a job with validators ends.
 It runs when the last validator of a job reports, under a lock on the parent job's row,
@@ -33,6 +34,7 @@ from resolvers.jobs.lifecycle import (
 )
 from resolvers.jobs.outputs import artifact_origin, json_parameter
 from resolvers.jobs.submission import has_html_summary, submit_html_summary, submit_ready_children
+from resolvers.messages import notify_job_end
 
 logger = logging.getLogger(__name__)
 
@@ -81,10 +83,12 @@ async def finish_job(
             return False
         await _submit_summaries(ctx, job, outcome.artifact_ids)
         await submit_ready_children(ctx, job, outputs=outcome.outputs)
+        await notify_job_end(ctx, job, None)
         return True
     if not await fail_job(ctx, job.id, outcome.message):
         return False
     await settle_validated_job(ctx, job.id)
+    await notify_job_end(ctx, job, outcome.message)
     return True
 
 

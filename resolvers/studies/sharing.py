@@ -9,6 +9,7 @@ from db.models import Account, Study, StudyShare
 from resolvers.auth.access import require_edit_study
 from resolvers.context import Context
 from resolvers.errors import Invalid
+from resolvers.messages import notify
 from resolvers.studies.studies import find_study
 
 
@@ -41,7 +42,15 @@ async def share_study(ctx: Context, study_id: int, email: str) -> Study:
         async with ctx.session.begin_nested():
             ctx.session.add(StudyShare(study_id=study_id, account_id=account.id))
     except IntegrityError:  # shared by a concurrent request: the same end state
-        pass
+        return study
+    by = ctx.principal.email or "An administrator"
+    await notify(
+        ctx,
+        account.id,
+        "study_shared",
+        f'{by} shared the study "{study.title}" ({study.id}) with you.',
+        study_id=study.id,
+    )
     return study
 
 

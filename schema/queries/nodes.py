@@ -16,6 +16,7 @@ from schema.types.analyses import load_analysis
 from schema.types.artifacts import load_artifact
 from schema.types.files import load_file
 from schema.types.jobs import load_job
+from schema.types.messages import load_message
 from schema.types.persons import load_person
 from schema.types.plugins import load_command, load_plugin
 from schema.types.preparations import load_preparation
@@ -68,6 +69,7 @@ NODE_LOADERS: dict[str, NodeLoader] = {
     "File": _by_int(load_file),
     "Sample": _sample,
     "ProcessingWorkflow": _by_int(load_workflow),
+    "Message": _by_int(load_message),
 }
 
 

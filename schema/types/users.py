@@ -8,6 +8,7 @@ import strawberry
 
 from db.models import Account
 from resolvers.auth.access import can_see_account_details
+from resolvers.messages import unread_count
 from schema.context import Info
 from schema.relay import Node, global_id
 from schema.types.enums import UserLevel
@@ -78,6 +79,16 @@ class User(Node):
     @strawberry.field(description="When the account was created; null when hidden from the caller.")
     def created_at(self, info: Info) -> dt.datetime | None:
         return self.row.created_at if self._details_visible(info) else None
+
+    @strawberry.field(
+        description="How many of your messages are unread; null unless this is your own account."
+    )
+    async def unread_message_count(self, info: Info) -> int | None:
+        principal = info.context.principal
+        if principal.kind != "user" or principal.account_id != self.row.id:
+            return None
+        async with info.context.unit_of_work() as ctx:
+            return await unread_count(ctx)
 
 
 async def load_user(info: Info, account_id: int | None) -> User | None:

@@ -56,12 +56,26 @@ ACTIONS = {  # action: the answer of each principal, in the order of PRINCIPALS
     "createSampleInformation": (INVALID, INVALID, MISSING, MISSING, INVALID, FORBID, INVALID),
     "updateSampleInformation": (INVALID, INVALID, MISSING, MISSING, INVALID, FORBID, INVALID),
     "createPreparationFromFile": (INVALID, INVALID, MISSING, MISSING, INVALID, FORBID, INVALID),
+    "register":              (INVALID, INVALID, INVALID, INVALID, INVALID, INVALID, INVALID),
+    "inviteUser":            (OK,      FORBID,  FORBID,  FORBID,  OK,      FORBID,  FORBID),
+    "verifyEmail":           (INVALID, INVALID, INVALID, INVALID, INVALID, INVALID, INVALID),
+    "requestPasswordReset":  (OK,      OK,      OK,      OK,      OK,      OK,      OK),
+    "resetPassword":         (INVALID, INVALID, INVALID, INVALID, INVALID, INVALID, INVALID),
+    "changePassword":        (INVALID, INVALID, INVALID, INVALID, FORBID,  FORBID,  FORBID),
+    "updateProfile":         (OK,      OK,      OK,      OK,      FORBID,  FORBID,  FORBID),
+    "setUserLevel":          (OK,      FORBID,  FORBID,  FORBID,  OK,      FORBID,  FORBID),
+    "markMessagesRead":      (OK,      OK,      OK,      OK,      FORBID,  FORBID,  FORBID),
+    "markAllMessagesRead":   (OK,      OK,      OK,      OK,      FORBID,  FORBID,  FORBID),
+    "deleteMessages":        (OK,      OK,      OK,      OK,      FORBID,  FORBID,  FORBID),
 }  # fmt: skip
 """attachArtifact sends no files, so whoever passes the permission checks gets the 406 of
 study-api.md §6.2. Jobs belong to user accounts: clients submit them through the plugin
 API only. An artifact the caller may not read is a missing parameter (invalid), never a
 hint that it exists. A plugin client reads only its own plugin's jobs. The sheet imports name
-a file that is not in the upload folder: whoever may change the study is told so (invalid)."""
+a file that is not in the upload folder: whoever may change the study is told so (invalid).
+Accounts: registration is closed (the default), the link tokens are made up and the current
+password is wrong (so nobody's tokens are revoked); only admins and the system manage
+accounts, no plugin client, trusted or not; clients have no profile, password or messages."""
 
 REST_WRITES = {  # /api/v1 write endpoints -> the mutation that mirrors them
     api_studies.create_study: "createStudy",
@@ -429,6 +443,59 @@ def _sheet_mutation(field: str, input_type: str, extra: dict[str, Any]) -> Face:
     return face
 
 
+def _account_mutation(
+    field: str, input_type: str | None, make_input: Callable[[World], dict[str, Any]]
+) -> Face:
+    """An account or message mutation; `input_type` None: one without input."""
+
+    async def face(client: httpx.AsyncClient, services: Services, world: World, kind: str) -> str:
+        if input_type is None:
+            document = f"mutation {{ {field} {{ userErrors {{ message code }} }} }}"
+            result = await run_graphql(client, document, caller=_Caller(world.headers[kind]))
+            return graphql_outcome(result, field)
+        variables = {"input": make_input(world)}
+        return await _mutate(client, world, kind, field, input_type, variables)
+
+    return face
+
+
+def _fresh_email(world: World) -> dict[str, Any]:
+    return {"email": f"invitee-{next(_serial)}-{uuid.uuid4().hex[:6]}@example.org"}
+
+
+ACCOUNT_FACES: dict[str, Face] = {
+    "register": _account_mutation(
+        "register", "RegisterInput", lambda w: {**_fresh_email(w), "password": "good-password"}
+    ),
+    "inviteUser": _account_mutation("inviteUser", "InviteUserInput", _fresh_email),
+    "verifyEmail": _account_mutation("verifyEmail", "VerifyEmailInput", lambda w: {"token": "x"}),
+    "requestPasswordReset": _account_mutation(
+        "requestPasswordReset", "RequestPasswordResetInput", _fresh_email
+    ),
+    "resetPassword": _account_mutation(
+        "resetPassword", "ResetPasswordInput", lambda w: {"token": "x", "password": "good-pw-1"}
+    ),
+    "changePassword": _account_mutation(
+        "changePassword",
+        "ChangePasswordInput",
+        lambda w: {"currentPassword": "not-the-password", "newPassword": "good-pw-1"},
+    ),
+    "updateProfile": _account_mutation(
+        "updateProfile", "UpdateProfileInput", lambda w: {"affiliation": "Parity Lab"}
+    ),
+    "setUserLevel": _account_mutation(
+        "setUserLevel", "SetUserLevelInput", lambda w: {"email": w.friend.email, "level": "USER"}
+    ),
+    "markMessagesRead": _account_mutation(
+        "markMessagesRead", "MarkMessagesReadInput", lambda w: {"ids": ["1"]}
+    ),
+    "markAllMessagesRead": _account_mutation("markAllMessagesRead", None, lambda w: {}),
+    "deleteMessages": _account_mutation(
+        "deleteMessages", "DeleteMessagesInput", lambda w: {"ids": ["1"]}
+    ),
+}
+
+
 FACES: dict[str, tuple[Face | None, Face]] = {
     "createStudy": (rest_create_study, graphql_create_study),
     "createPerson": (rest_create_person, graphql_create_person),
@@ -454,6 +521,7 @@ FACES: dict[str, tuple[Face | None, Face]] = {
         None,
         _sheet_mutation("createPreparationFromFile", "PreparationFileInput", {"dataType": "18S"}),
     ),
+    **{action: (None, face) for action, face in ACCOUNT_FACES.items()},
 }
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import event, inspect, select
 
 from db.models import (
+    AccountLink,
     Artifact,
     ArtifactType,
     ArtifactTypeFilepathType,
@@ -88,7 +89,9 @@ async def _add_what_the_demo_lacks(ctx: Context) -> None:
     artifact_type = ArtifactType(
         name="round_trip_type", description="Round-trip ✓", is_user_uploadable=True
     )
-    message = Message(body="<b>Maintenance</b> on Friday", expires_at=MOMENT)
+    message = Message(
+        body="<b>Maintenance</b> on Friday", expires_at=MOMENT, kind="job_failed", job_id="0" * 36
+    )
     scheme = ArchiveMergingScheme(scheme="Pick OTUs | Split libraries (reference 1)")
     session.add_all([data_type, mount, filepath_type, artifact_type, message, scheme])
     await session.flush()
@@ -109,6 +112,14 @@ async def _add_what_the_demo_lacks(ctx: Context) -> None:
             HumanReadsFilterMethod(name="The round-trip filter"),
             StudyTag(tag="drought", created_by=account.id),
             MessageRecipient(message_id=message.id, account_id=account.id, read=True),
+            AccountLink(
+                token_hash=hash_token("round-trip-link"),
+                account_id=account.id,
+                purpose="reset",
+                created_at=MOMENT,
+                expires_at=MOMENT + dt.timedelta(hours=1),
+                used_at=MOMENT + dt.timedelta(minutes=5),
+            ),
             OAuthToken(
                 token_hash=hash_token("round-trip-token"),
                 client_id="qiita-demo-password-client",
