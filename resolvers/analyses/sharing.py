@@ -12,8 +12,10 @@ from sqlalchemy.exc import IntegrityError
 
 from db.models import Account, Analysis, AnalysisSample, AnalysisShare, Artifact
 from resolvers.auth import access
+from resolvers.auth.accounts import get_account_by_email
 from resolvers.context import Context
 from resolvers.errors import Conflict, Invalid, NotFound
+from resolvers.messages import notify
 
 
 async def find_analysis(ctx: Context, analysis_id: int) -> Analysis:
@@ -35,8 +37,7 @@ async def _editable(ctx: Context, analysis_id: int) -> Analysis:
 
 
 async def _account(ctx: Context, email: str) -> Account:
-    query = select(Account).where(Account.email_lower == email.strip().lower())
-    account = (await ctx.session.execute(query)).scalar_one_or_none()
+    account = await get_account_by_email(ctx, email.strip())
     if account is None:
         raise Invalid(f"Unknown user: {email}", "email")
     return account
@@ -53,12 +54,21 @@ async def share_analysis(ctx: Context, analysis_id: int, email: str) -> Analysis
     existing = select(AnalysisShare).where(
         AnalysisShare.analysis_id == analysis.id, AnalysisShare.account_id == account.id
     )
-    if (await ctx.session.execute(existing)).first() is None:
-        try:
-            async with ctx.session.begin_nested():
-                ctx.session.add(AnalysisShare(analysis_id=analysis.id, account_id=account.id))
-        except IntegrityError:  # shared by a concurrent request: the same end state
-            pass
+    if (await ctx.session.execute(existing)).first() is not None:
+        return analysis
+    try:
+        async with ctx.session.begin_nested():
+            ctx.session.add(AnalysisShare(analysis_id=analysis.id, account_id=account.id))
+    except IntegrityError:  # shared by a concurrent request: the same end state
+        return analysis
+    by = ctx.principal.email or "An administrator"
+    await notify(
+        ctx,
+        account.id,
+        "analysis_shared",
+        f'{by} shared the analysis "{analysis.name}" ({analysis.id}) with you.',
+        analysis_id=analysis.id,
+    )
     return analysis
 
 

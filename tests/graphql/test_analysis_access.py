@@ -25,6 +25,7 @@ PUBLIC = """mutation($input: AnalysisIdInput!) {
     userErrors { field message code } } }"""
 DELETE = """mutation($input: AnalysisIdInput!) {
   deleteAnalysis(input: $input) { deletedAnalysisId userErrors { field message code } } }"""
+INBOX = "{ messages { edges { node { kind analysis { analysisId } } } } }"
 READ = """query($id: Int!) { analysis(analysisId: $id) {
   analysisId isPublic viewerCanEdit viewerCanDelete } }"""
 
@@ -99,6 +100,11 @@ async def test_sharing_matrix(
     ]:
         _, codes = await call(client, SHARE, caller, analysisId=key, email=target.account.email)
         assert codes == expected, caller
+    inbox = await run_graphql(client, INBOX, caller=callers.shared)
+    notices = [edge["node"] for edge in inbox["data"]["messages"]["edges"]]
+    assert [(n["kind"], n["analysis"]["analysisId"]) for n in notices] == [
+        ("ANALYSIS_SHARED", analysis_id)
+    ]
     shared = await run_graphql(client, READ, {"id": analysis_id}, caller=callers.shared)
     assert shared["data"]["analysis"]["viewerCanEdit"] is True
     assert shared["data"]["analysis"]["viewerCanDelete"] is False
