@@ -7,6 +7,7 @@ import strawberry
 from schema.mutations.jobs import JobMutations
 from schema.mutations.sheets import SheetMutations
 from schema.mutations.studies import StudyMutations
+from schema.mutations.study_editing import StudyEditingMutations
 from schema.mutations.uploads import UploadMutations
 from schema.queries.analyses import AnalysisQueries
 from schema.queries.artifacts import ArtifactQueries
@@ -33,5 +34,11 @@ class Query(
 @strawberry.type(
     description="Changes; each takes one input and answers a payload with `userErrors`."
 )
-class Mutation(StudyMutations, JobMutations, UploadMutations, SheetMutations):
+class Mutation(
+    StudyMutations,
+    JobMutations,
+    UploadMutations,
+    SheetMutations,
+    StudyEditingMutations,
+):
     pass

@@ -88,6 +88,14 @@ class Artifact(Node):
             return False
         return await info.context.loaders.study_editable.load(self.row.study_id)
 
+    @strawberry.field(
+        description="Whether the caller may delete this artifact now (`deleteArtifact`): those "
+        "who may change its study, while it is not public, has no children, is in no analysis, "
+        "was not submitted to EBI or VAMPS and no active job reads it."
+    )
+    async def viewer_can_delete(self, info: Info) -> bool:
+        return await info.context.loaders.artifact_deletable.load(self.artifact_id)
+
     @strawberry.field(description="The data type (16S, Metagenomic...).")
     async def data_type(self, info: Info) -> str:
         row = await info.context.loaders.data_type_by_id.load(self.row.data_type_id)

@@ -141,6 +141,13 @@ class Study(Node):
     async def viewer_can_share(self, info: Info) -> bool:
         return await info.context.loaders.study_editable.load(self.study_id)
 
+    @strawberry.field(
+        description="Whether the caller may delete this study now (`deleteStudy`): its owner "
+        "and admins, while it has no artifacts."
+    )
+    async def viewer_can_delete(self, info: Info) -> bool:
+        return await info.context.loaders.study_deletable.load(self.study_id)
+
     @strawberry.field(description="The user who owns the study; null when the account is gone.")
     async def owner(self, info: Info) -> User | None:
         return await load_user(info, self.row.owner_id)
