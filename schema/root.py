@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from schema.mutations.jobs import JobMutations
+from schema.mutations.preparation_editing import PreparationEditingMutations
 from schema.mutations.sheets import SheetMutations
 from schema.mutations.studies import StudyMutations
 from schema.mutations.study_editing import StudyEditingMutations
@@ -40,5 +41,6 @@ class Mutation(
     UploadMutations,
     SheetMutations,
     StudyEditingMutations,
+    PreparationEditingMutations,
 ):
     pass
