@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from schema.mutations.artifact_editing import ArtifactEditingMutations
 from schema.mutations.jobs import JobMutations
 from schema.mutations.preparation_editing import PreparationEditingMutations
 from schema.mutations.sheets import SheetMutations
@@ -42,5 +43,6 @@ class Mutation(
     SheetMutations,
     StudyEditingMutations,
     PreparationEditingMutations,
+    ArtifactEditingMutations,
 ):
     pass

@@ -124,3 +124,21 @@ def payload(result: dict[str, Any], name: str) -> dict[str, Any]:
     assert result["data"][name] is not None, result
     found: dict[str, Any] = result["data"][name]
     return found
+
+
+async def write_artifact_files(services: Services, artifact_id: int) -> list[Path]:
+    """Put a small file on disk for each file row of the artifact; their paths."""
+    query = (
+        select(DataDirectory.mountpoint, StoredFile.relpath)
+        .join(DataDirectory, DataDirectory.id == StoredFile.data_directory_id)
+        .where(StoredFile.artifact_id == artifact_id)
+    )
+    async with services.sessions() as session:
+        rows = (await session.execute(query)).all()
+    paths = []
+    for mountpoint, relpath in rows:
+        path = services.settings.data_dir / mountpoint / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"data of " + relpath.encode())
+        paths.append(path)
+    return paths
