@@ -17,6 +17,7 @@ from schema.queries.audit import AuditQueries
 from schema.queries.jobs import JobQueries
 from schema.queries.nodes import NodeQueries
 from schema.queries.plugins import PluginQueries
+from schema.queries.search import SearchQueries
 from schema.queries.studies import StudyQueries
 
 
@@ -29,6 +30,7 @@ class Query(
     PluginQueries,
     AnalysisQueries,
     AuditQueries,
+    SearchQueries,
 ):
     pass
 
