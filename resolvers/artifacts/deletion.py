@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 
 from db.models import (
     Account,
@@ -33,7 +34,7 @@ from resolvers.artifacts.artifact_types import get_mount
 from resolvers.artifacts.artifacts import files_of_artifact, get_artifact
 from resolvers.auth.access import require_edit_study
 from resolvers.context import Context
-from resolvers.errors import Conflict, Invalid, Required
+from resolvers.errors import Conflict, Invalid, NotFound, Required
 
 ACTIVE_JOB_STATUSES = ("queued", "running", "waiting")
 MAX_NAME_LENGTH = 255
@@ -160,7 +161,10 @@ async def _plan_files(ctx: Context, artifact: Artifact, *, back_to_uploads: bool
             ctx.plan_removal(stored.path)
     type_row = await ctx.session.get(ArtifactType, artifact.artifact_type_id)
     assert type_row is not None
-    mount = await get_mount(ctx, type_row.name)
+    try:
+        mount = await get_mount(ctx, type_row.name)
+    except NotFound:  # no folder of its own to remove
+        return
     if mount.subdirectory:
         ctx.plan_removal(mount.path / str(artifact.id))
 
@@ -186,5 +190,11 @@ async def delete_artifact(ctx: Context, artifact_id: int) -> DeletedArtifact:
     await ctx.session.execute(
         update(PrepTemplate).where(PrepTemplate.artifact_id == artifact.id).values(artifact_id=None)
     )
-    await ctx.session.execute(delete(Artifact).where(Artifact.id == artifact.id))
+    await ctx.session.delete(artifact)  # through the ORM: the audit log names the artifact
+    try:
+        await ctx.session.flush()
+    except IntegrityError:  # a concurrent request linked something to it meanwhile
+        raise Conflict(
+            f"Artifact {artifact_id} changed while it was being deleted; try again."
+        ) from None
     return DeletedArtifact(artifact_id=artifact_id, study_id=study_id)

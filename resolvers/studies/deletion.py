@@ -9,6 +9,7 @@ preparation information, then the study. The files themselves are removed after 
 from __future__ import annotations
 
 from sqlalchemy import delete, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from db.models import (
     Artifact,
@@ -17,7 +18,6 @@ from db.models import (
     Sample,
     SampleTemplate,
     StoredFile,
-    Study,
     StudyEnvironmentalPackage,
     StudyPublication,
     StudyShare,
@@ -46,7 +46,7 @@ async def study_artifact_ids(ctx: Context, study_id: int) -> list[int]:
 
 async def delete_study(ctx: Context, study_id: int) -> int:
     """Delete a study without artifacts (its owner or an admin); its id."""
-    await find_study(ctx, study_id)
+    study = await find_study(ctx, study_id)
     await require_delete_study(ctx, study_id)
     artifacts = await study_artifact_ids(ctx, study_id)
     if artifacts:
@@ -65,5 +65,9 @@ async def delete_study(ctx: Context, study_id: int) -> int:
     await ctx.session.execute(delete(SampleTemplate).where(SampleTemplate.study_id == study_id))
     for table in (StudyShare, StudyPublication, StudyEnvironmentalPackage, StudyTagLink):
         await ctx.session.execute(delete(table).where(table.study_id == study_id))
-    await ctx.session.execute(delete(Study).where(Study.id == study_id))
+    await ctx.session.delete(study)  # through the ORM: the audit log names the study's id
+    try:
+        await ctx.session.flush()
+    except IntegrityError:  # a concurrent request linked something to it meanwhile
+        raise Conflict(f"Study {study_id} changed while it was being deleted; try again.") from None
     return study_id

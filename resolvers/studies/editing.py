@@ -207,8 +207,12 @@ async def _create_missing_tags(ctx: Context, tags: set[str]) -> None:
     creator = ctx.principal.account_id
     if creator is None or ctx.principal.level in READ_ONLY_LEVELS:
         raise Invalid("New tags are created by signed-in users; use existing tags.", "tags")
-    ctx.session.add_all(StudyTag(tag=tag, created_by=creator) for tag in sorted(missing))
-    await ctx.session.flush()
+    for tag in sorted(missing):
+        try:
+            async with ctx.session.begin_nested():
+                ctx.session.add(StudyTag(tag=tag, created_by=creator))
+        except IntegrityError:  # created by a concurrent request: the same end state
+            pass
 
 
 async def update_study(ctx: Context, study_id: int, changes: StudyChanges) -> Study:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import delete, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from db.models import Artifact, DataType, PrepSample, PrepTemplate, StoredFile
 from resolvers.auth.access import require_edit_study
@@ -99,5 +100,11 @@ async def delete_preparation(ctx: Context, prep_id: int) -> DeletedPreparation:
     study_id = prep.study_id
     await remove_stored_files(ctx, StoredFile.prep_id == prep_id)
     await ctx.session.execute(delete(PrepSample).where(PrepSample.prep_id == prep_id))
-    await ctx.session.execute(delete(PrepTemplate).where(PrepTemplate.id == prep_id))
+    await ctx.session.delete(prep)  # through the ORM: the audit log names the preparation
+    try:
+        await ctx.session.flush()
+    except IntegrityError:  # a concurrent request linked something to it meanwhile
+        raise Conflict(
+            f"Preparation {prep_id} changed while it was being deleted; try again."
+        ) from None
     return DeletedPreparation(prep_id=prep_id, study_id=study_id)

@@ -95,6 +95,12 @@ async def test_delete_child_then_root_removes_rows_and_gives_raw_files_back(
             )
         )
         assert {"artifact", "stored_file"} <= set(audited.scalars())
+        named = await session.execute(
+            select(AuditEntry.target_id)
+            .where(AuditEntry.action == "delete", AuditEntry.target == "artifact")
+            .order_by(AuditEntry.id)
+        )
+        assert list(named.scalars()) == [str(tree.child_artifact_id), str(tree.root_artifact_id)]
     assert not raw.exists()
     uploaded = services.settings.data_dir / "uploads" / str(tree.study_id) / raw.name
     assert uploaded.read_bytes() == b"data of " + f"{tree.root_artifact_id}/{raw.name}".encode()

@@ -158,6 +158,7 @@ async def test_delete_preparation_removes_rows_then_files(
             services,
             AuditEntry,
             AuditEntry.target == "prep_template",
+            AuditEntry.target_id == str(bare.prep_id),
             AuditEntry.action == "delete",
             AuditEntry.actor == callers.owner.account.email,
         )

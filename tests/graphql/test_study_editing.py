@@ -255,6 +255,12 @@ async def test_delete_study_removes_rows_then_files(
             )
         )
         assert {"study", "sample", "prep_template", "stored_file"} <= set(audited.scalars())
+        named = await session.execute(
+            select(AuditEntry.target_id).where(
+                AuditEntry.action == "delete", AuditEntry.target == "study"
+            )
+        )
+        assert list(named.scalars()) == [str(bare.study_id)]
     assert not any(path.exists() for path in files)
     gone = await run_graphql(client, FLAGS, {"id": bare.study_id}, caller=callers.owner)
     assert error_codes(gone) == ["NOT_FOUND"]
