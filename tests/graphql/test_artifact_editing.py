@@ -11,6 +11,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select, update
 
+from db import file_journal
 from db.models import (
     Analysis,
     AnalysisSample,
@@ -278,3 +279,29 @@ async def test_rename_refusals(
     )
     [error] = payload(other, "renameArtifact")["userErrors"]
     assert (error["field"], error["code"]) == (["input", "artifactId"], "INVALID")
+
+
+async def test_files_of_a_deletion_stay_journaled_until_they_can_be_removed(
+    client: httpx.AsyncClient,
+    services: Services,
+    callers: Callers,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    tree = await make_study_tree(services, callers.owner.account)
+    [table] = await write_artifact_files(services, tree.child_artifact_id)
+
+    def disk_fails(step: file_journal.FileMoveStep) -> None:
+        raise OSError("disk unavailable")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(file_journal, "carry_out", disk_fails)
+        result = await _delete(client, tree.child_artifact_id, callers.owner)
+    assert payload(result, "deleteArtifact")["userErrors"] == []
+    assert await _count(services, Artifact, Artifact.id == tree.child_artifact_id) == 0
+    assert table.exists()
+    async with services.sessions() as session:
+        pending = await file_journal.pending_steps(session)
+    assert [step.source for step in pending] == [table, table.parent]
+    assert all(step.destination is None for step in pending)
+    assert (await file_journal.replay_pending(services.sessions)).done == 2
+    assert not table.parent.exists()
