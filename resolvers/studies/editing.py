@@ -81,6 +81,16 @@ def _text_problems(changes: StudyChanges) -> list[Invalid]:
             problems.append(Required(f"The {name} must not be empty.", name))
     for name in changes.clear & set(REQUIRED_TEXTS):
         problems.append(Required(f"The {name} must not be empty.", name))
+    lists: dict[str, Sequence[str]] = {
+        "principal_investigator": changes.principal_investigator or (),
+        "lab_person": changes.lab_person or (),
+        "publications": [p.publication for p in changes.publications or ()],
+        "environmental_packages": changes.environmental_packages or (),
+        "tags": changes.tags or (),
+    }
+    for name, values in lists.items():
+        if any("\x00" in value for value in values):
+            problems.append(Invalid(f"A value of {name} contains a NUL character.", name))
     return problems
 
 

@@ -24,7 +24,7 @@ from db.models import (
     Study,
 )
 from resolvers.context import Context
-from resolvers.errors import Conflict, NotFound, Required
+from resolvers.errors import Conflict, Invalid, NotFound, Required
 from resolvers.studies.metadata_rules import prefix_sample_name
 from resolvers.studies.preparation_editing import find_editable_preparation
 from resolvers.studies.studies import find_editable_study
@@ -38,6 +38,8 @@ def _wanted(names: Sequence[str], field: str) -> list[str]:
     clean = sorted({name.strip() for name in names if name.strip()})
     if not clean:
         raise Required(f"Name at least one of the {field}.", field)
+    if any("\x00" in name for name in clean):
+        raise Invalid(f"A value of {field} contains a NUL character.", field)
     return clean
 
 

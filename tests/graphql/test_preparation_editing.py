@@ -287,6 +287,12 @@ async def test_delete_sample_column_must_exist(
     assert refused(result, "deleteSampleColumns") == [
         {"field": ["input", "columns"], "message": "Unknown columns: depth.", "code": "NOT_FOUND"}
     ]
+    nul = {"input": {"studyId": bare.study_id, "columns": ["ho\x00st"]}}
+    result = await run_graphql(client, DELETE_COLUMNS, nul, caller=callers.owner)
+    assert refused(result, "deleteSampleColumns")[0]["code"] == "INVALID"
+    samples = {"input": {"studyId": bare.study_id, "sampleNames": ["S\x00"]}}
+    result = await run_graphql(client, DELETE_SAMPLES, samples, caller=callers.owner)
+    assert refused(result, "deleteSamples")[0]["code"] == "INVALID"
 
 
 async def test_preparation_samples_go_only_before_artifacts(

@@ -195,6 +195,10 @@ async def test_update_study_refusals_change_nothing(
     assert await errors({"alias": "x", "environmentalPackages": ["soil"]}) == [
         {"field": ["input", "environmentalPackages"], "code": "NOT_ALLOWED"}
     ]
+    assert await errors({"tags": ["bad\x00tag"], "environmentalPackages": ["soil\x00"]}) == [
+        {"field": ["input", "environmentalPackages"], "code": "INVALID"},
+        {"field": ["input", "tags"], "code": "INVALID"},
+    ]
     admin_tag = await run_graphql(
         client,
         UPDATE,
