@@ -23,6 +23,7 @@ from db.models import (
     StudyPublication,
     StudyTag,
     StudyTagLink,
+    TimeseriesType,
 )
 from resolvers.auth.access import READ_ONLY_LEVELS, can_change_tag
 from resolvers.context import Context
@@ -39,6 +40,7 @@ from resolvers.studies.persons import find_person
 from resolvers.studies.studies import (
     TITLE_EXISTS,
     find_editable_study,
+    is_storable_id,
     normalise_title,
     study_status,
 )
@@ -70,6 +72,7 @@ class StudyChanges:
     publications: Sequence[Publication] | None = None
     environmental_packages: Sequence[str] | None = None
     tags: Sequence[str] | None = None
+    timeseries_type_id: int | None = None
 
 
 def _text_problems(changes: StudyChanges) -> list[Invalid]:
@@ -156,13 +159,7 @@ async def _set_packages(ctx: Context, study_id: int, packages: Sequence[str]) ->
     current = set((await ctx.session.execute(query)).scalars())
     if current == set(wanted):
         return
-    status = await study_status(ctx, study_id)
-    if status != "sandbox":
-        raise Conflict(
-            f"Study {study_id} is {status}: its environmental packages change only while it "
-            "is sandboxed.",
-            "environmental_packages",
-        )
+    await _require_sandboxed(ctx, study_id, "environmental packages", "environmental_packages")
     known_query = select(EnvironmentalPackage.name).where(EnvironmentalPackage.name.in_(wanted))
     unknown = sorted(set(wanted) - set((await ctx.session.execute(known_query)).scalars()))
     if unknown:
@@ -173,6 +170,26 @@ async def _set_packages(ctx: Context, study_id: int, packages: Sequence[str]) ->
         delete(StudyEnvironmentalPackage).where(StudyEnvironmentalPackage.study_id == study_id)
     )
     ctx.session.add_all(StudyEnvironmentalPackage(study_id=study_id, package=p) for p in wanted)
+
+
+async def _require_sandboxed(ctx: Context, study_id: int, what: str, field_name: str) -> None:
+    """The study's timeseries type and packages change only while it is sandboxed (§2.4)."""
+    status = await study_status(ctx, study_id)
+    if status != "sandbox":
+        raise Conflict(
+            f"Study {study_id} is {status}: its {what} change only while it is sandboxed.",
+            field_name,
+        )
+
+
+async def _set_timeseries_type(ctx: Context, study: Study, type_id: int) -> None:
+    if type_id == study.timeseries_type_id:
+        return
+    known = is_storable_id(type_id) and await ctx.session.get(TimeseriesType, type_id) is not None
+    if not known:
+        raise Invalid(f"Unknown timeseries type: {type_id}.", "timeseries_type_id")
+    await _require_sandboxed(ctx, study.id, "timeseries type", "timeseries_type_id")
+    study.timeseries_type_id = type_id
 
 
 async def _admin_created(ctx: Context, tags: set[str]) -> set[str]:
@@ -225,12 +242,7 @@ async def _create_missing_tags(ctx: Context, tags: set[str]) -> None:
             pass
 
 
-async def update_study(ctx: Context, study_id: int, changes: StudyChanges) -> Study:
-    """Apply `changes` to a study the caller may edit (owner, sharers, admins); all or nothing."""
-    study = await find_editable_study(ctx, study_id)
-    raise_problems(_text_problems(changes))
-    if "title" in changes.texts:
-        await _set_title(ctx, study, changes.texts["title"])
+def _set_fields(study: Study, changes: StudyChanges) -> None:
     for name, value in changes.texts.items():
         if name in ("alias", "description", "abstract"):
             setattr(study, name, value.strip())
@@ -243,13 +255,28 @@ async def update_study(ctx: Context, study_id: int, changes: StudyChanges) -> St
             setattr(study, name, None)
     for name, flag in changes.flags.items():
         setattr(study, name, flag)
-    await _set_contacts(ctx, study, changes)
+
+
+async def update_study(ctx: Context, study_id: int, changes: StudyChanges) -> Study:
+    """Apply `changes` to a study the caller may edit (owner, sharers, admins); all or nothing.
+
+    The lists go first; the study row is written once, at the end (one audit entry).
+    """
+    study = await find_editable_study(ctx, study_id)
+    raise_problems(_text_problems(changes))
     if changes.publications is not None:
         await _set_publications(ctx, study_id, changes.publications)
     if changes.environmental_packages is not None:
         await _set_packages(ctx, study_id, changes.environmental_packages)
     if changes.tags is not None:
         await _set_tags(ctx, study_id, changes.tags)
+    with ctx.session.no_autoflush:
+        if "title" in changes.texts:
+            await _set_title(ctx, study, changes.texts["title"])
+        _set_fields(study, changes)
+        await _set_contacts(ctx, study, changes)
+        if changes.timeseries_type_id is not None:
+            await _set_timeseries_type(ctx, study, changes.timeseries_type_id)
     try:
         await ctx.session.flush()
     except IntegrityError:  # a concurrent request took the title; the request rolls back

@@ -84,6 +84,11 @@ class UpdateStudyInput:
         description="Every MIxS environmental package (replaces the list); only while the "
         "study is sandboxed.",
     )
+    timeseries_type_id: int | None = strawberry.field(
+        default=UNSET,
+        description="The timeseries type, by id (1: none); only while the study is sandboxed."
+        + KEEP,
+    )
     tags: list[str] | None = strawberry.field(
         default=UNSET,
         description="Every tag (replaces the list); new tags are created; tags an "
@@ -153,6 +158,7 @@ def study_changes(input: UpdateStudyInput) -> StudyChanges:
         publications=_publications(input.publications),
         environmental_packages=_list(input.environmental_packages),
         tags=_list(input.tags),
+        timeseries_type_id=(input.timeseries_type_id if _given(input.timeseries_type_id) else None),
     )
 
 

@@ -80,6 +80,9 @@ class Study(Node):
     most_recent_contact: dt.datetime | None = strawberry.field(
         description="When the study's owner was last contacted, if ever."
     )
+    timeseries_type_id: int = strawberry.field(
+        description="The id of the study's timeseries type (1: none; see `updateStudy`)."
+    )
     row: strawberry.Private[StudyRow]
 
     @classmethod
@@ -103,6 +106,7 @@ class Study(Node):
             autoloaded=row.autoloaded,
             first_contact=row.first_contact,
             most_recent_contact=row.most_recent_contact,
+            timeseries_type_id=row.timeseries_type_id,
             row=row,
         )
 

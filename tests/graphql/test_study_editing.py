@@ -33,7 +33,8 @@ UPDATE = """mutation($input: UpdateStudyInput!) {
   updateStudy(input: $input) {
     study { studyId title alias description abstract notes funding vampsId metadataComplete
       mixsCompliant spatialSeries publicRawDownload principalInvestigator { name }
-      labPerson { name } publications { publication isDoi } environmentalPackages tags }
+      labPerson { name } publications { publication isDoi } environmentalPackages tags
+      timeseriesTypeId }
     userErrors { field message code } } }"""
 DELETE = """mutation($input: DeleteStudyInput!) {
   deleteStudy(input: $input) { deletedStudyId studyId userErrors { field message code } } }"""
@@ -67,6 +68,7 @@ async def test_update_study_changes_every_field_and_is_audited(
         ],
         "environmentalPackages": ["soil", "air"],
         "tags": ["drought", "roots"],
+        "timeseriesTypeId": 2,
     }
     result = await run_graphql(client, UPDATE, {"input": changes}, caller=callers.owner)
     assert payload(result, "updateStudy") == {
@@ -91,6 +93,7 @@ async def test_update_study_changes_every_field_and_is_audited(
             ],
             "environmentalPackages": ["air", "soil"],
             "tags": ["drought", "roots"],
+            "timeseriesTypeId": 2,
         },
         "userErrors": [],
     }
@@ -194,6 +197,12 @@ async def test_update_study_refusals_change_nothing(
     ]
     assert await errors({"alias": "x", "environmentalPackages": ["soil"]}) == [
         {"field": ["input", "environmentalPackages"], "code": "NOT_ALLOWED"}
+    ]
+    assert await errors({"timeseriesTypeId": 2}) == [
+        {"field": ["input", "timeseriesTypeId"], "code": "NOT_ALLOWED"}
+    ]
+    assert await errors({"timeseriesTypeId": 999}) == [
+        {"field": ["input", "timeseriesTypeId"], "code": "INVALID"}
     ]
     assert await errors({"tags": ["bad\x00tag"], "environmentalPackages": ["soil\x00"]}) == [
         {"field": ["input", "environmentalPackages"], "code": "INVALID"},
