@@ -80,8 +80,8 @@ class Artifact(Node):
 
     @strawberry.field(
         description="Whether the caller may change the artifact (`setArtifactVisibility`, "
-        "`requestHtmlSummary`): those who may change its study. Further rules of each "
-        "mutation (an archived or public artifact...) still apply."
+        "`requestHtmlSummary`, `renameArtifact`): those who may change its study. "
+        "Further rules of each mutation (an archived or public artifact...) still apply."
     )
     async def viewer_can_edit(self, info: Info) -> bool:
         if self.row.study_id is None:

@@ -132,8 +132,9 @@ class Study(Node):
         return Visibility(await info.context.loaders.study_status.load(self.study_id))
 
     @strawberry.field(
-        description="Whether the caller may change this study (`updateSampleMetadata`, "
-        "`createPreparation`): its owner, the users it is shared with and admins."
+        description="Whether the caller may change this study (`updateStudy`, "
+        "`updateSampleMetadata`, `createPreparation`, `deleteSamples`...): its owner, "
+        "the users it is shared with and admins."
     )
     async def viewer_can_edit(self, info: Info) -> bool:
         return await info.context.loaders.study_editable.load(self.study_id)
