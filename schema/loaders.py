@@ -9,6 +9,7 @@ from typing import TypeVar
 from strawberry.dataloader import DataLoader
 
 from resolvers.analyses import loaders as analyses
+from resolvers.artifacts import deletion_loaders as artifact_deletion
 from resolvers.artifacts import loaders as artifacts
 from resolvers.artifacts import reference_loaders as references
 from resolvers.artifacts import vocabulary_loaders as vocabulary
@@ -17,6 +18,7 @@ from resolvers.batch_scope import ReadScope
 from resolvers.files import loaders as files
 from resolvers.jobs import loaders as jobs
 from resolvers.plugins import loaders as plugins
+from resolvers.studies import deletion_loaders as study_deletion
 from resolvers.studies import loaders as studies
 from resolvers.studies import person_loaders as persons
 from resolvers.studies import preparation_loaders as preparations
@@ -95,3 +97,6 @@ class Loaders:
         self.analysis_editable = make(analyses.editable_flags_for_analyses)
         self.analysis_public = make(analyses.public_flags_for_analyses)
         self.reference_by_id = make(references.references_by_id)
+        self.study_deletable = make(study_deletion.deletable_flags_for_studies)
+        self.preparation_deletable = make(study_deletion.deletable_flags_for_preparations)
+        self.artifact_deletable = make(artifact_deletion.deletable_flags_for_artifacts)

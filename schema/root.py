@@ -6,10 +6,13 @@ import strawberry
 
 from schema.mutations.accounts import AccountMutations
 from schema.mutations.analyses import AnalysisMutations
+from schema.mutations.artifact_editing import ArtifactEditingMutations
 from schema.mutations.jobs import JobMutations
 from schema.mutations.messages import MessageMutations
+from schema.mutations.preparation_editing import PreparationEditingMutations
 from schema.mutations.sheets import SheetMutations
 from schema.mutations.studies import StudyMutations
+from schema.mutations.study_editing import StudyEditingMutations
 from schema.mutations.uploads import UploadMutations
 from schema.mutations.workflows import WorkflowMutations
 from schema.queries.analyses import AnalysisQueries
@@ -19,6 +22,7 @@ from schema.queries.jobs import JobQueries
 from schema.queries.messages import MessageQueries
 from schema.queries.nodes import NodeQueries
 from schema.queries.plugins import PluginQueries
+from schema.queries.search import SearchQueries
 from schema.queries.studies import StudyQueries
 
 
@@ -32,6 +36,7 @@ class Query(
     AnalysisQueries,
     AuditQueries,
     MessageQueries,
+    SearchQueries,
 ):
     pass
 
@@ -48,5 +53,8 @@ class Mutation(
     WorkflowMutations,
     AccountMutations,
     MessageMutations,
+    StudyEditingMutations,
+    PreparationEditingMutations,
+    ArtifactEditingMutations,
 ):
     pass

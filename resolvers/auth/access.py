@@ -447,3 +447,49 @@ def readable_workflows_filter(principal: Principal) -> ColumnElement[bool]:
     if not is_member(principal):
         return readable_job
     return or_(ProcessingWorkflow.account_id == principal.account_id, readable_job)
+
+
+# --- editing and deleting studies, preparations and artifacts; shared lists ----------------
+
+
+def deletable_studies_filter(principal: Principal) -> ColumnElement[bool]:
+    """SQL predicate on `Study`: its owner and whoever has admin rights may delete it; the
+    users it is shared with edit it but do not delete it."""
+    if has_admin_rights(principal):
+        return true()
+    if not is_member(principal):
+        return false()
+    return Study.owner_id == principal.account_id
+
+
+async def can_delete_study(ctx: Context, study_id: int) -> bool:
+    query = select(Study.id).where(Study.id == study_id, deletable_studies_filter(ctx.principal))
+    return (await ctx.session.execute(query)).first() is not None
+
+
+async def require_delete_study(ctx: Context, study_id: int) -> None:
+    if not await can_delete_study(ctx, study_id):
+        if is_untrusted_plugin(ctx.principal):
+            raise Forbidden(untrusted_plugin_message(ctx.principal))
+        raise Forbidden(
+            f"You do not have permission to delete study {study_id}: "
+            "only its owner and administrators may."
+        )
+
+
+def can_change_tag(principal: Principal, *, created_by_admin: bool) -> bool:
+    """Tags an administrator created are added to and removed from studies by administrators
+    only (domain.md §2.4); other tags by whoever may edit the study."""
+    return has_admin_rights(principal) or not created_by_admin
+
+
+def shared_with_caller_filter(principal: Principal) -> ColumnElement[bool]:
+    """SQL predicate on `Study`: shared with the caller (not owned by them); false for callers
+    without an account."""
+    if principal.kind != "user" or principal.account_id is None:
+        return false()
+    return exists(
+        select(StudyShare.study_id).where(
+            StudyShare.study_id == Study.id, StudyShare.account_id == principal.account_id
+        )
+    )

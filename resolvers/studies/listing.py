@@ -8,7 +8,7 @@ from typing import Any, Literal
 from sqlalchemy import ColumnElement, SQLColumnExpression, and_, exists, or_, select
 
 from db.models import Account, Artifact, DataType, PrepTemplate, Study
-from resolvers.auth.access import readable_studies_filter
+from resolvers.auth.access import readable_studies_filter, shared_with_caller_filter
 from resolvers.context import Context
 from resolvers.errors import Invalid
 from resolvers.keyset import Ordering, ordered_page
@@ -27,6 +27,8 @@ class StudyFilter:
     owner_email: str | None = None
     data_type: str | None = None
     """Studies with at least one preparation of this data type."""
+    shared_with_me: bool = False
+    """Only studies shared with the caller (not the ones they own)."""
 
 
 def status_is(status: str) -> ColumnElement[bool]:
@@ -76,6 +78,8 @@ def _conditions(ctx: Context, where: StudyFilter) -> list[ColumnElement[bool]]:
                 .where(PrepTemplate.study_id == Study.id, DataType.name == where.data_type)
             )
         )
+    if where.shared_with_me:
+        conditions.append(shared_with_caller_filter(ctx.principal))
     return conditions
 
 

@@ -62,6 +62,10 @@ class StudyFilterInput:
     data_type: str | None = strawberry.field(
         default=None, description="Has a preparation of this data type (16S, Metagenomic...)."
     )
+    shared_with_me: bool = strawberry.field(
+        default=False,
+        description="Only the studies shared with the caller (not those they own).",
+    )
 
     def to_filter(self) -> StudyFilter:
         return StudyFilter(
@@ -69,6 +73,7 @@ class StudyFilterInput:
             status=self.status.value if self.status else None,
             owner_email=self.owner_email,
             data_type=self.data_type,
+            shared_with_me=self.shared_with_me,
         )
 
 

@@ -80,13 +80,21 @@ class Artifact(Node):
 
     @strawberry.field(
         description="Whether the caller may change the artifact (`setArtifactVisibility`, "
-        "`requestHtmlSummary`): those who may change its study. Further rules of each "
-        "mutation (an archived or public artifact...) still apply."
+        "`requestHtmlSummary`, `renameArtifact`): those who may change its study. "
+        "Further rules of each mutation (an archived or public artifact...) still apply."
     )
     async def viewer_can_edit(self, info: Info) -> bool:
         if self.row.study_id is None:
             return False
         return await info.context.loaders.study_editable.load(self.row.study_id)
+
+    @strawberry.field(
+        description="Whether the caller may delete this artifact now (`deleteArtifact`): those "
+        "who may change its study, while it is not public, has no children, is in no analysis, "
+        "was not submitted to EBI or VAMPS and no active job reads it."
+    )
+    async def viewer_can_delete(self, info: Info) -> bool:
+        return await info.context.loaders.artifact_deletable.load(self.artifact_id)
 
     @strawberry.field(description="The data type (16S, Metagenomic...).")
     async def data_type(self, info: Info) -> str:

@@ -90,11 +90,19 @@ class Preparation(Node):
         return Visibility(await info.context.loaders.preparation_status.load(self.prep_id))
 
     @strawberry.field(
-        description="Whether the caller may change the preparation (`attachArtifact`): "
-        "those who may change its study."
+        description="Whether the caller may change the preparation (`attachArtifact`, "
+        "`updatePreparation`, deleting its samples and columns): those who may change its "
+        "study."
     )
     async def viewer_can_edit(self, info: Info) -> bool:
         return await info.context.loaders.study_editable.load(self.row.study_id)
+
+    @strawberry.field(
+        description="Whether the caller may delete this preparation now (`deletePreparation`): "
+        "those who may change its study, while it has no artifacts."
+    )
+    async def viewer_can_delete(self, info: Info) -> bool:
+        return await info.context.loaders.preparation_deletable.load(self.prep_id)
 
     @strawberry.field(description="The study the preparation belongs to.")
     async def study(

@@ -80,6 +80,9 @@ class Study(Node):
     most_recent_contact: dt.datetime | None = strawberry.field(
         description="When the study's owner was last contacted, if ever."
     )
+    timeseries_type_id: int = strawberry.field(
+        description="The id of the study's timeseries type (1: none; see `updateStudy`)."
+    )
     row: strawberry.Private[StudyRow]
 
     @classmethod
@@ -103,6 +106,7 @@ class Study(Node):
             autoloaded=row.autoloaded,
             first_contact=row.first_contact,
             most_recent_contact=row.most_recent_contact,
+            timeseries_type_id=row.timeseries_type_id,
             row=row,
         )
 
@@ -128,8 +132,9 @@ class Study(Node):
         return Visibility(await info.context.loaders.study_status.load(self.study_id))
 
     @strawberry.field(
-        description="Whether the caller may change this study (`updateSampleMetadata`, "
-        "`createPreparation`): its owner, the users it is shared with and admins."
+        description="Whether the caller may change this study (`updateStudy`, "
+        "`updateSampleMetadata`, `createPreparation`, `deleteSamples`...): its owner, "
+        "the users it is shared with and admins."
     )
     async def viewer_can_edit(self, info: Info) -> bool:
         return await info.context.loaders.study_editable.load(self.study_id)
@@ -140,6 +145,13 @@ class Study(Node):
     )
     async def viewer_can_share(self, info: Info) -> bool:
         return await info.context.loaders.study_editable.load(self.study_id)
+
+    @strawberry.field(
+        description="Whether the caller may delete this study now (`deleteStudy`): its owner "
+        "and admins, while it has no artifacts."
+    )
+    async def viewer_can_delete(self, info: Info) -> bool:
+        return await info.context.loaders.study_deletable.load(self.study_id)
 
     @strawberry.field(description="The user who owns the study; null when the account is gone.")
     async def owner(self, info: Info) -> User | None:
