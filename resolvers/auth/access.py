@@ -427,9 +427,10 @@ async def require_delete_analysis(ctx: Context, analysis: Analysis) -> None:
 
 
 def can_change_workflow(principal: Principal, workflow: ProcessingWorkflow) -> bool:
-    """A user-built workflow is changed and submitted by its owner or whoever has admin
-    rights; guests and clients build none."""
-    return has_admin_rights(principal) or (
+    """A user-built workflow is changed and submitted by its owner or an admin; guests and
+    clients build none, since jobs belong to user accounts (clients, a trusted plugin's
+    and the system's included, submit through the plugin API only)."""
+    return principal.is_admin or (
         is_member(principal) and workflow.account_id == principal.account_id
     )
 

@@ -33,9 +33,11 @@ from resolvers.jobs.workflows import submit_workflow as submit_workflow_jobs
 
 
 async def get_workflow(ctx: Context, workflow_id: int) -> ProcessingWorkflow:
-    """The workflow if the caller may change it; NotFound otherwise (also for one they may
-    not change, so that other users' workflows stay unseen)."""
+    """The workflow if the caller may change it; Forbidden for guests and clients (who build
+    no workflow), NotFound otherwise (also for one they may not change, so that other users'
+    workflows stay unseen)."""
     access.require_authenticated(ctx)
+    access.require_job_submitter(ctx)
     workflow = await ctx.session.get(ProcessingWorkflow, workflow_id)
     if workflow is None or not access.can_change_workflow(ctx.principal, workflow):
         raise NotFound(f"Workflow not found: {workflow_id}", "workflow_id")
@@ -209,6 +211,8 @@ async def remove_workflow_step(
 ) -> ProcessingWorkflow | None:
     """Remove a step of a workflow in construction (with its descendants when `cascade`);
     the workflow, or None when its last step was removed (then the workflow goes too)."""
+    access.require_authenticated(ctx)
+    access.require_job_submitter(ctx)
     job = await load_job(ctx, job_id, lock=True)
     if job.workflow_id is None:
         raise NotFound(f"Job {job_id} is not a step of a workflow.", "job_id")
@@ -241,7 +245,6 @@ async def remove_workflow_step(
 
 async def submit_user_workflow(ctx: Context, workflow_id: int) -> ProcessingWorkflow:
     """Queue the roots of a workflow in construction; the other steps wait for them."""
-    access.require_job_submitter(ctx)
     workflow = await get_workflow(ctx, workflow_id)
     await _require_in_construction(ctx, workflow)
     await submit_workflow_jobs(ctx, workflow)

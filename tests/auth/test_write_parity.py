@@ -19,12 +19,16 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from db.models import (
     Account,
     Command,
     CommandParameter,
+    DefaultParameterSet,
+    DefaultWorkflow,
+    DefaultWorkflowDataType,
+    DefaultWorkflowNode,
     ProcessingJob,
     Software,
     StudyPerson,
@@ -34,7 +38,15 @@ from resolvers.context import Services
 from rest_compat import api_persons, api_preparations, api_samples, api_studies
 from rest_compat.study_routes import study_routes
 from tests.factories import bearer, make_plugin_client, make_software, make_user, token_for
-from tests.graph_factories import StudyTree, make_person, make_study_tree
+from tests.graph_factories import (
+    DATA_16S,
+    FASTQ,
+    StudyTree,
+    make_analysis,
+    make_person,
+    make_study_tree,
+)
+from tests.graphql.analysis_builders import mount_path, write_biom
 from tests.graphql.conftest import run_graphql
 
 OK, INVALID, FORBID, MISSING = "ok", "invalid", "forbidden", "not found"
@@ -67,6 +79,18 @@ ACTIONS = {  # action: the answer of each principal, in the order of PRINCIPALS
     "markMessagesRead":      (OK,      OK,      OK,      OK,      FORBID,  FORBID,  FORBID),
     "markAllMessagesRead":   (OK,      OK,      OK,      OK,      FORBID,  FORBID,  FORBID),
     "deleteMessages":        (OK,      OK,      OK,      OK,      FORBID,  FORBID,  FORBID),
+    "addToCart":             (OK,      OK,      MISSING, FORBID,  FORBID,  FORBID,  FORBID),
+    "removeFromCart":        (OK,      OK,      OK,      FORBID,  FORBID,  FORBID,  FORBID),
+    "createAnalysis":        (OK,      OK,      INVALID, FORBID,  FORBID,  FORBID,  FORBID),
+    "shareAnalysis":         (OK,      OK,      MISSING, MISSING, OK,      FORBID,  OK),
+    "unshareAnalysis":       (OK,      OK,      MISSING, MISSING, OK,      FORBID,  OK),
+    "makeAnalysisPublic":    (OK,      OK,      MISSING, MISSING, OK,      FORBID,  OK),
+    "deleteAnalysis":        (OK,      OK,      MISSING, MISSING, OK,      FORBID,  OK),
+    "createWorkflow":        (OK,      OK,      INVALID, FORBID,  FORBID,  FORBID,  FORBID),
+    "addWorkflowStep":       (OK,      OK,      MISSING, FORBID,  FORBID,  FORBID,  FORBID),
+    "removeWorkflowStep":    (OK,      OK,      MISSING, FORBID,  FORBID,  FORBID,  FORBID),
+    "submitWorkflow":        (OK,      OK,      MISSING, FORBID,  FORBID,  FORBID,  FORBID),
+    "addDefaultWorkflow":    (OK,      OK,      MISSING, FORBID,  FORBID,  FORBID,  FORBID),
 }  # fmt: skip
 """attachArtifact sends no files, so whoever passes the permission checks gets the 406 of
 study-api.md §6.2. Jobs belong to user accounts: clients submit them through the plugin
@@ -75,7 +99,12 @@ hint that it exists. A plugin client reads only its own plugin's jobs. The sheet
 a file that is not in the upload folder: whoever may change the study is told so (invalid).
 Accounts: registration is closed (the default), the link tokens are made up and the current
 password is wrong (so nobody's tokens are revoked); only admins and the system manage
-accounts, no plugin client, trusted or not; clients have no profile, password or messages."""
+accounts, no plugin client, trusted or not; clients have no profile, password or messages.
+Analyses are made from a signed-in member's own cart, so guests and clients are refused and
+a user who may not read the owner's BIOM artifact creates from an empty cart (invalid);
+the owner's analysis is shared, published and deleted like the owner's study is shared.
+Workflows hold jobs, so only members build them (the owner's or, for admins, anyone's):
+guests and clients are refused, other users are not shown the owner's workflow."""
 
 REST_WRITES = {  # /api/v1 write endpoints -> the mutation that mirrors them
     api_studies.create_study: "createStudy",
@@ -120,9 +149,32 @@ async def _summary_generator(services: Services) -> None:
         )
 
 
+async def _default_workflow(services: Services, tree: StudyTree) -> None:
+    """A one-step default workflow for the tree's FASTQ artifact, running the tree's command
+    with its default parameters (which its BIOM child was not made with)."""
+    async with services.sessions() as session, session.begin():
+        job = await session.get(ProcessingJob, tree.job_id)
+        assert job is not None
+        defaults = (
+            await session.execute(
+                select(DefaultParameterSet.id).where(
+                    DefaultParameterSet.command_id == job.command_id
+                )
+            )
+        ).scalar_one()
+        workflow = DefaultWorkflow(name=f"Parity {uuid.uuid4().hex[:6]}", artifact_type_id=FASTQ)
+        session.add(workflow)
+        await session.flush()
+        session.add(DefaultWorkflowDataType(workflow_id=workflow.id, data_type_id=DATA_16S))
+        session.add(DefaultWorkflowNode(workflow_id=workflow.id, default_parameter_set_id=defaults))
+
+
 async def build_world(services: Services, client: httpx.AsyncClient) -> World:
     owner, friend = await make_user(services), await make_user(services)
     tree = await make_study_tree(services, owner)
+    table = {name: {"OTU_1": 1 + index} for index, name in enumerate(tree.sample_names)}
+    write_biom((await mount_path(services)) / f"{tree.child_artifact_id}/otu_table.biom", table)
+    await _default_workflow(services, tree)
     await _summary_generator(services)
     pi_id = await make_person(services, name=f"PI {uuid.uuid4().hex[:6]}")
     owner_token = await token_for(services, "user", account=owner)
@@ -496,6 +548,101 @@ ACCOUNT_FACES: dict[str, Face] = {
 }
 
 
+def _cart_mutation(field: str) -> Face:
+    """Select (or drop) every sample of the owner's BIOM artifact in the caller's cart."""
+
+    async def face(client: httpx.AsyncClient, services: Services, world: World, kind: str) -> str:
+        variables = {"input": {"artifactId": str(world.tree.child_artifact_id)}}
+        return await _mutate(client, world, kind, field, "CartSelectionInput", variables)
+
+    return face
+
+
+async def graphql_create_analysis(
+    client: httpx.AsyncClient, services: Services, world: World, kind: str
+) -> str:
+    """The caller's cart holds the owner's BIOM artifact if the caller may select it."""
+    await _cart_mutation("addToCart")(client, services, world, kind)
+    variables = {"input": {"name": f"Analysis {next(_serial)}"}}
+    return await _mutate(client, world, kind, "createAnalysis", "CreateAnalysisInput", variables)
+
+
+def _analysis_mutation(field: str, input_type: str, share: bool = False) -> Face:
+    """A mutation of a fresh private analysis of the owner's (each deletion needs its own)."""
+
+    async def face(client: httpx.AsyncClient, services: Services, world: World, kind: str) -> str:
+        analysis_id, _ = await make_analysis(services, world.owner)
+        extra = {"email": world.friend.email} if share else {}
+        variables = {"input": {"analysisId": str(analysis_id), **extra}}
+        return await _mutate(client, world, kind, field, input_type, variables)
+
+    return face
+
+
+async def graphql_create_workflow(
+    client: httpx.AsyncClient, services: Services, world: World, kind: str
+) -> str:
+    variables = {"input": await _first_step(services, world)}
+    return await _mutate(client, world, kind, "createWorkflow", "CreateWorkflowInput", variables)
+
+
+async def _first_step(services: Services, world: World) -> dict[str, Any]:
+    return {
+        "commandId": str(await _command_of(services, world)),
+        "parameters": {"input_data": world.tree.root_artifact_id},
+    }
+
+
+async def owner_workflow(
+    client: httpx.AsyncClient, services: Services, world: World
+) -> tuple[str, str]:
+    """A fresh workflow in construction of the owner's: (workflow id, its root job id)."""
+    document = """mutation($input: CreateWorkflowInput!) { createWorkflow(input: $input) {
+      workflow { workflowId roots { jobId } } userErrors { message } } }"""
+    variables = {"input": await _first_step(services, world)}
+    result = await run_graphql(client, document, variables, caller=_Caller(world.headers["owner"]))
+    payload = result["data"]["createWorkflow"]
+    assert payload["userErrors"] == [], result
+    workflow = payload["workflow"]
+    return str(workflow["workflowId"]), workflow["roots"][0]["jobId"]
+
+
+async def graphql_add_workflow_step(
+    client: httpx.AsyncClient, services: Services, world: World, kind: str
+) -> str:
+    """A second root step on the owner's artifact."""
+    workflow_id, _ = await owner_workflow(client, services, world)
+    variables = {"input": {"workflowId": workflow_id, **await _first_step(services, world)}}
+    return await _mutate(client, world, kind, "addWorkflowStep", "AddWorkflowStepInput", variables)
+
+
+async def graphql_remove_workflow_step(
+    client: httpx.AsyncClient, services: Services, world: World, kind: str
+) -> str:
+    _, root = await owner_workflow(client, services, world)
+    variables = {"input": {"jobId": root}}
+    return await _mutate(
+        client, world, kind, "removeWorkflowStep", "RemoveWorkflowStepInput", variables
+    )
+
+
+async def graphql_submit_workflow(
+    client: httpx.AsyncClient, services: Services, world: World, kind: str
+) -> str:
+    workflow_id, _ = await owner_workflow(client, services, world)
+    variables = {"input": {"workflowId": workflow_id}}
+    return await _mutate(client, world, kind, "submitWorkflow", "SubmitWorkflowInput", variables)
+
+
+async def graphql_add_default_workflow(
+    client: httpx.AsyncClient, services: Services, world: World, kind: str
+) -> str:
+    variables = {"input": {"prepId": str(world.tree.prep_id)}}
+    return await _mutate(
+        client, world, kind, "addDefaultWorkflow", "AddDefaultWorkflowInput", variables
+    )
+
+
 FACES: dict[str, tuple[Face | None, Face]] = {
     "createStudy": (rest_create_study, graphql_create_study),
     "createPerson": (rest_create_person, graphql_create_person),
@@ -522,6 +669,18 @@ FACES: dict[str, tuple[Face | None, Face]] = {
         _sheet_mutation("createPreparationFromFile", "PreparationFileInput", {"dataType": "18S"}),
     ),
     **{action: (None, face) for action, face in ACCOUNT_FACES.items()},
+    "addToCart": (None, _cart_mutation("addToCart")),
+    "removeFromCart": (None, _cart_mutation("removeFromCart")),
+    "createAnalysis": (None, graphql_create_analysis),
+    "shareAnalysis": (None, _analysis_mutation("shareAnalysis", "ShareAnalysisInput", True)),
+    "unshareAnalysis": (None, _analysis_mutation("unshareAnalysis", "ShareAnalysisInput", True)),
+    "makeAnalysisPublic": (None, _analysis_mutation("makeAnalysisPublic", "AnalysisIdInput")),
+    "deleteAnalysis": (None, _analysis_mutation("deleteAnalysis", "AnalysisIdInput")),
+    "createWorkflow": (None, graphql_create_workflow),
+    "addWorkflowStep": (None, graphql_add_workflow_step),
+    "removeWorkflowStep": (None, graphql_remove_workflow_step),
+    "submitWorkflow": (None, graphql_submit_workflow),
+    "addDefaultWorkflow": (None, graphql_add_default_workflow),
 }
 
 

@@ -163,7 +163,7 @@ async def test_who_may_build_a_workflow(
     }
     for caller, expected in [
         (callers.other, ["NOT_FOUND"]),
-        (guest, ["NOT_FOUND"]),
+        (guest, ["FORBIDDEN"]),
         (callers.anonymous, ["UNAUTHENTICATED"]),
         (callers.admin, []),
     ]:
