@@ -47,7 +47,8 @@ from tests.graph_factories import (
     make_study_tree,
 )
 from tests.graphql.analysis_builders import mount_path, write_biom
-from tests.graphql.conftest import run_graphql
+from tests.graphql.conftest import SignedInCaller, run_graphql
+from tests.graphql.editing_builders import BareStudy, make_bare_study
 
 OK, INVALID, FORBID, MISSING = "ok", "invalid", "forbidden", "not found"
 PRINCIPALS = ["admin", "owner", "stranger", "guest", "system", "plugin", "trusted plugin"]
@@ -91,6 +92,16 @@ ACTIONS = {  # action: the answer of each principal, in the order of PRINCIPALS
     "removeWorkflowStep":    (OK,      OK,      MISSING, FORBID,  FORBID,  FORBID,  FORBID),
     "submitWorkflow":        (OK,      OK,      MISSING, FORBID,  FORBID,  FORBID,  FORBID),
     "addDefaultWorkflow":    (OK,      OK,      MISSING, FORBID,  FORBID,  FORBID,  FORBID),
+    "updateStudy":           (OK,      OK,      MISSING, MISSING, OK,      FORBID,  OK),
+    "deleteStudy":           (OK,      OK,      MISSING, MISSING, OK,      FORBID,  OK),
+    "updatePreparation":     (OK,      OK,      MISSING, MISSING, OK,      FORBID,  OK),
+    "deletePreparation":     (OK,      OK,      MISSING, MISSING, OK,      FORBID,  OK),
+    "deleteSamples":         (OK,      OK,      MISSING, MISSING, OK,      FORBID,  OK),
+    "deleteSampleColumns":   (OK,      OK,      MISSING, MISSING, OK,      FORBID,  OK),
+    "deletePreparationSamples": (OK,   OK,      MISSING, MISSING, OK,      FORBID,  OK),
+    "deletePreparationColumns": (OK,   OK,      MISSING, MISSING, OK,      FORBID,  OK),
+    "renameArtifact":        (OK,      OK,      MISSING, MISSING, OK,      FORBID,  OK),
+    "deleteArtifact":        (OK,      OK,      MISSING, MISSING, OK,      FORBID,  OK),
 }  # fmt: skip
 """attachArtifact sends no files, so whoever passes the permission checks gets the 406 of
 study-api.md §6.2. Jobs belong to user accounts: clients submit them through the plugin
@@ -104,7 +115,11 @@ Analyses are made from a signed-in member's own cart, so guests and clients are 
 a user who may not read the owner's BIOM artifact creates from an empty cart (invalid);
 the owner's analysis is shared, published and deleted like the owner's study is shared.
 Workflows hold jobs, so only members build them (the owner's or, for admins, anyone's):
-guests and clients are refused, other users are not shown the owner's workflow."""
+guests and clients are refused, other users are not shown the owner's workflow.
+Editing and deleting the owner's study, its preparations, sample and preparation information
+and artifacts go like updateSampleMetadata, each deletion on a fresh object of the owner's;
+deleting the study itself is for its owner and admin rights only (the users it is shared
+with, who may edit it, are refused: tests/graphql/test_study_editing.py)."""
 
 REST_WRITES = {  # /api/v1 write endpoints -> the mutation that mirrors them
     api_studies.create_study: "createStudy",
@@ -125,6 +140,8 @@ class World:
     empty_prep: int
     pi: tuple[str, str]
     headers: dict[str, dict[str, str]]
+    owner_caller: SignedInCaller
+    friend_caller: SignedInCaller
 
 
 async def _summary_generator(services: Services) -> None:
@@ -178,6 +195,7 @@ async def build_world(services: Services, client: httpx.AsyncClient) -> World:
     await _summary_generator(services)
     pi_id = await make_person(services, name=f"PI {uuid.uuid4().hex[:6]}")
     owner_token = await token_for(services, "user", account=owner)
+    friend_token = await token_for(services, "user", account=friend)
     prep = await client.post(
         f"/api/v1/study/{tree.study_id}/preparation?data_type=18S",
         json={name: {"primer": "GTGC"} for name in tree.sample_names},
@@ -203,6 +221,7 @@ async def build_world(services: Services, client: httpx.AsyncClient) -> World:
         "trusted plugin": await token_for(
             services, "plugin", client=await make_plugin_client(services, software_id=trusted)
         ),
+        "friend": friend_token,  # not a principal of the table: see the sharer's test
     }
     return World(
         owner=owner,
@@ -211,6 +230,8 @@ async def build_world(services: Services, client: httpx.AsyncClient) -> World:
         empty_prep=int(prep.json()["id"]),
         pi=contact,
         headers={kind: bearer(token) for kind, token in tokens.items()},
+        owner_caller=SignedInCaller(owner, owner_token),
+        friend_caller=SignedInCaller(friend, friend_token),
     )
 
 
@@ -643,6 +664,90 @@ async def graphql_add_default_workflow(
     )
 
 
+def _editing_mutation(
+    field: str, input_type: str, make_input: Callable[[World], dict[str, Any]]
+) -> Face:
+    """A change of the owner's study, preparation or root artifact (nothing is lost)."""
+
+    async def face(client: httpx.AsyncClient, services: Services, world: World, kind: str) -> str:
+        variables = {"input": make_input(world)}
+        return await _mutate(client, world, kind, field, input_type, variables)
+
+    return face
+
+
+def _bare_study_deletion(
+    field: str, input_type: str, make_input: Callable[[BareStudy], dict[str, Any]]
+) -> Face:
+    """A deletion in a fresh study of the owner's without artifacts (each needs its own),
+    shared with the friend."""
+
+    async def face(client: httpx.AsyncClient, services: Services, world: World, kind: str) -> str:
+        bare = await make_bare_study(
+            client, services, world.owner_caller, shared_with=world.friend_caller
+        )
+        variables = {"input": make_input(bare)}
+        return await _mutate(client, world, kind, field, input_type, variables)
+
+    return face
+
+
+async def graphql_delete_artifact(
+    client: httpx.AsyncClient, services: Services, world: World, kind: str
+) -> str:
+    """The BIOM child of a fresh study tree of the owner's, shared with the friend (nothing
+    depends on it)."""
+    tree = await make_study_tree(services, world.owner, shared_with=[world.friend])
+    variables = {"input": {"artifactId": str(tree.child_artifact_id)}}
+    return await _mutate(client, world, kind, "deleteArtifact", "DeleteArtifactInput", variables)
+
+
+EDITING_FACES: dict[str, Face] = {
+    "updateStudy": _editing_mutation(
+        "updateStudy",
+        "UpdateStudyInput",
+        lambda w: {"studyId": str(w.tree.study_id), "notes": f"Notes {next(_serial)}"},
+    ),
+    "deleteStudy": _bare_study_deletion(
+        "deleteStudy", "DeleteStudyInput", lambda b: {"studyId": str(b.study_id)}
+    ),
+    "updatePreparation": _editing_mutation(
+        "updatePreparation",
+        "UpdatePreparationInput",
+        lambda w: {"prepId": str(w.empty_prep), "name": f"Prep {next(_serial)}"},
+    ),
+    "deletePreparation": _bare_study_deletion(
+        "deletePreparation", "DeletePreparationInput", lambda b: {"prepId": str(b.prep_id)}
+    ),
+    "deleteSamples": _bare_study_deletion(
+        "deleteSamples",
+        "DeleteSamplesInput",
+        lambda b: {"studyId": str(b.study_id), "sampleNames": [b.sample_names[-1]]},
+    ),
+    "deleteSampleColumns": _bare_study_deletion(
+        "deleteSampleColumns",
+        "DeleteSampleColumnsInput",
+        lambda b: {"studyId": str(b.study_id), "columns": ["host"]},
+    ),
+    "deletePreparationSamples": _bare_study_deletion(
+        "deletePreparationSamples",
+        "DeletePreparationSamplesInput",
+        lambda b: {"prepId": str(b.prep_id), "sampleNames": [b.sample_names[0]]},
+    ),
+    "deletePreparationColumns": _bare_study_deletion(
+        "deletePreparationColumns",
+        "DeletePreparationColumnsInput",
+        lambda b: {"prepId": str(b.prep_id), "columns": ["barcode"]},
+    ),
+    "renameArtifact": _editing_mutation(
+        "renameArtifact",
+        "RenameArtifactInput",
+        lambda w: {"artifactId": str(w.tree.root_artifact_id), "name": f"Reads {next(_serial)}"},
+    ),
+    "deleteArtifact": graphql_delete_artifact,
+}
+
+
 FACES: dict[str, tuple[Face | None, Face]] = {
     "createStudy": (rest_create_study, graphql_create_study),
     "createPerson": (rest_create_person, graphql_create_person),
@@ -681,6 +786,7 @@ FACES: dict[str, tuple[Face | None, Face]] = {
     "removeWorkflowStep": (None, graphql_remove_workflow_step),
     "submitWorkflow": (None, graphql_submit_workflow),
     "addDefaultWorkflow": (None, graphql_add_default_workflow),
+    **{action: (None, face) for action, face in EDITING_FACES.items()},
 }
 
 
@@ -716,3 +822,16 @@ async def test_rest_and_graphql_give_each_principal_the_same_answer(
         seen[action] = answer
     column = PRINCIPALS.index(kind)
     assert seen == {action: answers[column] for action, answers in ACTIONS.items()}
+
+
+async def test_a_user_the_study_is_shared_with_edits_it_but_may_not_delete_it(
+    client: httpx.AsyncClient, services: Services
+) -> None:
+    """The sharer's column of the editing rows: the owner's, except for deleteStudy."""
+    world = await build_world(services, client)
+    assert await graphql_share(client, services, world, "owner") == OK
+    seen = {
+        action: await face(client, services, world, "friend")
+        for action, face in EDITING_FACES.items()
+    }
+    assert seen == {action: FORBID if action == "deleteStudy" else OK for action in EDITING_FACES}
