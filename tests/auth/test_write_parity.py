@@ -118,8 +118,8 @@ Workflows hold jobs, so only members build them (the owner's or, for admins, any
 guests and clients are refused, other users are not shown the owner's workflow.
 Editing and deleting the owner's study, its preparations, sample and preparation information
 and artifacts go like updateSampleMetadata, each deletion on a fresh object of the owner's;
-deleting the study itself is for its owner and admin rights only (the users it is shared
-with, who may edit it, are refused: tests/graphql/test_study_editing.py)."""
+deleting the study itself is for its owner and admin rights only: a user it is shared with
+edits all of it but is refused deleteStudy (the sharer's test below)."""
 
 REST_WRITES = {  # /api/v1 write endpoints -> the mutation that mirrors them
     api_studies.create_study: "createStudy",
