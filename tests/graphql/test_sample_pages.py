@@ -26,7 +26,7 @@ query {
 AFTER = """
 query($id: Int!, $after: String!) {
   study(studyId: $id) { samples(first: 10, after: $after) {
-    nodes { sampleName } pageInfo { hasNextPage hasPreviousPage } } }
+    totalCount nodes { sampleName } pageInfo { hasNextPage hasPreviousPage endCursor } } }
 }
 """
 
@@ -72,4 +72,12 @@ async def test_each_study_gets_its_own_page_forwards_and_backwards(
     )
     rest = result["data"]["study"]["samples"]
     assert [n["sampleName"] for n in rest["nodes"]] == sorted(biggest.sample_names)[2:]
-    assert rest["pageInfo"] == {"hasNextPage": False, "hasPreviousPage": True}
+    assert rest["totalCount"] == len(biggest.sample_names)
+    assert rest["pageInfo"]["hasNextPage"] is False
+    assert rest["pageInfo"]["hasPreviousPage"] is True
+
+    past_the_end = {"id": biggest.study_id, "after": rest["pageInfo"]["endCursor"]}
+    result = await run_graphql(client, AFTER, past_the_end, caller=callers.owner)
+    empty = result["data"]["study"]["samples"]
+    assert empty["nodes"] == []
+    assert empty["totalCount"] == len(biggest.sample_names)
