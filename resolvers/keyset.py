@@ -36,10 +36,13 @@ def _beyond(ordering: Ordering, cursor: tuple[Any, Any], *, forward: bool) -> Co
 async def ordered_page(
     ctx: Context, query: Select[Any], ordering: Ordering, request: PageRequest
 ) -> Page[Any]:
-    """One page of `query` (one ORM entity, access already applied); keys are (value, tie)."""
+    """One page of `query` (one ORM entity, access already applied); keys are (value, tie).
+
+    One statement: the total count rides along as an uncorrelated scalar subquery
+    (computed once); only an empty page past a cursor counts again on its own.
+    """
     size = requested_page_size(ctx.settings, request)
-    count_query = select(func.count()).select_from(query.order_by(None).subquery())
-    total = (await ctx.session.execute(count_query)).scalar_one()
+    counted = select(func.count()).select_from(query.order_by(None).subquery())
     backwards = request.last is not None and request.first is None
     paged = query
     if request.after is not None:
@@ -55,8 +58,19 @@ async def ordered_page(
             ordering.tie.desc(),
         ]
     )
-    paged = paged.add_columns(ordering.value, ordering.tie).order_by(*order).limit(size + 1)
+    total_column = counted.correlate(None).scalar_subquery().label("page_total")
+    paged = (
+        paged.add_columns(ordering.value, ordering.tie, total_column)
+        .order_by(*order)
+        .limit(size + 1)
+    )
     rows = list((await ctx.session.execute(paged)).all())
+    if rows:
+        total = rows[0][3]
+    elif request.after is None and request.before is None:
+        total = 0
+    else:
+        total = (await ctx.session.execute(counted)).scalar_one()
     more = len(rows) > size
     rows = rows[:size]
     if backwards:

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 
 from graphql import (
+    ASTValidationRule,
+    DocumentNode,
     ExecutionResult,
     FieldNode,
     FragmentDefinitionNode,
@@ -39,13 +41,13 @@ from graphql import (
     get_operation_ast,
     is_composite_type,
     is_interface_type,
+    parse,
     value_from_ast,
 )
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
     MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
 )
@@ -242,11 +244,43 @@ class ValidatedDocuments:
             self._results.popitem(last=False)
 
 
-class DocumentValidationCache(SchemaExtension):
-    def __init__(self, *, validated: ValidatedDocuments) -> None:
+class DocumentChecks(SchemaExtension):
+    """The limits on the document (depth, aliases, tokens, introspection) and its caches.
+
+    The limiters' validation rules are built once for the schema, not for every operation
+    as Strawberry's limiter extensions do; with the document cache on, each query text is
+    parsed and validated once (`parse` and `validated`).
+    """
+
+    def __init__(
+        self,
+        *,
+        rules: tuple[type[ASTValidationRule], ...],
+        max_tokens: int,
+        parse: Callable[..., DocumentNode] | None = None,
+        validated: ValidatedDocuments | None = None,
+    ) -> None:
+        self.rules = rules
+        self.max_tokens = max_tokens
+        self.parse = parse
         self.validated = validated
 
+    def on_operation(self) -> Iterator[None]:
+        context = self.execution_context
+        context.validation_rules = context.validation_rules + self.rules
+        context.parse_options["max_tokens"] = self.max_tokens
+        yield
+
+    def on_parse(self) -> Iterator[None]:
+        if self.parse is not None:
+            context = self.execution_context
+            context.graphql_document = self.parse(context.query, **context.parse_options)
+        yield
+
     def on_validate(self) -> Iterator[None]:
+        if self.validated is None:
+            yield
+            return
         context = self.execution_context
         query = context.query
         known = self.validated.get(query) if query is not None else None
@@ -257,21 +291,31 @@ class DocumentValidationCache(SchemaExtension):
             self.validated.put(query, list(context.pre_execution_errors))
 
 
-def build_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
-    """Extension factories (one instance per operation) for `strawberry.Schema`."""
-    extensions: list[Callable[[], SchemaExtension]] = [
-        OperationTracking,
-        partial(DomainErrorExtension, production=settings.production),
-        partial(QueryDepthLimiter, max_depth=settings.max_query_depth),
-        partial(MaxAliasesLimiter, max_alias_count=settings.max_aliases),
-        partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
-        partial(QueryCostLimiter, settings=settings),
+def limit_rules(settings: Settings) -> tuple[type[ASTValidationRule], ...]:
+    """The validation rules of the depth and alias limits (and of no introspection)."""
+    limiters: list[AddValidationRules] = [
+        QueryDepthLimiter(max_depth=settings.max_query_depth),
+        MaxAliasesLimiter(max_alias_count=settings.max_aliases),
     ]
     if not settings.introspection:
-        extensions.append(DisableIntrospection)
-    if settings.graphql_document_cache:
-        # Frontends repeat the same few documents: parse and validate each once.
-        validated = ValidatedDocuments(settings.graphql_document_cache)
-        extensions.append(partial(ParserCache, maxsize=settings.graphql_document_cache))
-        extensions.append(partial(DocumentValidationCache, validated=validated))
-    return extensions
+        limiters.append(DisableIntrospection())
+    return tuple(rule for limiter in limiters for rule in limiter.validation_rules)
+
+
+def build_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
+    """Extension factories (one instance per operation) for `strawberry.Schema`."""
+    cache_size = settings.graphql_document_cache
+    # Frontends repeat the same few documents: with the cache on, parse and validate each once.
+    checks = partial(
+        DocumentChecks,
+        rules=limit_rules(settings),
+        max_tokens=settings.max_tokens,
+        parse=lru_cache(maxsize=cache_size)(parse) if cache_size else None,
+        validated=ValidatedDocuments(cache_size) if cache_size else None,
+    )
+    return [
+        OperationTracking,
+        partial(DomainErrorExtension, production=settings.production),
+        checks,
+        partial(QueryCostLimiter, settings=settings),
+    ]

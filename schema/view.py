@@ -160,6 +160,13 @@ class GraphQLView(GraphQL[GraphQLContext, None]):
             raise HTTPException(400, f"The request JSON is nested over {MAX_JSON_DEPTH} deep.")
         return document
 
+    def encode_json(self, data: object) -> bytes:
+        """Compact JSON in UTF-8 (orjson); what orjson refuses (integers over 64 bits) by json."""
+        try:
+            return orjson.dumps(data)
+        except orjson.JSONEncodeError:
+            return json.dumps(data, separators=(",", ":")).encode()
+
     async def parse_http_body(
         self, request: AsyncHTTPRequestAdapter
     ) -> GraphQLRequestData | list[GraphQLRequestData]:

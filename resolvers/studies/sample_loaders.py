@@ -7,8 +7,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, SQLColumnExpression, func, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    SQLColumnExpression,
+    Subquery,
+    func,
+    inspect,
+    select,
+    union_all,
+)
 
 from db.models import Sample, SampleTemplate, Study
 from resolvers.auth.access import readable_studies_filter
@@ -117,6 +125,11 @@ async def _sample_pages(
     )
 
 
+UNION_OWNERS = 64
+"""Up to this many owners, each page is its own `LIMIT` subquery (walked in index order);
+beyond, one ROW_NUMBER() over the keys of every owner's rows."""
+
+
 async def windowed_pages(
     scope: ReadScope,
     base: Select[Any],
@@ -127,30 +140,28 @@ async def windowed_pages(
     owner_ids: list[int],
 ) -> dict[int, Page[Any]]:
     """Pages of `base` (selecting `entity`, filtered to `owner_ids`) for each owner, keyed by
-    the unique `name`: one count query and one ROW_NUMBER() query whatever the owner count.
+    the unique `name`, with each owner's total count: one statement whatever the owner count
+    (a second one only to count for owners whose page past a cursor is empty).
+
+    The rows are picked by their keys alone (id, owner, name), then only those rows are
+    read: wide rows (a sample's values) are never sorted nor numbered.
     """
     size = requested_page_size(scope.settings, request)
     backwards = request.last is not None and request.first is None
     counted = base.with_only_columns(owner, func.count()).group_by(owner)
-    paged = base
-    if request.after is not None:
-        paged = paged.where(name > request.after)
-    if request.before is not None:
-        paged = paged.where(name < request.before)
-    order = name.desc() if backwards else name
-    numbered = paged.add_columns(
-        owner.label("page_owner"),
-        name.label("page_key"),
-        func.row_number().over(partition_by=owner, order_by=order).label("position"),
-    ).subquery()
-    row = aliased(entity, numbered)
+    counts = counted.subquery()
+    keys = _page_keys(base, entity, owner, name, request, owner_ids, size)
     query = (
-        select(row, numbered.c.page_owner, numbered.c.page_key)
-        .where(numbered.c.position <= size + 1)
-        .order_by(numbered.c.page_owner, numbered.c.position)
+        select(entity, keys.c.page_owner, keys.c.page_key, counts.c[1])
+        .join(keys, inspect(entity).primary_key[0] == keys.c.page_id)
+        .join(counts, counts.c[0] == keys.c.page_owner)
+        .order_by(keys.c.page_owner, keys.c.page_key.desc() if backwards else keys.c.page_key)
     )
-    totals = {r[0]: r[1] for r in await scope.rows(counted)}
     grouped = many_per_key(owner_ids, await scope.rows(query), lambda r: r[1])
+    totals = {rows[0][1]: rows[0][3] for rows in grouped if rows}
+    past_cursor = request.after is not None or request.before is not None
+    if past_cursor and len(totals) < len(owner_ids):
+        totals.update({r[0]: r[1] for r in await scope.rows(counted)})
     pages: dict[int, Page[Any]] = {}
     for owner_id, rows in zip(owner_ids, grouped, strict=True):
         more = len(rows) > size
@@ -158,10 +169,50 @@ async def windowed_pages(
         if backwards:
             rows.reverse()
         items = [r[0] for r in rows]
-        keys = [r[2] for r in rows]
+        keys_of_page = [r[2] for r in rows]
         total = totals.get(owner_id, 0)
         if backwards:
-            pages[owner_id] = Page(items, keys, total, request.before is not None, more)
+            pages[owner_id] = Page(items, keys_of_page, total, request.before is not None, more)
         else:
-            pages[owner_id] = Page(items, keys, total, more, request.after is not None)
+            pages[owner_id] = Page(items, keys_of_page, total, more, request.after is not None)
     return pages
+
+
+def _page_keys(
+    base: Select[Any],
+    entity: Any,
+    owner: SQLColumnExpression[int],
+    name: SQLColumnExpression[str],
+    request: PageRequest,
+    owner_ids: list[int],
+    size: int,
+) -> Subquery:
+    """(page_id, page_owner, page_key) of the first `size + 1` rows of each owner's page."""
+    paged = base
+    if request.after is not None:
+        paged = paged.where(name > request.after)
+    if request.before is not None:
+        paged = paged.where(name < request.before)
+    order = name.desc() if request.last is not None and request.first is None else name
+    keyed = paged.with_only_columns(
+        inspect(entity).primary_key[0].label("page_id"),
+        owner.label("page_owner"),
+        name.label("page_key"),
+    )
+    if len(owner_ids) <= UNION_OWNERS:
+        limited = [
+            select(sub).select_from(sub)
+            for sub in (
+                keyed.where(owner == owner_id).order_by(order).limit(size + 1).subquery()
+                for owner_id in owner_ids
+            )
+        ]
+        return (limited[0] if len(limited) == 1 else union_all(*limited)).subquery()
+    numbered = keyed.add_columns(
+        func.row_number().over(partition_by=owner, order_by=order).label("position")
+    ).subquery()
+    return (
+        select(numbered.c.page_id, numbered.c.page_owner, numbered.c.page_key)
+        .where(numbered.c.position <= size + 1)
+        .subquery()
+    )
