@@ -360,11 +360,6 @@ async def get_artifact_details(ctx: Context, artifact_id: int) -> ArtifactDetail
     )
 
 
-async def require_artifact_writer(ctx: Context, artifact: Artifact) -> None:
-    """Plugin-side artifact changes need a client token (decisions.md, Authorization)."""
-    access.require_plugin_api_writer(ctx.principal)
-
-
 async def set_html_summary(
     ctx: Context, artifact_id: int, html: str, directory: str | None = None
 ) -> list[ArtifactFile]:
@@ -374,7 +369,7 @@ async def set_html_summary(
     the same name), then the other old ones are removed (db/file_journal.py).
     """
     artifact = await get_artifact(ctx, artifact_id)
-    await require_artifact_writer(ctx, artifact)
+    access.require_plugin_api_writer(ctx.principal)
     type_row = await ctx.session.get(ArtifactType, artifact.artifact_type_id)
     assert type_row is not None
     files = [(html, HTML_SUMMARY)] + ([(directory, HTML_SUMMARY_DIR)] if directory else [])

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 
 from db.models import Account, OAuthClient, OAuthToken, Software
-from resolvers.auth import tokens
+from resolvers.auth import access, tokens
 from resolvers.auth.accounts import get_account_by_email, validate_level, validate_password
 from resolvers.auth.credentials import hash_password
 from resolvers.context import Context
@@ -33,7 +33,7 @@ class ClientSummary:
 
 
 def _require_administrator(ctx: Context) -> None:
-    if not (ctx.principal.kind == "system" or ctx.principal.is_admin):
+    if not access.can_manage_accounts(ctx.principal):
         raise Forbidden("Only an administrator may manage accounts and clients.")
 
 

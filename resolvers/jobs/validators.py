@@ -28,7 +28,7 @@ from resolvers.artifacts.artifact_types import check_filepath_types, get_artifac
 from resolvers.artifacts.artifacts import create_artifact
 from resolvers.auth import access
 from resolvers.context import Context
-from resolvers.errors import Forbidden, Invalid, NotFound
+from resolvers.errors import Invalid, NotFound
 from resolvers.files import client_files
 from resolvers.jobs import workflows
 from resolvers.jobs.completion_reports import OutputReport
@@ -39,7 +39,6 @@ from resolvers.jobs.lifecycle import (
     insert_job,
     job_software,
     load_job,
-    require_act_on_job,
     write_step,
 )
 from resolvers.jobs.outputs import artifact_origin, json_parameter
@@ -272,8 +271,7 @@ async def inject_artifact(
         raise Invalid("You need to specify a job_id or a prep_id")
     if job_id is not None and prep_id is not None:
         raise Invalid("You need to specify only a job_id or a prep_id")
-    if not access.has_plugin_api_rights(ctx.principal):
-        raise Forbidden("Only plugin clients and administrators may inject artifacts.")
+    access.require_plugin_api(ctx, "Only plugin clients and administrators may inject artifacts.")
     account = (
         await ctx.session.execute(select(Account).where(Account.email_lower == user_email.lower()))
     ).scalar_one_or_none()
@@ -285,7 +283,7 @@ async def inject_artifact(
     provenance: str | None = None
     if job_id is not None:
         job = await load_job(ctx, job_id)
-        await require_act_on_job(ctx, job)
+        await access.require_act_on_job(ctx, job)
         output = (
             await ctx.session.execute(
                 select(CommandOutput.id).where(

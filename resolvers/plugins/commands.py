@@ -89,23 +89,17 @@ async def find_plugin(ctx: Context, name: str, version: str) -> Software:
     return software
 
 
-def _require_plugin_rights(ctx: Context) -> None:
-    if not access.has_plugin_api_rights(ctx.principal):
-        raise Forbidden("Only plugin clients and administrators may use the plugin API.")
+PLUGIN_API_REFUSAL = "Only plugin clients and administrators may use the plugin API."
 
 
 def _require_own_plugin(ctx: Context, software: Software) -> None:
-    principal = ctx.principal
-    if principal.kind == "system" or principal.is_admin:
-        return
-    if principal.kind == "plugin" and principal.software_id == software.id:
-        return
-    raise Forbidden(f"This client may not change plugin {software.name} {software.version}.")
+    if not access.can_change_plugin(ctx.principal, software.id):
+        raise Forbidden(f"This client may not change plugin {software.name} {software.version}.")
 
 
 async def get_plugin(ctx: Context, name: str, version: str) -> PluginDetails:
     """The plugin with the names of all its commands and its publications (§5.1)."""
-    _require_plugin_rights(ctx)
+    access.require_plugin_api(ctx, PLUGIN_API_REFUSAL)
     software = await find_plugin(ctx, name, version)
     commands = await ctx.session.execute(
         select(Command.name).where(Command.software_id == software.id).order_by(Command.id)
@@ -148,7 +142,7 @@ def decoded_default(parameter: CommandParameter) -> Any:
 
 async def get_command(ctx: Context, name: str, version: str, command_name: str) -> CommandDetails:
     """The command's parameters, parameter sets and outputs (§5.3)."""
-    _require_plugin_rights(ctx)
+    access.require_plugin_api(ctx, PLUGIN_API_REFUSAL)
     command = await find_command(ctx, await find_plugin(ctx, name, version), command_name)
     parameters = (
         await ctx.session.execute(
