@@ -17,7 +17,7 @@ from resolvers.auth import access
 from resolvers.context import Context
 from resolvers.errors import Conflict, Invalid, NotFound
 from resolvers.jobs.lifecycle import insert_job, load_job
-from resolvers.jobs.submission import check_parameters
+from resolvers.jobs.parameter_checks import check_parameters
 
 DEFAULT_TEST_USER = "test@foo.bar"
 
