@@ -304,20 +304,11 @@ async def _first_level_job(
     return job
 
 
-async def add_default_workflow(
-    ctx: Context, prep_id: int, validator_job_id: str
-) -> ProcessingWorkflow:
-    """Build the preparation's default workflow behind the Validate job of its new root
-    artifact (domain.md §2.9; plugin-api.md §4.5). Jobs stay `in_construction`; see
-    `submit_workflow`. Invalid when no workflow fits or it would make more than
-    `max_artifacts_in_workflow` artifacts."""
-    validator = await load_job(ctx, validator_job_id, lock=True)
-    prep = await ctx.session.get(PrepTemplate, prep_id)
-    if prep is None:
-        raise NotFound(f"Prep template {prep_id} does not exist.")
-    artifact_type = await get_artifact_type(ctx, str(validator.parameters.get("artifact_type")))
-    match = await choose_default_workflow(ctx, prep, artifact_type)
-    template = match.workflow
+async def _checked_steps(
+    ctx: Context, template: DefaultWorkflow
+) -> tuple[list[_Node], list[_Link]]:
+    """The steps of `template`, parents first, and their links; refused when it has no
+    steps, uses inactive commands or makes more than `max_artifacts_in_workflow` artifacts."""
     nodes = await _nodes(ctx, template.id)
     if not nodes:
         raise Invalid(f"The default workflow '{template.name}' has no steps.")
@@ -337,7 +328,24 @@ async def add_default_workflow(
             f"than the {limit} allowed in one workflow (max_artifacts_in_workflow).",
             field="add_default_workflow",
         )
+    return ordered, links
 
+
+async def add_default_workflow(
+    ctx: Context, prep_id: int, validator_job_id: str
+) -> ProcessingWorkflow:
+    """Build the preparation's default workflow behind the Validate job of its new root
+    artifact (domain.md §2.9; plugin-api.md §4.5). Jobs stay `in_construction`; see
+    `submit_workflow`. Invalid when no workflow fits or it would make more than
+    `max_artifacts_in_workflow` artifacts."""
+    validator = await load_job(ctx, validator_job_id, lock=True)
+    prep = await ctx.session.get(PrepTemplate, prep_id)
+    if prep is None:
+        raise NotFound(f"Prep template {prep_id} does not exist.")
+    artifact_type = await get_artifact_type(ctx, str(validator.parameters.get("artifact_type")))
+    match = await choose_default_workflow(ctx, prep, artifact_type)
+    template = match.workflow
+    ordered, links = await _checked_steps(ctx, template)
     workflow = ProcessingWorkflow(account_id=validator.account_id, name=template.name)
     ctx.session.add(workflow)
     await ctx.session.flush()
