@@ -33,10 +33,6 @@ READ_ONLY_LEVELS = ("guest", "unverified")
 """User levels that read public data only (an unverified account gets no token at all)."""
 
 
-def is_admin(principal: Principal) -> bool:
-    return principal.is_admin
-
-
 def is_member(principal: Principal) -> bool:
     """A verified user who is not a guest: owns, shares and edits studies and analyses."""
     return (
@@ -293,8 +289,6 @@ def can_see_account_details(principal: Principal, account_id: int) -> bool:
     """Admins see every account's details; a user sees only their own."""
     return principal.is_admin or (principal.kind == "user" and principal.account_id == account_id)
 
-
-# --- single-object checks used by every resolver ------------------------------------------
 
 VALIDATE_COMMAND = "Validate"
 

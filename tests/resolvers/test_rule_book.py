@@ -38,7 +38,6 @@ RULES = {
     "editable_studies_filter",
     "has_admin_rights",
     "has_plugin_api_rights",
-    "is_admin",
     "is_client",
     "is_member",
     "is_untrusted_plugin",
