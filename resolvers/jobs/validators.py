@@ -1,7 +1,8 @@
 """Validator jobs: created for each output of a completed job, and their completion.
 
 plugin-lifecycle.md §5.3 (a Validate job completes), §5.4 (validators of a transformation
-job). Their release into artifacts (§5.5) is the end of the job they validate: job_end.py.
+job). Their release into artifacts (§5.5) is the end of the job they validate
+(resolvers/jobs/end.py).
 """
 
 from __future__ import annotations
