@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from db.models import AuditEntry
+from resolvers.auth import access
 from resolvers.context import Context
 from resolvers.errors import Forbidden
 from resolvers.pagination import Page, PageRequest, keyset_page
@@ -51,7 +52,7 @@ async def list_audit_entries(
     since: dt.datetime | None = None,
 ) -> Page[AuditRecord]:
     """Entries oldest first (`last: n` gives the newest), by actor (any case) and time."""
-    if not ctx.principal.is_admin:
+    if not access.can_read_audit_log(ctx.principal):
         raise Forbidden("Only administrators may read the audit log.")
     query = select(AuditEntry)
     if actor:

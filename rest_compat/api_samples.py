@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from resolvers.errors import Invalid
-from resolvers.studies import samples, studies
+from resolvers.studies import sample_details, samples, studies
 from resolvers.studies.samples import CategoriesNotFound
 from rest_compat.bearer import authenticated_unit_of_work, services_of
 from rest_compat.encoding import (
@@ -87,12 +87,14 @@ async def post_samples_status(request: Request) -> Response:
         sample_ids = body["sample_ids"]
         if not isinstance(sample_ids, list) or not all(isinstance(s, str) for s in sample_ids):
             return json_response({"message": "sample_ids must be a list of sample ids"}, 400)
-        details = await samples.sample_details(ctx, request.path_params["study_id"], sample_ids)
+        details = await sample_details.sample_details(
+            ctx, request.path_params["study_id"], sample_ids
+        )
     return json_response([dataclasses.asdict(detail) for detail in details])
 
 
 async def get_sample_status(request: Request) -> Response:
     async with authenticated_unit_of_work(request) as ctx:
         params = request.path_params
-        details = await samples.sample_details(ctx, params["study_id"], [params["sample"]])
+        details = await sample_details.sample_details(ctx, params["study_id"], [params["sample"]])
     return json_response([dataclasses.asdict(detail) for detail in details])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from resolvers.plugins import commands
+from resolvers.plugins import command_definitions, commands
 from rest_compat.bearer import authenticated_unit_of_work
 from rest_compat.encoding import (
     empty_response,
@@ -72,7 +72,7 @@ async def create_command(request: Request) -> Response:
         analysis_only = (
             parse_boolean(analysis_only_text, "analysis_only") if analysis_only_text else False
         )
-        definition = commands.CommandDefinition(
+        definition = command_definitions.CommandDefinition(
             name=name,
             description=description,
             required_parameters=required,

@@ -47,7 +47,7 @@ async def share_analysis(ctx: Context, analysis_id: int, email: str) -> Analysis
     """Let `email` read and change the analysis; sharing with the owner or again is a no-op."""
     analysis = await _editable(ctx, analysis_id)
     account = await _account(ctx, email)
-    if account.level in access.READ_ONLY_LEVELS:
+    if not access.can_work_on_analyses(account.level):
         raise Invalid(f"{account.email} cannot work on analyses (level {account.level}).", "email")
     if account.id == analysis.owner_id:
         return analysis

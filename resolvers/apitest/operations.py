@@ -15,16 +15,17 @@ from db.models import JOB_STATUSES, Account, Command, ProcessingJob, Software, u
 from resolvers.artifacts.artifacts import create_artifact
 from resolvers.auth import access
 from resolvers.context import Context
-from resolvers.errors import Conflict, Forbidden, Invalid, NotFound
+from resolvers.errors import Conflict, Invalid, NotFound
 from resolvers.jobs.lifecycle import insert_job, load_job
-from resolvers.jobs.submission import check_parameters
+from resolvers.jobs.parameter_checks import check_parameters
 
 DEFAULT_TEST_USER = "test@foo.bar"
 
 
 def _require_rights(ctx: Context) -> None:
-    if not access.has_plugin_api_rights(ctx.principal):
-        raise Forbidden("Only plugin clients and administrators may use the test routes.")
+    access.require_plugin_api(
+        ctx, "Only plugin clients and administrators may use the test routes."
+    )
 
 
 async def create_test_job(

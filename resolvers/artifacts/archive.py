@@ -26,7 +26,7 @@ from db.models import (
 )
 from resolvers.auth import access
 from resolvers.context import Context
-from resolvers.errors import Forbidden, Invalid
+from resolvers.errors import Invalid
 from resolvers.jobs.lifecycle import input_artifact_ids, load_job
 
 logger = logging.getLogger(__name__)
@@ -148,8 +148,7 @@ async def _scheme_id(ctx: Context, scheme: str, *, create: bool) -> int | None:
 
 
 def _require_rights(ctx: Context) -> None:
-    if not access.has_plugin_api_rights(ctx.principal):
-        raise Forbidden("Only plugins may use the feature archive.")
+    access.require_plugin_api(ctx, "Only plugins may use the feature archive.")
 
 
 async def lookup_features(ctx: Context, job_id: str, features: Sequence[str]) -> dict[str, str]:

@@ -10,15 +10,13 @@ the transaction that wrote their rows has committed, through the file-move journ
 from __future__ import annotations
 
 import logging
-import os
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, select, update
 
-from db.files import content_size, crc32_checksum
 from db.models import (
     Analysis,
     Artifact,
@@ -33,8 +31,8 @@ from db.models import (
     StoredFile,
     Study,
 )
+from resolvers.artifacts.artifact_files import PlannedFile, destination_of, plan_files, store_files
 from resolvers.artifacts.artifact_types import (
-    Mount,
     check_filepath_types,
     filepath_types_by_name,
     get_artifact_type,
@@ -42,8 +40,7 @@ from resolvers.artifacts.artifact_types import (
 )
 from resolvers.auth import access
 from resolvers.context import Context
-from resolvers.errors import Conflict, Forbidden, Invalid, NotFound, Taken
-from resolvers.files import client_files
+from resolvers.errors import Forbidden, Invalid, NotFound, Taken
 
 logger = logging.getLogger(__name__)
 
@@ -151,95 +148,25 @@ async def _claim_prep_root(ctx: Context, prep_id: int, artifact_id: int) -> None
         raise Taken(f"Prep template {prep_id} already has an artifact associated", "prep_id")
 
 
-def _destination(mount: Mount, owner_id: int, source: Path) -> tuple[str, Path]:
-    relpath = f"{owner_id}/{source.name}" if mount.subdirectory else f"{owner_id}_{source.name}"
-    return relpath, mount.path / relpath
-
-
-@dataclass(frozen=True)
-class _PlannedFile:
-    source: Path
-    filepath_type_id: int
-    filepath_type: str
-
-
-def _server_file(raw_path: str, root: Path | None) -> Path | None:
-    path = Path(raw_path).resolve()
-    return path if root is not None and path.is_relative_to(root) else None
-
-
-async def _plan_files(
-    ctx: Context, files: Sequence[tuple[str, str]], root: Path | None, *, by_server: bool = False
-) -> list[_PlannedFile]:
-    """`by_server`: the server wrote the files itself below `root` (an analysis's merged
-    tables), so the rule on what clients may hand over does not apply."""
-    if not files:
-        raise Invalid("An artifact needs at least one file.", field="filepaths")
-    types = await filepath_types_by_name(ctx, [fp_type for _, fp_type in files])
-    folders = await client_files.client_folders(ctx)
-    planned: list[_PlannedFile] = []
-    names: set[str] = set()
-    for raw_path, fp_type in files:
-        server_file = _server_file(raw_path, root) if by_server else None
-        if server_file is not None:
-            source = server_file
-        else:
-            source = await client_files.resolve_handed_file(
-                ctx, raw_path, folders=folders, within=root
-            )
-        if not source.exists():
-            raise Invalid(f"No such file or directory: {raw_path}", field="filepaths")
-        if source.name in names:
-            raise Invalid(f"Two files of the artifact are named {source.name}.", field="filepaths")
-        names.add(source.name)
-        planned.append(_PlannedFile(source, types[fp_type].id, fp_type))
-    return planned
-
-
-def _require_writable_folders(source: Path, destination: Path) -> None:
-    try:
-        destination.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise Invalid(f"Cannot create {destination.parent}: {exc.strerror}") from None
-    for folder in (source.parent, destination.parent):
-        if not os.access(folder, os.W_OK | os.X_OK):
-            raise Invalid(f"Cannot move {source} to {destination}: {folder} is not writable")
-
-
-async def store_files(
+async def _place(
     ctx: Context,
-    *,
-    mount: Mount,
-    owner: dict[str, int],
-    owner_id: int,
-    planned: Sequence[_PlannedFile],
-    replacing: Collection[Path] = (),
-) -> list[StoredFile]:
-    """Register files and journal their moves into the mount, done once the rows commit.
-
-    A destination must not exist yet, unless it is in `replacing` (the move replaces it).
-    Folders that the moves cannot write to are refused now, while the transaction can
-    still fail as a whole.
-    """
-    rows: list[StoredFile] = []
-    for item in planned:
-        relpath, destination = _destination(mount, owner_id, item.source)
-        if destination.exists() and destination not in replacing:
-            raise Conflict(f"The destination {destination} already exists.")
-        _require_writable_folders(item.source, destination)
-        row = StoredFile(
-            data_directory_id=mount.data_directory_id,
-            relpath=relpath,
-            filepath_type_id=item.filepath_type_id,
-            checksum=crc32_checksum(item.source),
-            size=content_size(item.source),
-            **owner,
-        )
-        ctx.session.add(row)
-        rows.append(row)
-        ctx.plan_move(item.source, destination)
-    await ctx.session.flush()
-    return rows
+    artifact: Artifact,
+    parents: Sequence[int],
+    prep_id: int | None,
+    analysis_id: int | None,
+    data_type: str | None,
+) -> None:
+    """Give a new artifact its one origin: parents, a preparation, or an analysis/data type."""
+    if parents:
+        await _place_by_parents(ctx, artifact, parents)
+    elif prep_id is not None:
+        await _attach_to_prep(ctx, artifact, prep_id)
+    else:
+        if analysis_id is not None:
+            if await ctx.session.get(Analysis, analysis_id) is None:
+                raise NotFound(f"Analysis {analysis_id} does not exist.")
+            artifact.analysis_id = analysis_id
+        artifact.data_type_id = await _data_type_id(ctx, data_type or "Job Output Folder")
 
 
 async def store_server_file(
@@ -249,7 +176,7 @@ async def store_server_file(
     """Register a file the server wrote itself (an analysis's mapping file) and journal its
     move into the `mount_kind` mount."""
     types = await filepath_types_by_name(ctx, [filepath_type])
-    planned = [_PlannedFile(source, types[filepath_type].id, filepath_type)]
+    planned = [PlannedFile(source, types[filepath_type].id, filepath_type)]
     mount = await get_mount(ctx, mount_kind)
     rows = await store_files(ctx, mount=mount, owner=owner, owner_id=owner_id, planned=planned)
     return rows[0]
@@ -291,7 +218,7 @@ async def create_artifact(
     if bool(parents) != (command_id is not None):
         raise Invalid("Parents and processing parameters must be given together.")
     type_row = await get_artifact_type(ctx, artifact_type)
-    planned = await _plan_files(ctx, files, files_root, by_server=written_by_server)
+    planned = await plan_files(ctx, files, files_root, by_server=written_by_server)
     if check_files:
         await check_filepath_types(ctx, type_row, [p.filepath_type for p in planned])
     mount = await get_mount(ctx, type_row.name)
@@ -305,16 +232,7 @@ async def create_artifact(
         command_output_id=command_output_id,
         visibility="sandbox",
     )
-    if parents:
-        await _place_by_parents(ctx, artifact, parents)
-    elif prep_id is not None:
-        await _attach_to_prep(ctx, artifact, prep_id)
-    else:
-        if analysis_id is not None:
-            if await ctx.session.get(Analysis, analysis_id) is None:
-                raise NotFound(f"Analysis {analysis_id} does not exist.")
-            artifact.analysis_id = analysis_id
-        artifact.data_type_id = await _data_type_id(ctx, data_type or "Job Output Folder")
+    await _place(ctx, artifact, parents, prep_id, analysis_id, data_type)
     ctx.session.add(artifact)
     await ctx.session.flush()
     if prep_id is not None and not parents:
@@ -388,11 +306,6 @@ async def get_artifact_details(ctx: Context, artifact_id: int) -> ArtifactDetail
     )
 
 
-async def require_artifact_writer(ctx: Context, artifact: Artifact) -> None:
-    """Plugin-side artifact changes need a client token (decisions.md, Authorization)."""
-    access.require_plugin_api_writer(ctx.principal)
-
-
 async def set_html_summary(
     ctx: Context, artifact_id: int, html: str, directory: str | None = None
 ) -> list[ArtifactFile]:
@@ -402,11 +315,11 @@ async def set_html_summary(
     the same name), then the other old ones are removed (db/file_journal.py).
     """
     artifact = await get_artifact(ctx, artifact_id)
-    await require_artifact_writer(ctx, artifact)
+    access.require_plugin_api_writer(ctx.principal)
     type_row = await ctx.session.get(ArtifactType, artifact.artifact_type_id)
     assert type_row is not None
     files = [(html, HTML_SUMMARY)] + ([(directory, HTML_SUMMARY_DIR)] if directory else [])
-    planned = await _plan_files(ctx, files, None)
+    planned = await plan_files(ctx, files, None)
     old = [
         f
         for f in await files_of_artifact(ctx, artifact.id)
@@ -416,7 +329,7 @@ async def set_html_summary(
         await ctx.session.execute(delete(StoredFile).where(StoredFile.id.in_([f.id for f in old])))
         await ctx.session.flush()
     mount = await get_mount(ctx, type_row.name)
-    new_paths = {_destination(mount, artifact.id, p.source)[1] for p in planned}
+    new_paths = {destination_of(mount, artifact.id, p.source)[1] for p in planned}
     if any(p.source in new_paths for p in planned):
         raise Invalid("The new HTML summary must not be the artifact's current one.")
     replaced = [f.path for f in old if f.path in new_paths]

@@ -21,7 +21,7 @@ from resolvers.artifacts.artifact_types import check_filepath_types, get_artifac
 from resolvers.artifacts.artifacts import create_artifact
 from resolvers.context import Context
 from resolvers.errors import AlreadySet, Conflict, Invalid, NotFound, raise_problems
-from resolvers.jobs.submission import submit_html_summary
+from resolvers.jobs.html_summaries import submit_html_summary
 from resolvers.studies.preparations import PREPARATION_NOT_FOUND
 from resolvers.studies.studies import find_editable_study, is_storable_id
 

@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 
 from db.models import Artifact, ArtifactParent, MetadataRestriction, PrepSample, Sample
 from resolvers.artifacts.artifacts import get_artifact
-from resolvers.auth.access import has_admin_rights, require_edit_study
+from resolvers.auth.access import can_moderate_visibility, require_edit_study
 from resolvers.context import Context
 from resolvers.errors import Conflict, Forbidden, Invalid
 
@@ -39,7 +39,7 @@ async def set_artifact_visibility(ctx: Context, artifact_id: int, visibility: st
         return artifact
     if current == "archived":
         raise Conflict(f"Artifact {artifact_id} is archived; its visibility cannot change.")
-    admin = has_admin_rights(ctx.principal)
+    admin = can_moderate_visibility(ctx.principal)
     if current == "public" and not admin:
         raise Forbidden("Public artifacts stay public; only an administrator can change them.")
     parents = await _neighbours(ctx, [artifact.id], upwards=True)

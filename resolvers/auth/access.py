@@ -1,8 +1,12 @@
-"""Who may see and change what (decisions.md, "Authorization").
+"""The whole rule book: who may see and change what (decisions.md, "Authorization").
 
-Every read and write of the other resolvers goes through these functions.
-List queries use the `*_filter` SQL predicates so that counts and pages
-stay right; single lookups use the `can_*` checks.
+Every permission rule of the gateway is one named function here and nowhere else: pure
+predicates on a principal (`is_*`, `has_*`, `can_*`, returning a bool), SQL predicates for
+list queries (`*_filter`, so that counts and pages stay right), and a few `require_*`
+helpers that raise the usual error. Other modules never look at a principal's kind, level
+or admin flag themselves: they call a predicate and raise their own message when it says
+no (tests/resolvers/test_rule_book.py keeps it so). `schema/` computes its `viewerCan*`
+fields from the same predicates.
 """
 
 from __future__ import annotations
@@ -28,10 +32,6 @@ from resolvers.plugins.trust import untrusted_plugin_message
 
 READ_ONLY_LEVELS = ("guest", "unverified")
 """User levels that read public data only (an unverified account gets no token at all)."""
-
-
-def is_admin(principal: Principal) -> bool:
-    return principal.is_admin
 
 
 def is_member(principal: Principal) -> bool:
@@ -109,6 +109,63 @@ def can_cancel_job(principal: Principal, job: ProcessingJob) -> bool:
     )
 
 
+def can_change_plugin(principal: Principal, software_id: int) -> bool:
+    """A plugin's client changes its own plugin's commands; system clients and admins any."""
+    if principal.kind == "system" or principal.is_admin:
+        return True
+    return principal.kind == "plugin" and principal.software_id == software_id
+
+
+def can_read_audit_log(principal: Principal) -> bool:
+    return principal.is_admin
+
+
+def can_resume_upload(principal: Principal, uploader_id: int | None) -> bool:
+    """A resumable upload is continued by the account that started it, or by an admin."""
+    return principal.is_admin or (
+        principal.account_id is not None and principal.account_id == uploader_id
+    )
+
+
+def can_moderate_visibility(principal: Principal) -> bool:
+    """Whoever has admin rights changes public artifacts, makes artifacts private when the
+    server requires approval, and publishes from any state (decisions.md Q16)."""
+    return has_admin_rights(principal)
+
+
+def can_submit_jobs(principal: Principal) -> bool:
+    """Jobs are submitted by signed-in users who are not guests."""
+    return (
+        principal.kind == "user" and principal.account_id is not None and principal.level != "guest"
+    )
+
+
+def can_be_shared_with(account_level: str) -> bool:
+    """A study or analysis is shared only with accounts whose e-mail address is verified."""
+    return account_level != "unverified"
+
+
+def can_work_on_analyses(account_level: str) -> bool:
+    """Analyses are shared only with accounts that may change data (not guests)."""
+    return account_level not in READ_ONLY_LEVELS
+
+
+def awaits_verification(account_level: str) -> bool:
+    """An account whose e-mail address is not verified yet: it may not sign in, and its
+    verification link is still good."""
+    return account_level == "unverified"
+
+
+def can_create_tags(principal: Principal) -> bool:
+    """New study tags are created by signed-in users who may change data."""
+    return principal.account_id is not None and principal.level not in READ_ONLY_LEVELS
+
+
+def reads_everything(principal: Principal) -> bool:
+    """Plugin and system clients and admins read every study, artifact, analysis."""
+    return principal.kind in ("system", "plugin") or principal.is_admin
+
+
 def can_trust_plugins(principal: Principal) -> bool:
     """Admins and the server's operator (the command line) trust and untrust plugins."""
     return principal.is_admin or (principal.kind == "system" and principal.client_id is None)
@@ -131,7 +188,7 @@ def readable_studies_filter(principal: Principal) -> ColumnElement[bool]:
 
     A study is public when any of its non-archived artifacts is public (domain.md §3.6).
     """
-    if principal.kind in ("system", "plugin") or principal.is_admin:
+    if reads_everything(principal):
         return true()
     public = exists(
         select(Artifact.id).where(Artifact.study_id == Study.id, Artifact.visibility == "public")
@@ -181,7 +238,7 @@ def readable_artifacts_filter(principal: Principal) -> ColumnElement[bool]:
     """SQL predicate on `Artifact`: public artifacts for everyone; the non-public artifacts of
     studies and analyses the caller owns or shares; all for admins and clients (domain.md §3.9).
     """
-    if principal.kind in ("system", "plugin") or principal.is_admin:
+    if reads_everything(principal):
         return true()
     public = Artifact.visibility == "public"
     if not is_member(principal):
@@ -211,7 +268,7 @@ def readable_analyses_filter(principal: Principal) -> ColumnElement[bool]:
     """SQL predicate on `Analysis`: public ones (every root artifact public), own and shared
     (default analyses included, domain.md Q14); all for admins and clients.
     """
-    if principal.kind in ("system", "plugin") or principal.is_admin:
+    if reads_everything(principal):
         return true()
     roots = select(Artifact.id).where(
         Artifact.analysis_id == Analysis.id, Artifact.command_id.is_(None)
@@ -260,8 +317,6 @@ def can_see_account_details(principal: Principal, account_id: int) -> bool:
     return principal.is_admin or (principal.kind == "user" and principal.account_id == account_id)
 
 
-# --- single-object checks used by every resolver ------------------------------------------
-
 VALIDATE_COMMAND = "Validate"
 
 
@@ -301,12 +356,15 @@ def require_plugin_api_writer(principal: Principal) -> Principal:
     return principal
 
 
-def require_plugin_api(ctx: Context) -> Principal:
-    """Plugin and system clients and admins; everyone else is refused."""
+PLUGIN_API_ONLY = "Only plugin and system clients (and administrators) may do this."
+
+
+def require_plugin_api(ctx: Context, refusal: str = PLUGIN_API_ONLY) -> Principal:
+    """Plugin and system clients and admins; everyone else is refused with `refusal`."""
     if not ctx.principal.is_authenticated:
         raise Unauthenticated("Authentication required: send a bearer token.")
     if not has_plugin_api_rights(ctx.principal):
-        raise Forbidden("Only plugin and system clients (and administrators) may do this.")
+        raise Forbidden(refusal)
     return ctx.principal
 
 
@@ -364,7 +422,7 @@ async def require_act_on_job(ctx: Context, job: ProcessingJob) -> None:
 def require_job_submitter(ctx: Context) -> int:
     """Jobs are submitted by signed-in users who may write (not guests); their account id."""
     principal = ctx.principal
-    if principal.kind != "user" or principal.account_id is None or principal.level == "guest":
+    if not can_submit_jobs(principal) or principal.account_id is None:
         raise Forbidden("Jobs are submitted by signed-in users: send a user's bearer token.")
     return principal.account_id
 

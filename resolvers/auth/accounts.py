@@ -14,6 +14,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from db.models import USER_LEVELS, Account, Message, MessageRecipient, OAuthClient, Software, utcnow
+from resolvers.auth import access
 from resolvers.auth.credentials import (
     CLIENT_ID_LENGTH,
     CLIENT_SECRET_LENGTH,
@@ -92,7 +93,7 @@ def validate_level(level: str) -> str:
 
 
 def _may_assign_levels(ctx: Context) -> bool:
-    return ctx.principal.kind == "system" or ctx.principal.is_admin
+    return access.can_manage_accounts(ctx.principal)
 
 
 async def get_account_by_email(ctx: Context, email: str) -> Account | None:

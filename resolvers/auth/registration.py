@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 
 from db.models import Account
+from resolvers.auth.access import awaits_verification
 from resolvers.auth.account_admin import require_account, require_administrator
 from resolvers.auth.account_links import Purpose, issue_link, link_url, mail_link, use_link
 from resolvers.auth.accounts import create_user, validate_email
@@ -54,7 +55,7 @@ async def verify_email(ctx: Context, token: str) -> Account:
 
 def mark_verified(account: Account) -> None:
     """An unverified account becomes a user (other levels are kept)."""
-    if account.level == UNVERIFIED:
+    if awaits_verification(account.level):
         account.level = VERIFIED_LEVEL
         account.verify_code = None
         logger.info("account %s verified its e-mail address", account.email)
@@ -83,7 +84,7 @@ async def link_for_administrator(ctx: Context, email: str, purpose: Purpose) -> 
     for servers without a mail server. A verification link needs an unverified account."""
     require_administrator(ctx)
     account = await require_account(ctx, email.strip())
-    if purpose == "verify" and account.level != UNVERIFIED:
+    if purpose == "verify" and not awaits_verification(account.level):
         raise Conflict(f"The e-mail address of {account.email} is verified already.")
     url = link_url(ctx.settings, purpose, await issue_link(ctx, account, purpose))
     logger.info("%s link for %s made by %s", purpose, account.email, ctx.principal.audit_name)

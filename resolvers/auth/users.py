@@ -9,7 +9,7 @@ from sqlalchemy import select
 from db.models import Account
 from resolvers.auth import access
 from resolvers.context import Context
-from resolvers.errors import Forbidden, NotFound
+from resolvers.errors import NotFound
 
 
 @dataclass(frozen=True)
@@ -19,14 +19,12 @@ class UserSummary:
     level: str
 
 
-def _require_plugin_rights(ctx: Context) -> None:
-    if not access.has_plugin_api_rights(ctx.principal):
-        raise Forbidden("Only plugin clients and administrators may list users.")
+REFUSAL = "Only plugin clients and administrators may list users."
 
 
 async def list_users(ctx: Context) -> list[UserSummary]:
     """Every user, in creation order."""
-    _require_plugin_rights(ctx)
+    access.require_plugin_api(ctx, REFUSAL)
     rows = await ctx.session.execute(
         select(Account.email, Account.name, Account.level).order_by(Account.id)
     )
@@ -35,7 +33,7 @@ async def list_users(ctx: Context) -> list[UserSummary]:
 
 async def get_user(ctx: Context, email: str) -> UserSummary:
     """One user by e-mail (case-insensitive); NotFound otherwise."""
-    _require_plugin_rights(ctx)
+    access.require_plugin_api(ctx, REFUSAL)
     row = (
         await ctx.session.execute(
             select(Account.email, Account.name, Account.level).where(

@@ -53,8 +53,7 @@ class PushedFile:
 
 
 def _require_rights(ctx: Context) -> None:
-    if not access.has_plugin_api_rights(ctx.principal):
-        raise Forbidden("Only plugin clients and administrators may transfer files.")
+    access.require_plugin_api(ctx, "Only plugin clients and administrators may transfer files.")
 
 
 async def _inside(ctx: Context, candidate: str) -> Path:

@@ -29,8 +29,8 @@ from pathlib import Path
 from db.files import PathOutsideRoot, resolve_inside
 from db.settings import Settings
 from resolvers.artifacts.uploaded_artifacts import study_upload_folder
-from resolvers.auth.access import can_edit_study
-from resolvers.context import Context, Principal
+from resolvers.auth.access import can_edit_study, can_resume_upload
+from resolvers.context import Context
 from resolvers.errors import Conflict, Forbidden, Invalid, NotFound
 from resolvers.studies.studies import find_editable_study
 
@@ -197,17 +197,11 @@ async def begin_upload(ctx: Context, study_id: int, filename: str, length: int) 
 async def require_upload_access(ctx: Context, upload_id: str) -> PartialUpload:
     """The upload, if the caller started it (or is an admin) and may still change its study."""
     upload = load_upload(ctx.settings, upload_id)
-    if not _is_uploader(ctx.principal, upload):
+    if not can_resume_upload(ctx.principal, upload.account_id):
         raise NotFound(f"Upload not found: {upload_id}")
     if not await can_edit_study(ctx, upload.study_id):
         raise Forbidden(f"You do not have permission to modify study {upload.study_id}.")
     return upload
-
-
-def _is_uploader(principal: Principal, upload: PartialUpload) -> bool:
-    return principal.is_admin or (
-        principal.account_id is not None and principal.account_id == upload.account_id
-    )
 
 
 @contextlib.contextmanager

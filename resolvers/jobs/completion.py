@@ -16,6 +16,7 @@ from sqlalchemy import func, select, update
 
 from db.models import ProcessingJob, ProcessingJobValidator, utcnow
 from resolvers.artifacts import archive
+from resolvers.auth import access
 from resolvers.context import Context
 from resolvers.errors import DomainError, Forbidden
 from resolvers.jobs import validators
@@ -25,7 +26,6 @@ from resolvers.jobs.lifecycle import (
     NOT_RUNNING_COMPLETE,
     job_software,
     load_job,
-    require_act_on_job,
 )
 
 logger = logging.getLogger(__name__)
@@ -81,7 +81,7 @@ async def complete_job(ctx: Context, job_id: str, payload: Any) -> None:
     reason, as Qiita's completion task does.
     """
     job = await load_job(ctx, job_id)
-    await require_act_on_job(ctx, job)
+    await access.require_act_on_job(ctx, job)
     if job.status != "running":
         raise Forbidden(NOT_RUNNING_COMPLETE)
     report = parse_completion_report(payload)

@@ -25,6 +25,7 @@ from db.models import JobStatus, LogEntry, ProcessingJob, ProcessingJobValidator
 from resolvers.artifacts.artifacts import create_artifact
 from resolvers.context import Context
 from resolvers.errors import NotFound
+from resolvers.jobs.html_summaries import has_html_summary, submit_html_summary
 from resolvers.jobs.lifecycle import (
     change_status,
     fail_job,
@@ -33,7 +34,7 @@ from resolvers.jobs.lifecycle import (
     write_step,
 )
 from resolvers.jobs.outputs import artifact_origin, json_parameter
-from resolvers.jobs.submission import has_html_summary, submit_html_summary, submit_ready_children
+from resolvers.jobs.submission import submit_ready_children
 from resolvers.messages import notify_job_end
 
 logger = logging.getLogger(__name__)

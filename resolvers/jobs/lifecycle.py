@@ -97,11 +97,6 @@ async def get_job(ctx: Context, job_id: str) -> ProcessingJob:
     return job
 
 
-async def require_act_on_job(ctx: Context, job: ProcessingJob) -> None:
-    """Heartbeat, step and complete: see access.can_act_on_job."""
-    await access.require_act_on_job(ctx, job)
-
-
 @dataclass(frozen=True)
 class JobSummary:
     """What `GET /qiita_db/jobs/<id>` reports (plugin-api.md §3.1)."""
@@ -181,7 +176,7 @@ async def heartbeat_job(ctx: Context, job_id: str) -> str:
     if acting is not None and await _beat(ctx, parse_job_id(job_id), acting):
         return "running"
     job = await load_job(ctx, job_id)
-    await require_act_on_job(ctx, job)
+    await access.require_act_on_job(ctx, job)
     if await _beat(ctx, job.id, true()):
         return "running"
     current = await load_job(ctx, job.id)
@@ -208,7 +203,7 @@ async def _beat(ctx: Context, job_id: str, acting: ColumnElement[bool]) -> bool:
 async def set_job_step(ctx: Context, job_id: str, step: str) -> None:
     """Replace the free-text step of a running job (plugin-api.md §3.3)."""
     job = await load_job(ctx, job_id)
-    await require_act_on_job(ctx, job)
+    await access.require_act_on_job(ctx, job)
     result = await ctx.session.execute(
         update(ProcessingJob)
         .where(ProcessingJob.id == job.id, ProcessingJob.status == "running")

@@ -1,13 +1,15 @@
 """Validator jobs: created for each output of a completed job, and their completion.
 
 plugin-lifecycle.md §5.3 (a Validate job completes), §5.4 (validators of a transformation
-job). Their release into artifacts (§5.5) is the end of the job they validate: job_end.py.
+job). Their release into artifacts (§5.5) is the end of the job they validate
+(resolvers/jobs/end.py).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select, update
@@ -28,7 +30,7 @@ from resolvers.artifacts.artifact_types import check_filepath_types, get_artifac
 from resolvers.artifacts.artifacts import create_artifact
 from resolvers.auth import access
 from resolvers.context import Context
-from resolvers.errors import Forbidden, Invalid, NotFound
+from resolvers.errors import Invalid, NotFound
 from resolvers.files import client_files
 from resolvers.jobs import workflows
 from resolvers.jobs.completion_reports import OutputReport
@@ -39,7 +41,6 @@ from resolvers.jobs.lifecycle import (
     insert_job,
     job_software,
     load_job,
-    require_act_on_job,
     write_step,
 )
 from resolvers.jobs.outputs import artifact_origin, json_parameter
@@ -99,6 +100,16 @@ async def _artifact_name(ctx: Context, job: ProcessingJob, output_name: str) -> 
     return " ".join(parts)
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """One reported output, checked, with the Validate command of its type (if any)."""
+
+    output: OutputReport
+    command_output: CommandOutput
+    artifact_name: str
+    validate: Command | None
+
+
 async def create_validators(
     ctx: Context, job: ProcessingJob, outputs: Mapping[str, OutputReport]
 ) -> list[str]:
@@ -110,6 +121,41 @@ async def create_validators(
     command, software = await job_software(ctx, job)
     inputs = await input_artifact_ids(ctx, job.id)
     template, analysis = await _preparation_or_analysis(ctx, job, inputs)
+    plans = await _plan_validation(ctx, job, command, outputs)
+    validator_ids: list[str] = []
+    checked_by_server: list[int] = []
+    for plan in plans:
+        if plan.validate is None:
+            type_row = await get_artifact_type(ctx, plan.output.artifact_type)
+            await check_filepath_types(ctx, type_row, [fp for _, fp in plan.output.filepaths])
+            artifact = await create_artifact(
+                ctx,
+                artifact_type=plan.output.artifact_type,
+                files=plan.output.filepaths,
+                name=plan.artifact_name,
+                job_id=job.id,
+                command_output_id=plan.command_output.id,
+                **artifact_origin(job, inputs, template=template),
+            )
+            checked_by_server.append(artifact.id)
+        else:
+            private = software.type == "private"
+            validator_ids.append(
+                await _insert_validator(ctx, job, plan, template, analysis, private=private)
+            )
+    await ctx.session.flush()
+    if not validator_ids:
+        await finish_job(ctx, job, Succeeded(checked_by_server))
+        return []
+    await write_step(ctx, job.id, validating_step(validator_ids, {}))
+    await submit_jobs(ctx, validator_ids)
+    return validator_ids
+
+
+async def _plan_validation(
+    ctx: Context, job: ProcessingJob, command: Command, outputs: Mapping[str, OutputReport]
+) -> list[_Plan]:
+    """Check every reported output before anything is created."""
     declared = {
         row.name: row
         for row in (
@@ -118,64 +164,53 @@ async def create_validators(
             )
         ).scalars()
     }
-    plans: list[tuple[OutputReport, CommandOutput, str, Command | None]] = []
+    plans: list[_Plan] = []
     for name, output in outputs.items():
         if name not in declared:
             raise Invalid(f"The command {command.name!r} has no output named {name!r}.")
         await get_artifact_type(ctx, output.artifact_type)
         await client_files.check_handed_files(ctx, [path for path, _ in output.filepaths])
         validate = await validator_command(ctx, output.artifact_type)
-        plans.append((output, declared[name], await _artifact_name(ctx, job, name), validate))
+        plans.append(_Plan(output, declared[name], await _artifact_name(ctx, job, name), validate))
+    return plans
 
-    validator_ids: list[str] = []
-    checked_by_server: list[int] = []
-    for output, command_output, artifact_name, validate in plans:
-        if validate is None:
-            type_row = await get_artifact_type(ctx, output.artifact_type)
-            await check_filepath_types(ctx, type_row, [fp for _, fp in output.filepaths])
-            artifact = await create_artifact(
-                ctx,
-                artifact_type=output.artifact_type,
-                files=output.filepaths,
-                name=artifact_name,
-                job_id=job.id,
-                command_output_id=command_output.id,
-                **artifact_origin(job, inputs, template=template),
-            )
-            checked_by_server.append(artifact.id)
-            continue
-        files: dict[str, list[str]] = {}
-        for path, fp_type in output.filepaths:
-            files.setdefault(fp_type, []).append(path)
-        provenance: dict[str, Any] = {
-            "job": job.id,
-            "cmd_out_id": command_output.id,
-            "name": artifact_name,
-        }
-        if software.type == "private":
-            provenance["data_type"] = "Job Output Folder"
-        validator = await insert_job(
-            ctx,
-            command_id=validate.id,
-            account_id=job.account_id,
-            parameters={
-                "template": template,
-                "analysis": analysis,
-                "files": json.dumps(files),
-                "artifact_type": output.artifact_type,
-                "provenance": json.dumps(provenance),
-                "name": DEFAULT_NAME,
-            },
-        )
-        ctx.session.add(ProcessingJobValidator(job_id=job.id, validator_id=validator.id))
-        validator_ids.append(validator.id)
-    await ctx.session.flush()
-    if not validator_ids:
-        await finish_job(ctx, job, Succeeded(checked_by_server))
-        return []
-    await write_step(ctx, job.id, validating_step(validator_ids, {}))
-    await submit_jobs(ctx, validator_ids)
-    return validator_ids
+
+async def _insert_validator(
+    ctx: Context,
+    job: ProcessingJob,
+    plan: _Plan,
+    template: int | None,
+    analysis: int | None,
+    *,
+    private: bool,
+) -> str:
+    """A Validate job for one output of `job`, attached to it; its id."""
+    assert plan.validate is not None
+    files: dict[str, list[str]] = {}
+    for path, fp_type in plan.output.filepaths:
+        files.setdefault(fp_type, []).append(path)
+    provenance: dict[str, Any] = {
+        "job": job.id,
+        "cmd_out_id": plan.command_output.id,
+        "name": plan.artifact_name,
+    }
+    if private:
+        provenance["data_type"] = "Job Output Folder"
+    validator = await insert_job(
+        ctx,
+        command_id=plan.validate.id,
+        account_id=job.account_id,
+        parameters={
+            "template": template,
+            "analysis": analysis,
+            "files": json.dumps(files),
+            "artifact_type": plan.output.artifact_type,
+            "provenance": json.dumps(provenance),
+            "name": DEFAULT_NAME,
+        },
+    )
+    ctx.session.add(ProcessingJobValidator(job_id=job.id, validator_id=validator.id))
+    return validator.id
 
 
 async def complete_validator(ctx: Context, job: ProcessingJob, output: OutputReport) -> None:
@@ -252,6 +287,32 @@ async def _checked_files(ctx: Context, files: str) -> None:
     )
 
 
+async def _injected_output(
+    ctx: Context, job_id: str, name: str, template: int | None
+) -> tuple[int | None, str]:
+    """An injected artifact as output `name` of `job_id`: the preparation of the job's first
+    input (else `template`) and the validator's provenance."""
+    job = await load_job(ctx, job_id)
+    await access.require_act_on_job(ctx, job)
+    output = (
+        await ctx.session.execute(
+            select(CommandOutput.id).where(
+                CommandOutput.command_id == job.command_id, CommandOutput.name == name
+            )
+        )
+    ).scalar_one_or_none()
+    if output is None:
+        raise Invalid("The command_artifact_name does not exist in the command")
+    inputs = await input_artifact_ids(ctx, job.id)
+    if inputs:
+        first = await ctx.session.get(Artifact, inputs[0])
+        template = first.prep_id if first is not None else None
+    provenance = json.dumps(
+        {"job": job.id, "cmd_out_id": output, "direct_creation": True, "name": name}
+    )
+    return template, provenance
+
+
 async def inject_artifact(
     ctx: Context,
     *,
@@ -272,8 +333,7 @@ async def inject_artifact(
         raise Invalid("You need to specify a job_id or a prep_id")
     if job_id is not None and prep_id is not None:
         raise Invalid("You need to specify only a job_id or a prep_id")
-    if not access.has_plugin_api_rights(ctx.principal):
-        raise Forbidden("Only plugin clients and administrators may inject artifacts.")
+    access.require_plugin_api(ctx, "Only plugin clients and administrators may inject artifacts.")
     account = (
         await ctx.session.execute(select(Account).where(Account.email_lower == user_email.lower()))
     ).scalar_one_or_none()
@@ -284,24 +344,7 @@ async def inject_artifact(
     template: int | None = prep_id
     provenance: str | None = None
     if job_id is not None:
-        job = await load_job(ctx, job_id)
-        await require_act_on_job(ctx, job)
-        output = (
-            await ctx.session.execute(
-                select(CommandOutput.id).where(
-                    CommandOutput.command_id == job.command_id, CommandOutput.name == name
-                )
-            )
-        ).scalar_one_or_none()
-        if output is None:
-            raise Invalid("The command_artifact_name does not exist in the command")
-        inputs = await input_artifact_ids(ctx, job.id)
-        if inputs:
-            first = await ctx.session.get(Artifact, inputs[0])
-            template = first.prep_id if first is not None else None
-        provenance = json.dumps(
-            {"job": job.id, "cmd_out_id": output, "direct_creation": True, "name": name}
-        )
+        template, provenance = await _injected_output(ctx, job_id, name, template)
     elif prep_id is not None and await ctx.session.get(PrepTemplate, prep_id) is None:
         raise NotFound(f"Prep template {prep_id} does not exist.")
     validate = await validator_command(ctx, artifact_type)

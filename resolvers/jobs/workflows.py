@@ -307,13 +307,11 @@ async def _first_level_job(
     return job
 
 
-async def plan_default_workflow(
-    ctx: Context, prep: PrepTemplate, artifact_type: ArtifactType
-) -> tuple[DefaultWorkflow, list[TemplateNode], list[TemplateLink]]:
-    """The default workflow for the preparation and `artifact_type`: its steps in order
-    and their links. Invalid or Conflict when it cannot be built (domain.md §2.9)."""
-    match = await choose_default_workflow(ctx, prep, artifact_type)
-    template = match.workflow
+async def _checked_steps(
+    ctx: Context, template: DefaultWorkflow
+) -> tuple[list[TemplateNode], list[TemplateLink]]:
+    """The steps of `template`, parents first, and their links; refused when it has no
+    steps, uses inactive commands or makes more than `max_artifacts_in_workflow` artifacts."""
     nodes = await _nodes(ctx, template.id)
     if not nodes:
         raise Invalid(f"The default workflow '{template.name}' has no steps.")
@@ -333,8 +331,17 @@ async def plan_default_workflow(
             f"than the {limit} allowed in one workflow (max_artifacts_in_workflow).",
             field="add_default_workflow",
         )
+    return ordered, links
 
-    return template, ordered, links
+
+async def plan_default_workflow(
+    ctx: Context, prep: PrepTemplate, artifact_type: ArtifactType
+) -> tuple[DefaultWorkflow, list[TemplateNode], list[TemplateLink]]:
+    """The default workflow for the preparation and `artifact_type`: its steps in order
+    and their links. Invalid or Conflict when it cannot be built (domain.md §2.9)."""
+    match = await choose_default_workflow(ctx, prep, artifact_type)
+    ordered, links = await _checked_steps(ctx, match.workflow)
+    return match.workflow, ordered, links
 
 
 async def add_default_workflow(

@@ -7,7 +7,7 @@ outputs). Registration from configuration files is resolvers/plugins/registratio
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -27,15 +27,13 @@ from db.models import (
 from resolvers.auth import access
 from resolvers.context import Context
 from resolvers.errors import Conflict, Forbidden, Invalid, NotFound
-from resolvers.plugins.registration import registration_in_progress
-
-SIMPLE_TYPES = frozenset(
-    {"string", "integer", "float", "boolean", "bool", "reference", "prep_template", "analysis"}
+from resolvers.plugins.command_definitions import (
+    CheckedDefinition,
+    CommandDefinition,
+    Parameter,
+    check_definition,
 )
-LIST_TYPES = frozenset({"choice", "mchoice", "artifact"})
-VALIDATE = "Validate"
-VALIDATE_EXTRAS = (("name", "dflt_name"), ("provenance", None))
-"""Optional string parameters every Validate command of a type plugin gets (§5.2)."""
+from resolvers.plugins.registration import registration_in_progress
 
 
 @dataclass(frozen=True)
@@ -56,30 +54,6 @@ class CommandDetails:
     outputs: list[tuple[str, str]]
 
 
-@dataclass(frozen=True)
-class CommandDefinition:
-    """A command as a plugin declares it (plugin-api.md §5.2), JSON fields decoded."""
-
-    name: str
-    description: str
-    required_parameters: Any
-    optional_parameters: Any
-    default_parameter_sets: Any = None
-    outputs: Any = None
-    analysis_only: bool = False
-
-
-@dataclass
-class _Parameter:
-    name: str
-    type: str
-    required: bool
-    default: str | None
-    name_order: int | None = None
-    check_biom_merge: bool = False
-    artifact_types: list[str] = field(default_factory=list)
-
-
 async def find_plugin(ctx: Context, name: str, version: str) -> Software:
     """The plugin (name, version); NotFound otherwise."""
     query = select(Software).where(Software.name == name, Software.version == version)
@@ -89,23 +63,17 @@ async def find_plugin(ctx: Context, name: str, version: str) -> Software:
     return software
 
 
-def _require_plugin_rights(ctx: Context) -> None:
-    if not access.has_plugin_api_rights(ctx.principal):
-        raise Forbidden("Only plugin clients and administrators may use the plugin API.")
+PLUGIN_API_REFUSAL = "Only plugin clients and administrators may use the plugin API."
 
 
 def _require_own_plugin(ctx: Context, software: Software) -> None:
-    principal = ctx.principal
-    if principal.kind == "system" or principal.is_admin:
-        return
-    if principal.kind == "plugin" and principal.software_id == software.id:
-        return
-    raise Forbidden(f"This client may not change plugin {software.name} {software.version}.")
+    if not access.can_change_plugin(ctx.principal, software.id):
+        raise Forbidden(f"This client may not change plugin {software.name} {software.version}.")
 
 
 async def get_plugin(ctx: Context, name: str, version: str) -> PluginDetails:
     """The plugin with the names of all its commands and its publications (§5.1)."""
-    _require_plugin_rights(ctx)
+    access.require_plugin_api(ctx, PLUGIN_API_REFUSAL)
     software = await find_plugin(ctx, name, version)
     commands = await ctx.session.execute(
         select(Command.name).where(Command.software_id == software.id).order_by(Command.id)
@@ -148,7 +116,7 @@ def decoded_default(parameter: CommandParameter) -> Any:
 
 async def get_command(ctx: Context, name: str, version: str, command_name: str) -> CommandDetails:
     """The command's parameters, parameter sets and outputs (§5.3)."""
-    _require_plugin_rights(ctx)
+    access.require_plugin_api(ctx, PLUGIN_API_REFUSAL)
     command = await find_command(ctx, await find_plugin(ctx, name, version), command_name)
     parameters = (
         await ctx.session.execute(
@@ -202,132 +170,6 @@ async def activate_command(ctx: Context, name: str, version: str, command_name: 
     await ctx.session.flush()
 
 
-def _malformed(detail: str) -> Invalid:
-    return Invalid(f"Malformed parameters dictionary: {detail}", field="parameters")
-
-
-def _list_values(kind: str, spec: str, name: str) -> list[Any]:
-    try:
-        values = json.loads(spec)
-    except ValueError:
-        raise _malformed(f"the type of {name!r} ({kind}:{spec}) must end in a JSON list") from None
-    if not isinstance(values, list) or not values:
-        raise _malformed(f"the type of {name!r} ({kind}:{spec}) must end in a non-empty list")
-    return values
-
-
-def _default_text(value: Any) -> str | None:
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, list | dict):
-        return json.dumps(value)
-    return str(value)
-
-
-def _parse_parameter(name: str, spec: Any, *, declared_optional: bool) -> _Parameter:
-    if not isinstance(spec, list) or len(spec) not in (2, 4):
-        raise _malformed(
-            f"parameter {name!r} must be [type, default] or "
-            "[type, default, name_order, check_biom_merge]"
-        )
-    kind, default = spec[0], spec[1]
-    if not isinstance(kind, str):
-        raise _malformed(f"the type of parameter {name!r} must be a string")
-    name_order = spec[2] if len(spec) == 4 else None
-    check_biom_merge = bool(spec[3]) if len(spec) == 4 else False
-    if name_order is not None and (not isinstance(name_order, int) or isinstance(name_order, bool)):
-        raise _malformed(f"the name order of parameter {name!r} must be an integer or null")
-    base, colon, rest = kind.partition(":")
-    if base in SIMPLE_TYPES and not colon:
-        required = not declared_optional and default is None
-        return _Parameter(name, base, required, _default_text(default), name_order,
-                          check_biom_merge)  # fmt: skip
-    if base not in LIST_TYPES or not colon:
-        raise Invalid(f"Unknown parameter type {kind!r} for parameter {name!r}", field=name)
-    values = _list_values(base, rest, name)
-    if base == "artifact":
-        if not all(isinstance(v, str) for v in values):
-            raise _malformed(f"the artifact types of {name!r} must be strings")
-        return _Parameter(name, "artifact", True, None, name_order, check_biom_merge,
-                          artifact_types=list(values))  # fmt: skip
-    if base == "choice":
-        if default is not None and default not in values:
-            raise Invalid(
-                f"The default value {default!r} of parameter {name!r} is not one of {values}",
-                field=name,
-            )
-        required = not declared_optional and default is None
-        return _Parameter(name, kind, required, _default_text(default), name_order,
-                          check_biom_merge)  # fmt: skip
-    if isinstance(default, str):
-        try:
-            default = json.loads(default)
-        except ValueError:
-            raise Invalid(
-                f"The default of mchoice parameter {name!r} must be a JSON list", field=name
-            ) from None
-    if default is not None and (
-        not isinstance(default, list) or any(item not in values for item in default)
-    ):
-        raise Invalid(
-            f"The default value {default!r} of parameter {name!r} is not a subset of {values}",
-            field=name,
-        )
-    required = not declared_optional and default is None
-    return _Parameter(name, kind, required, _default_text(default), name_order, check_biom_merge)
-
-
-def _parse_parameters(definition: CommandDefinition) -> list[_Parameter]:
-    parsed: dict[str, _Parameter] = {}
-    for label, group, optional in (
-        ("required_parameters", definition.required_parameters, False),
-        ("optional_parameters", definition.optional_parameters, True),
-    ):
-        if not isinstance(group, dict):
-            raise _malformed(f"{label} must be a JSON object")
-        for name, spec in group.items():
-            if name in parsed:
-                raise _malformed(f"parameter {name!r} is declared twice")
-            parsed[name] = _parse_parameter(name, spec, declared_optional=optional)
-    if not parsed:
-        raise Invalid("A command needs at least one parameter.", field="required_parameters")
-    return list(parsed.values())
-
-
-def _parameter_sets(raw: Any, parameters: list[_Parameter]) -> dict[str, dict[str, Any]]:
-    if raw is None:
-        return {}
-    if not isinstance(raw, dict):
-        raise Invalid("default_parameter_sets must be a JSON object or null.",
-                      field="default_parameter_sets")  # fmt: skip
-    defaults: dict[str, Any] = {}
-    for p in parameters:
-        if not p.required:
-            defaults[p.name] = json.loads(p.default) if (
-                p.default is not None and p.type.startswith("mchoice")
-            ) else p.default  # fmt: skip
-    sets: dict[str, dict[str, Any]] = {}
-    seen: list[dict[str, Any]] = []
-    for set_name, values in raw.items():
-        if not isinstance(values, dict):
-            raise Invalid(f"Parameter set {set_name!r} must be an object.",
-                          field="default_parameter_sets")  # fmt: skip
-        unknown = sorted(set(values) - set(defaults))
-        if unknown:
-            raise Invalid(
-                f"Parameter set {set_name!r} has parameters that are not optional parameters "
-                f"of the command: {', '.join(unknown)}",
-                field="default_parameter_sets",
-            )
-        filled = {**defaults, **values}
-        if filled in seen:
-            raise Invalid(f"Parameter set {set_name!r} duplicates another set of the command.",
-                          field="default_parameter_sets")  # fmt: skip
-        seen.append(filled)
-        sets[set_name] = dict(sorted(filled.items()))
-    return sets
-
-
 async def _artifact_type_ids(ctx: Context, names: set[str]) -> dict[str, int]:
     rows = await ctx.session.execute(
         select(ArtifactType.name, ArtifactType.id).where(ArtifactType.name.in_(names))
@@ -355,37 +197,43 @@ async def create_command(
         raise Conflict(
             f"The command {definition.name!r} already exists in plugin {name} {version}."
         )
-    parameters = _parse_parameters(definition)
-    if software.type == "artifact definition" and definition.name == VALIDATE:
-        for extra, default in VALIDATE_EXTRAS:
-            if all(p.name != extra for p in parameters):
-                parameters.append(_Parameter(extra, "string", False, default))
-    sets = _parameter_sets(definition.default_parameter_sets, parameters)
-    outputs = definition.outputs or {}
-    if not isinstance(outputs, dict):
-        raise Invalid("outputs must be a JSON object of output name -> artifact type.",
-                      field="outputs")  # fmt: skip
-    wanted = {t for p in parameters for t in p.artifact_types}
-    wanted |= {t for t in outputs.values() if isinstance(t, str)}
-    type_ids = await _artifact_type_ids(ctx, wanted)
-    for output_type in outputs.values():
+    checked = check_definition(definition, software.type)
+    type_ids = await _artifact_type_ids(ctx, checked.artifact_types)
+    for output_type in checked.outputs.values():
         if not isinstance(output_type, str) or output_type not in type_ids:
             raise Invalid(
                 f"Error creating {name}, {definition.name}, {definition.description} - "
                 f"Unknown artifact_type: {output_type}",
                 field="outputs",
             )
-    unknown = sorted({t for p in parameters for t in p.artifact_types} - type_ids.keys())
+    unknown = sorted({t for p in checked.parameters for t in p.artifact_types} - type_ids.keys())
     if unknown:
         raise Invalid(f"Unknown artifact type(s): {', '.join(unknown)}", field="parameters")
+    command = await _write_command(ctx, software, existing, definition, checked, type_ids)
+    if software.type == "artifact definition":
+        await _link_types(
+            ctx, software, {type_ids[t] for p in checked.parameters for t in p.artifact_types}
+        )
+    await ctx.session.flush()
+    return command
 
+
+async def _write_command(
+    ctx: Context,
+    software: Software,
+    existing: Command | None,
+    definition: CommandDefinition,
+    checked: CheckedDefinition,
+    type_ids: dict[str, int],
+) -> Command:
+    """Insert the command (or update `existing`) with its parameters, sets and outputs."""
     kept_outputs: set[str] = set()
     if existing is not None:
         command = existing
         command.description = definition.description
         command.active = True
         command.is_analysis = definition.analysis_only
-        kept_outputs = await _clear_definition(ctx, command, outputs, type_ids)
+        kept_outputs = await _clear_definition(ctx, command, checked.outputs, type_ids)
     else:
         command = Command(
             software_id=software.id,
@@ -396,32 +244,34 @@ async def create_command(
         )
         ctx.session.add(command)
     await ctx.session.flush()
-    for position, p in enumerate(parameters):
-        row = CommandParameter(
-            command_id=command.id, name=p.name, type=p.type, required=p.required,
-            default_value=p.default, name_order=p.name_order,
-            check_biom_merge=p.check_biom_merge, position=position,
-        )  # fmt: skip
-        ctx.session.add(row)
-        await ctx.session.flush()
-        ctx.session.add_all(
-            CommandParameterArtifactType(parameter_id=row.id, artifact_type_id=type_ids[t])
-            for t in dict.fromkeys(p.artifact_types)
-        )
+    for position, p in enumerate(checked.parameters):
+        await _add_parameter(ctx, command, position, p, type_ids)
     ctx.session.add_all(
-        DefaultParameterSet(command_id=command.id, name=n, values=v) for n, v in sets.items()
+        DefaultParameterSet(command_id=command.id, name=n, values=v)
+        for n, v in checked.sets.items()
     )
     ctx.session.add_all(
         CommandOutput(command_id=command.id, name=o, artifact_type_id=type_ids[t])
-        for o, t in outputs.items()
+        for o, t in checked.outputs.items()
         if o not in kept_outputs
     )
-    if software.type == "artifact definition":
-        await _link_types(
-            ctx, software, {type_ids[t] for p in parameters for t in p.artifact_types}
-        )
-    await ctx.session.flush()
     return command
+
+
+async def _add_parameter(
+    ctx: Context, command: Command, position: int, p: Parameter, type_ids: dict[str, int]
+) -> None:
+    row = CommandParameter(
+        command_id=command.id, name=p.name, type=p.type, required=p.required,
+        default_value=p.default, name_order=p.name_order,
+        check_biom_merge=p.check_biom_merge, position=position,
+    )  # fmt: skip
+    ctx.session.add(row)
+    await ctx.session.flush()
+    ctx.session.add_all(
+        CommandParameterArtifactType(parameter_id=row.id, artifact_type_id=type_ids[t])
+        for t in dict.fromkeys(p.artifact_types)
+    )
 
 
 async def _clear_definition(

@@ -81,28 +81,7 @@ async def apply_plugin_definition(
         )
     software = await find_software(ctx, definition.name, definition.version)
     if software is None:
-        software = Software(
-            name=definition.name,
-            version=definition.version,
-            description=definition.description,
-            environment_script=definition.environment_script,
-            start_script=definition.start_script,
-            type=definition.plugin_type,
-            active=False,
-            config_path=definition.config_path,
-            plugin_coupling=definition.plugin_coupling,
-            server_cert=definition.server_cert,
-        )
-        ctx.session.add(software)
-        await ctx.session.flush()
-        await _add_publications(ctx, software, definition.publications)
-        await _link_client(ctx, software, definition.client_id, definition.client_secret)
-        logger.info(
-            "plugin %s %s created from %s", software.name, software.version, definition.config_path
-        )
-        return RegistrationResult(software=software, created=True)
-
-    label = f'"{definition.name}" version "{definition.version}"'
+        return await _create_plugin(ctx, definition)
     if software.type != definition.plugin_type:
         raise Invalid(
             f'The plugin type of the plugin "{definition.name}" version {definition.version} '
@@ -110,6 +89,50 @@ async def apply_plugin_definition(
             "PLUGIN_TYPE",
         )
     result = RegistrationResult(software=software, created=False)
+    await _compare_plugin(ctx, software, definition, result, update_existing=update_existing)
+    await _compare_credentials(ctx, software, definition, update_existing=update_existing)
+    await ctx.session.flush()
+    for warning in result.warnings:
+        logger.warning("%s", warning)
+    return result
+
+
+def _label(definition: PluginDefinition) -> str:
+    return f'"{definition.name}" version "{definition.version}"'
+
+
+async def _create_plugin(ctx: Context, definition: PluginDefinition) -> RegistrationResult:
+    software = Software(
+        name=definition.name,
+        version=definition.version,
+        description=definition.description,
+        environment_script=definition.environment_script,
+        start_script=definition.start_script,
+        type=definition.plugin_type,
+        active=False,
+        config_path=definition.config_path,
+        plugin_coupling=definition.plugin_coupling,
+        server_cert=definition.server_cert,
+    )
+    ctx.session.add(software)
+    await ctx.session.flush()
+    await _add_publications(ctx, software, definition.publications)
+    await _link_client(ctx, software, definition.client_id, definition.client_secret)
+    logger.info(
+        "plugin %s %s created from %s", software.name, software.version, definition.config_path
+    )
+    return RegistrationResult(software=software, created=True)
+
+
+async def _compare_plugin(
+    ctx: Context,
+    software: Software,
+    definition: PluginDefinition,
+    result: RegistrationResult,
+    *,
+    update_existing: bool,
+) -> None:
+    """Update the stored plugin's texts and publications to `definition`, or warn of them."""
     differing = [
         (attribute, getattr(software, attribute), getattr(definition, attribute))
         for attribute in ("description", "environment_script", "start_script")
@@ -121,21 +144,26 @@ async def apply_plugin_definition(
     elif differing:
         details = "; ".join(f"{a}: stored {old!r}, file {new!r}" for a, old, new in differing)
         result.warnings.append(
-            f"Plugin {label} config file does not match with stored information. {details}"
+            f"Plugin {_label(definition)} config file does not match with stored information. "
+            f"{details}"
         )
     software.config_path = definition.config_path
     software.plugin_coupling = definition.plugin_coupling
     software.server_cert = definition.server_cert
-
     missing = await _missing_publications(ctx, software, definition.publications)
     if missing and update_existing:
         await _add_publications(ctx, software, missing)
     elif missing:
         result.warnings.append(
-            f"Plugin {label} config file does not match with stored information. "
+            f"Plugin {_label(definition)} config file does not match with stored information. "
             f"Publications not attached: {', '.join(doi for doi, _ in missing)}"
         )
 
+
+async def _compare_credentials(
+    ctx: Context, software: Software, definition: PluginDefinition, *, update_existing: bool
+) -> None:
+    """Bind the plugin to the definition's client, or refuse a different one."""
     current = (
         await ctx.session.execute(select(OAuthClient).where(OAuthClient.software_id == software.id))
     ).scalar_one_or_none()
@@ -148,15 +176,11 @@ async def apply_plugin_definition(
     if not same_credentials:
         if not update_existing:
             raise Invalid(
-                f"The (client_id, client_secret) pair of the plugin {label} "
+                f"The (client_id, client_secret) pair of the plugin {_label(definition)} "
                 "does not match the one in the system",
                 "CLIENT_ID",
             )
         await _link_client(ctx, software, definition.client_id, definition.client_secret)
-    await ctx.session.flush()
-    for warning in result.warnings:
-        logger.warning("%s", warning)
-    return result
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from db.models import (
     StudyTagLink,
     TimeseriesType,
 )
-from resolvers.auth.access import READ_ONLY_LEVELS, can_change_tag
+from resolvers.auth.access import can_change_tag, can_create_tags
 from resolvers.context import Context
 from resolvers.errors import (
     Conflict,
@@ -232,7 +232,7 @@ async def _create_missing_tags(ctx: Context, tags: set[str]) -> None:
     if not missing:
         return
     creator = ctx.principal.account_id
-    if creator is None or ctx.principal.level in READ_ONLY_LEVELS:
+    if creator is None or not can_create_tags(ctx.principal):
         raise Invalid("New tags are created by signed-in users; use existing tags.", "tags")
     for tag in sorted(missing):
         try:

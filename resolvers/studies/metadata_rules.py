@@ -221,6 +221,48 @@ def value_as_text(value: Any, *, sample: str, column: str) -> str | None:
     )
 
 
+def _raw_columns(table: Mapping[str, Any], problems: list[Invalid]) -> list[str]:
+    """Every column of the table as submitted, in order of first appearance."""
+    raw_columns: list[str] = []
+    seen_raw: set[str] = set()
+    for name, cells in table.items():
+        if not isinstance(cells, Mapping):
+            raise_problems(problems)
+            raise Invalid(f"The metadata of sample {name!r} must be an object of column -> value.")
+        for column in cells:
+            if column not in seen_raw:
+                seen_raw.add(column)
+                raw_columns.append(column)
+    return raw_columns
+
+
+def _clean_row(
+    cells: Mapping[str, Any],
+    name: str,
+    columns: list[str],
+    stored_by_raw: Mapping[str, str],
+    problems: list[Invalid],
+) -> dict[str, str | None]:
+    """One sample's cells under their stored column names, values normalised; null where
+    the sample has none. Problems are collected, not raised."""
+    row: dict[str, str | None] = dict.fromkeys(columns)
+    for raw_column, value in cells.items():
+        column = stored_by_raw.get(raw_column)
+        if column is None:
+            continue
+        try:
+            text = (
+                value
+                if value.__class__ is str
+                else value_as_text(value, sample=name, column=column)
+            )
+        except Invalid as problem:
+            problems.append(problem)
+            continue
+        row[column] = normalise_value(text)
+    return row
+
+
 def clean_table(
     study_id: int,
     table: Mapping[str, Any],
@@ -240,16 +282,7 @@ def clean_table(
         validate_sample_names(names)
     except Invalid as problem:
         problems.append(problem)
-    raw_columns: list[str] = []
-    seen_raw: set[str] = set()
-    for name, cells in table.items():
-        if not isinstance(cells, Mapping):
-            raise_problems(problems)
-            raise Invalid(f"The metadata of sample {name!r} must be an object of column -> value.")
-        for column in cells:
-            if column not in seen_raw:
-                seen_raw.add(column)
-                raw_columns.append(column)
+    raw_columns = _raw_columns(table, problems)
     columns: list[str] = []
     try:
         columns = normalise_column_names(raw_columns, forbidden=forbidden)
@@ -273,22 +306,7 @@ def clean_table(
     rows: dict[str, dict[str, str | None]] = {}
     submitted: dict[str, str] = {}
     for (_raw_name, cells), name, stored in zip(table.items(), names, prefixed, strict=True):
-        row: dict[str, str | None] = dict.fromkeys(columns)
-        for raw_column, value in cells.items():
-            column = stored_by_raw.get(raw_column)
-            if column is None:
-                continue
-            try:
-                text = (
-                    value
-                    if value.__class__ is str
-                    else value_as_text(value, sample=name, column=column)
-                )
-            except Invalid as problem:
-                problems.append(problem)
-                continue
-            row[column] = normalise_value(text)
-        rows[stored] = row
+        rows[stored] = _clean_row(cells, name, columns, stored_by_raw, problems)
         submitted[stored] = name
     raise_problems(problems)
     return CleanTable(rows=rows, columns=columns, submitted_names=submitted, warnings=warnings)

@@ -132,6 +132,42 @@ async def _preparation_table_problems(
     return problems, ids
 
 
+async def _checked_preparation(
+    ctx: Context,
+    study_id: int,
+    template: SampleTemplate,
+    data_type: str | int,
+    investigation_type: str | None,
+    metadata: Mapping[str, Mapping[str, Any]],
+) -> tuple[DataType, str | None, CleanTable, dict[str, int]]:
+    """Every problem of a new preparation at once; else its data type, investigation type
+    term, clean table and the ids of its samples."""
+    problems: list[Invalid] = []
+    data_type_row: DataType | None = None
+    term: str | None = None
+    try:
+        data_type_row = await resolve_data_type(ctx, data_type)
+        term = await resolve_investigation_type(ctx, data_type_row, investigation_type)
+    except Invalid as problem:
+        problems.append(problem)
+    clean: CleanTable | None = None
+    ids: dict[str, int] = {}
+    if not metadata:
+        problems.append(Invalid("No samples provided", "metadata"))
+    else:
+        try:
+            clean = clean_table(study_id, metadata, forbidden=PREP_FORBIDDEN_WORDS)
+        except Invalid as error:
+            problems.extend(problems_of(error))
+    if clean is not None:
+        table_problems, ids = await _preparation_table_problems(ctx, study_id, template, clean)
+        problems.extend(table_problems)
+    raise_problems(problems)
+    assert data_type_row is not None
+    assert clean is not None
+    return data_type_row, term, clean, ids
+
+
 async def create_preparation(
     ctx: Context,
     study_id: int,
@@ -161,29 +197,9 @@ async def create_preparation(
             "a preparation.",
             "study",
         )
-    problems: list[Invalid] = []
-    data_type_row: DataType | None = None
-    term: str | None = None
-    try:
-        data_type_row = await resolve_data_type(ctx, data_type)
-        term = await resolve_investigation_type(ctx, data_type_row, investigation_type)
-    except Invalid as problem:
-        problems.append(problem)
-    clean: CleanTable | None = None
-    ids: dict[str, int] = {}
-    if not metadata:
-        problems.append(Invalid("No samples provided", "metadata"))
-    else:
-        try:
-            clean = clean_table(study_id, metadata, forbidden=PREP_FORBIDDEN_WORDS)
-        except Invalid as error:
-            problems.extend(problems_of(error))
-    if clean is not None:
-        table_problems, ids = await _preparation_table_problems(ctx, study_id, template, clean)
-        problems.extend(table_problems)
-    raise_problems(problems)
-    assert data_type_row is not None
-    assert clean is not None
+    data_type_row, term, clean, ids = await _checked_preparation(
+        ctx, study_id, template, data_type, investigation_type, metadata
+    )
     prep = PrepTemplate(
         study_id=study_id,
         data_type_id=data_type_row.id,

@@ -16,11 +16,10 @@ from sqlalchemy import Update, func, insert, literal, select, update
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
 
-from db.models import PrepSample, Sample, SampleTemplate, utcnow
+from db.models import Sample, SampleTemplate, utcnow
 from resolvers.context import Context, Services
 from resolvers.errors import Conflict, Invalid, NotFound
 from resolvers.studies.metadata_rules import CleanTable, clean_table
-from resolvers.studies.preparations import preparation_statuses
 from resolvers.studies.studies import find_editable_study, find_study, is_storable_id
 from resolvers.studies.template_files import regenerate_sample_file
 
@@ -66,17 +65,6 @@ class SampleInformationSummary:
 class CategoryValues:
     header: list[str]
     samples: dict[str, list[str | None]]
-
-
-@dataclass(frozen=True)
-class SampleDetail:
-    sample_id: str
-    sample_found: bool
-    ebi_sample_accession: str | None = None
-    preparation_id: int | None = None
-    ebi_experiment_accession: str | None = None
-    preparation_visibility: str | None = None
-    preparation_type: str | None = None
 
 
 async def list_sample_names(ctx: Context, study_id: int) -> list[str]:
@@ -240,6 +228,35 @@ async def patch_samples(
     if template is None:
         return await _create_sample_information(ctx, study_id, clean)
     existing_columns = list(template.columns)
+    _require_every_category(existing_columns, clean, seen_categories)
+    stored = await _stored_names(ctx, study_id)
+    _refuse_unprefixed_existing(clean, stored)
+    new_categories = [column for column in clean.columns if column not in set(existing_columns)]
+    added = [name for name in clean.rows if name not in stored]
+    updated_names = [name for name in clean.rows if name in stored]
+    current = await _write_patch(ctx, template, clean, stored, added, updated_names, new_categories)
+    await regenerate_sample_file(ctx, study_id, known=current)
+    logger.info(
+        "study %s sample information: %d added, %d updated, %d new categories",
+        study_id,
+        len(added),
+        len(updated_names),
+        len(new_categories),
+    )
+    return SamplePatchResult(
+        added=added,
+        updated=updated_names,
+        new_categories=new_categories,
+        created_template=False,
+        warnings=clean.warnings,
+    )
+
+
+def _require_every_category(
+    existing_columns: list[str], clean: CleanTable, seen_categories: Collection[str]
+) -> None:
+    """Every existing category must be sent: Conflict when a concurrent change added the
+    missing ones after `seen_categories` were read, Invalid otherwise."""
     missing = [column for column in existing_columns if column not in set(clean.columns)]
     if missing and set(seen_categories) <= set(clean.columns):
         raise Conflict(
@@ -249,13 +266,20 @@ async def patch_samples(
         )
     if missing:
         raise Invalid(MISSING_CATEGORIES, "categories")
-    stored = await _stored_names(ctx, study_id)
-    _refuse_unprefixed_existing(clean, stored)
-    new_categories = [column for column in clean.columns if column not in set(existing_columns)]
-    added = [name for name in clean.rows if name not in stored]
-    updated_names = [name for name in clean.rows if name in stored]
-    all_columns = existing_columns + new_categories
 
+
+async def _write_patch(
+    ctx: Context,
+    template: SampleTemplate,
+    clean: CleanTable,
+    stored: Mapping[str, int],
+    added: list[str],
+    updated_names: list[str],
+    new_categories: list[str],
+) -> dict[str, dict[str, Any]]:
+    """Write a checked change; the new values of every added and updated sample."""
+    study_id = template.study_id
+    all_columns = list(template.columns) + new_categories
     old_values = await _values_by_id(ctx, [stored[name] for name in updated_names])
     current: dict[str, dict[str, Any]] = {}
     changes = []
@@ -266,7 +290,6 @@ async def patch_samples(
         current[name] = after
         if after != before:
             changes.append({"id": sample_id, "values": after})
-
     if new_categories:
         template.columns = all_columns
         dialect = ctx.session.get_bind().dialect.name
@@ -283,21 +306,7 @@ async def patch_samples(
         await ctx.session.execute(update(Sample), changes)
     template.modified_at = utcnow()
     await ctx.session.flush()
-    await regenerate_sample_file(ctx, study_id, known=current)
-    logger.info(
-        "study %s sample information: %d added, %d updated, %d new categories",
-        study_id,
-        len(added),
-        len(updated_names),
-        len(new_categories),
-    )
-    return SamplePatchResult(
-        added=added,
-        updated=updated_names,
-        new_categories=new_categories,
-        created_template=False,
-        warnings=clean.warnings,
-    )
+    return current
 
 
 async def _create_sample_information(
@@ -342,59 +351,3 @@ async def create_sample_information(
             "study",
         )
     return await _create_sample_information(ctx, study_id, clean)
-
-
-async def sample_details(
-    ctx: Context, study_id: int, sample_ids: Sequence[str]
-) -> list[SampleDetail]:
-    """Accessions and preparations of each requested sample, in request order (§4.5, §4.6)."""
-    await find_study(ctx, study_id)
-    wanted = [name for name in dict.fromkeys(sample_ids) if "\x00" not in name]
-    samples: dict[str, tuple[int, str | None]] = {}
-    for start in range(0, len(wanted), ID_CHUNK):
-        names_query = select(Sample.sample_name, Sample.id, Sample.ebi_sample_accession).where(
-            Sample.study_id == study_id, Sample.sample_name.in_(wanted[start : start + ID_CHUNK])
-        )
-        for name, sample_id, accession in await ctx.session.execute(names_query):
-            samples[name] = (sample_id, accession)
-    ids = [sample_id for sample_id, _ in samples.values()]
-    links: dict[int, list[tuple[int, str | None]]] = {}
-    prep_ids: set[int] = set()
-    for start in range(0, len(ids), ID_CHUNK):
-        query = (
-            select(PrepSample.sample_id, PrepSample.prep_id, PrepSample.ebi_experiment_accession)
-            .where(PrepSample.sample_id.in_(ids[start : start + ID_CHUNK]))
-            .order_by(PrepSample.prep_id)
-        )
-        for linked_id, prep_id, accession in await ctx.session.execute(query):
-            links.setdefault(linked_id, []).append((prep_id, accession))
-            prep_ids.add(prep_id)
-    statuses = await preparation_statuses(ctx, sorted(prep_ids))
-    details: list[SampleDetail] = []
-    for requested in sample_ids:
-        found = samples.get(requested)
-        if found is None:
-            details.append(SampleDetail(sample_id=requested, sample_found=False))
-            continue
-        sample_id, sample_accession = found
-        preps = links.get(sample_id, [])
-        if not preps:
-            details.append(
-                SampleDetail(
-                    sample_id=requested, sample_found=True, ebi_sample_accession=sample_accession
-                )
-            )
-        for prep_id, accession in preps:
-            visibility, data_type = statuses[prep_id]
-            details.append(
-                SampleDetail(
-                    sample_id=requested,
-                    sample_found=True,
-                    ebi_sample_accession=sample_accession,
-                    preparation_id=prep_id,
-                    ebi_experiment_accession=accession,
-                    preparation_visibility=visibility,
-                    preparation_type=data_type,
-                )
-            )
-    return details

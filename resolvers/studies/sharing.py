@@ -6,7 +6,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from db.models import Account, Study, StudyShare
-from resolvers.auth.access import require_edit_study
+from resolvers.auth.access import can_be_shared_with, require_edit_study
 from resolvers.context import Context
 from resolvers.errors import Invalid
 from resolvers.messages import notify
@@ -29,7 +29,7 @@ async def share_study(ctx: Context, study_id: int, email: str) -> Study:
     study = await find_study(ctx, study_id)
     await require_edit_study(ctx, study_id)
     account = await _account(ctx, email)
-    if account.level == "unverified":
+    if not can_be_shared_with(account.level):
         raise Invalid(f"{account.email} has not verified their e-mail address yet.", "email")
     if account.id == study.owner_id:
         return study

@@ -159,6 +159,17 @@ def check_sheet(
                 f"The first column must be {SAMPLE_NAME}.", 1, header[0] if header else None, 1
             )
         )
+    kept = _kept_columns(header, forbidden, report)
+    table = _checked_rows(sheet, kept, report)
+    if not sheet.rows:
+        report.errors.append(SheetProblem("The file has a header but no samples."))
+    return table, report
+
+
+def _kept_columns(
+    header: list[str], forbidden: frozenset[str], report: SheetReport
+) -> list[tuple[int, str]]:
+    """(index, name) of the header's columns that are stored; problems go to `report`."""
     kept: list[tuple[int, str]] = []
     seen: dict[str, int] = {}
     for index, raw in enumerate(header[1:], start=1):
@@ -188,6 +199,14 @@ def check_sheet(
             continue
         seen[name] = index + 1
         kept.append((index, raw))
+    return kept
+
+
+def _checked_rows(
+    sheet: Sheet, kept: list[tuple[int, str]], report: SheetReport
+) -> dict[str, dict[str, str | None]]:
+    """{sample: {column: value}} of the rows with a valid, unique sample name."""
+    header = sheet.header
     table: dict[str, dict[str, str | None]] = {}
     rows_of: dict[str, int] = {}
     for number, cells in sheet.rows:
@@ -228,9 +247,7 @@ def check_sheet(
                     ),
                 )
         table[name] = values
-    if not sheet.rows:
-        report.errors.append(SheetProblem("The file has a header but no samples."))
-    return table, report
+    return table
 
 
 def _warn(report: SheetReport, problem: SheetProblem) -> None:

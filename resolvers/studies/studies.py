@@ -86,14 +86,36 @@ def normalise_title(title: str) -> str:
     return _BLANKS.sub(" ", title).strip()
 
 
-async def _person_id(ctx: Context, contact: tuple[str, str]) -> int | None:
+async def _person_id(ctx: Context, contact: tuple[str, str], unknown: str) -> int:
+    """The id of the study person (name, affiliation); Forbidden(`unknown`) when none."""
     name, affiliation = contact
-    if "\x00" in name + affiliation:
-        return None
-    query = select(StudyPerson.id).where(
-        StudyPerson.name == name, StudyPerson.affiliation == affiliation
+    found = None
+    if "\x00" not in name + affiliation:
+        query = select(StudyPerson.id).where(
+            StudyPerson.name == name, StudyPerson.affiliation == affiliation
+        )
+        found = (await ctx.session.execute(query)).scalar_one_or_none()
+    if found is None:
+        raise Forbidden(unknown)
+    return found
+
+
+async def _study_owner(ctx: Context, owner_email: str) -> Account:
+    """The existing account a new study is created for, if the caller may create it for them."""
+    owner_query = select(Account).where(Account.email_lower == owner_email.strip().lower())
+    owner = (
+        None
+        if "\x00" in owner_email
+        else (await ctx.session.execute(owner_query)).scalar_one_or_none()
     )
-    return (await ctx.session.execute(query)).scalar_one_or_none()
+    if owner is None:
+        raise Forbidden(UNKNOWN_USER)
+    if not can_create_study_for(ctx.principal, owner.id):
+        raise Forbidden(
+            "You may only create studies owned by yourself; "
+            "an administrator can create studies for other users."
+        )
+    return owner
 
 
 async def create_study(
@@ -124,29 +146,13 @@ async def create_study(
             if "\x00" in text
         ]
     )
-    owner_query = select(Account).where(Account.email_lower == owner_email.strip().lower())
-    owner = (
-        None
-        if "\x00" in owner_email
-        else (await ctx.session.execute(owner_query)).scalar_one_or_none()
-    )
-    if owner is None:
-        raise Forbidden(UNKNOWN_USER)
-    if not can_create_study_for(ctx.principal, owner.id):
-        raise Forbidden(
-            "You may only create studies owned by yourself; "
-            "an administrator can create studies for other users."
-        )
+    owner = await _study_owner(ctx, owner_email)
     clean_title = normalise_title(title)
     title_query = select(Study.id).where(Study.title == clean_title)
     if (await ctx.session.execute(title_query)).first() is not None:
         raise Taken(TITLE_EXISTS, "title")
-    pi_id = await _person_id(ctx, principal_investigator)
-    if pi_id is None:
-        raise Forbidden(UNKNOWN_PI)
-    lab_id = await _person_id(ctx, lab_person)
-    if lab_id is None:
-        raise Forbidden(UNKNOWN_LAB_PERSON)
+    pi_id = await _person_id(ctx, principal_investigator, UNKNOWN_PI)
+    lab_id = await _person_id(ctx, lab_person, UNKNOWN_LAB_PERSON)
     study = Study(
         owner_id=owner.id,
         title=clean_title,

@@ -11,7 +11,7 @@ from db.models import Artifact as ArtifactRow
 from db.models import ProcessingJob as JobRow
 from resolvers.artifacts import uploaded_artifacts, visibility
 from resolvers.context import Context
-from resolvers.jobs import cancellation, submission
+from resolvers.jobs import cancellation, html_summaries, submission
 from schema.context import Info
 from schema.errors import INPUT, UserError, user_errors_field
 from schema.mutations.running import run_object_mutation
@@ -180,7 +180,7 @@ class JobMutations:
     ) -> RequestHtmlSummaryPayload | None:
         async def action(ctx: Context) -> JobRow:
             artifact_id = integer_key("Artifact", input.artifact_id, "artifact_id")
-            return await submission.request_html_summary(ctx, artifact_id)
+            return await html_summaries.request_html_summary(ctx, artifact_id)
 
         job, errors = await run_object_mutation(info, action, ProcessingJob.from_row)
         return RequestHtmlSummaryPayload(job=job, user_errors=errors)

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from db.models import CommandParameter, SoftwareArtifactType
 from resolvers.context import Services, unit_of_work
-from resolvers.plugins import commands
+from resolvers.plugins import command_definitions, commands
 from tests.factories import make_software
 from tests.rest_compat.world import SYSTEM
 
@@ -15,7 +15,7 @@ async def test_declarations_become_required_or_optional_by_the_rules(services: S
     software_id = await make_software(
         services, name="Types", version="1", software_type="artifact definition"
     )
-    definition = commands.CommandDefinition(
+    definition = command_definitions.CommandDefinition(
         name="Generate HTML summary",
         description="d",
         required_parameters={

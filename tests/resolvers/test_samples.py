@@ -10,12 +10,8 @@ from sqlalchemy import select
 from db.models import Sample, SampleTemplate, StoredFile
 from resolvers.context import Principal, Services, unit_of_work
 from resolvers.errors import Forbidden, Invalid, NotFound
-from resolvers.studies.samples import (
-    CategoriesNotFound,
-    get_sample_categories,
-    patch_samples,
-    sample_details,
-)
+from resolvers.studies.sample_details import sample_details
+from resolvers.studies.samples import CategoriesNotFound, get_sample_categories, patch_samples
 from resolvers.studies.template_files import regenerate_sample_file
 from tests.api_v1.builders import add_account, add_study
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from db.models import Artifact, ArtifactParent, ProcessingJob, ProcessingJobValidator, StoredFile
 from resolvers.context import Principal, Services, unit_of_work
 from resolvers.jobs.cancellation import cancel_job
-from resolvers.plugins import commands
+from resolvers.plugins import command_definitions, commands
 from tests.factories import bearer
 from tests.rest_compat.conftest import HTML, JSON
 from tests.rest_compat.world import (
@@ -355,7 +355,7 @@ async def test_missing_file_at_release_fails_validator_and_job(
 
 
 async def add_demux_command(services: Services, world: World) -> int:
-    definition = commands.CommandDefinition(
+    definition = command_definitions.CommandDefinition(
         name="Split libraries",
         description="Demultiplexes",
         required_parameters={"input": ['artifact:["FASTQ"]', None]},

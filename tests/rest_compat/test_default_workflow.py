@@ -52,7 +52,7 @@ from gateway.demo_data import (
 from resolvers.context import Services, unit_of_work
 from resolvers.errors import Invalid
 from resolvers.jobs import validators
-from resolvers.plugins import commands
+from resolvers.plugins import command_definitions, commands
 from tests.factories import bearer, token_for
 from tests.rest_compat.conftest import JSON
 from tests.rest_compat.test_completion import (
@@ -64,7 +64,7 @@ from tests.rest_compat.test_completion import (
 )
 from tests.rest_compat.world import SYSTEM, World, completion, make_study, write_file
 
-RAREFY_DEFINITION = commands.CommandDefinition(
+RAREFY_DEFINITION = command_definitions.CommandDefinition(
     name="Rarefy",
     description="Rarefies a table",
     required_parameters={"biom_table": ['artifact:["BIOM"]', None]},

@@ -26,7 +26,7 @@ from resolvers.artifacts import artifact_types, artifacts
 from resolvers.context import Principal, Services, unit_of_work
 from resolvers.files import client_files
 from resolvers.jobs import lifecycle
-from resolvers.plugins import commands
+from resolvers.plugins import command_definitions, commands
 from tests.factories import make_plugin_client, make_software, token_for
 
 SYSTEM = Principal(kind="system")
@@ -35,7 +35,7 @@ _serial = itertools.count(1)
 TYPE_PLUGIN = ("BIOM type", "2.1.4 - Qiime2")
 PROCESSING_PLUGIN = ("Deblur", "2021.09")
 
-VALIDATE_DEFINITION = commands.CommandDefinition(
+VALIDATE_DEFINITION = command_definitions.CommandDefinition(
     name="Validate",
     description="Validates a new artifact",
     required_parameters={
@@ -48,14 +48,14 @@ VALIDATE_DEFINITION = commands.CommandDefinition(
     default_parameter_sets=None,
     outputs=None,
 )
-SUMMARY_DEFINITION = commands.CommandDefinition(
+SUMMARY_DEFINITION = command_definitions.CommandDefinition(
     name="Generate HTML summary",
     description="Generates the HTML summary",
     required_parameters={"input_data": ['artifact:["BIOM"]', None]},
     optional_parameters={},
     default_parameter_sets=None,
 )
-DEBLUR_DEFINITION = commands.CommandDefinition(
+DEBLUR_DEFINITION = command_definitions.CommandDefinition(
     name="Deblur",
     description="Deblurring of sequences",
     required_parameters={"Demultiplexed sequences": ['artifact:["FASTQ"]', None]},
