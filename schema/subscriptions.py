@@ -21,6 +21,7 @@ from graphql import GraphQLError
 
 from db.models import ProcessingJob as JobRow
 from resolvers.auth import tokens
+from resolvers.context import Services
 from resolvers.errors import DomainError, NotFound, Unauthenticated
 from resolvers.events import Event
 from resolvers.jobs.listing import JobFilter, job_ordering, search_jobs
@@ -111,7 +112,7 @@ async def _read_job(info: Info, job_id: str) -> ProcessingJob | None:
 
 async def _pushed_job(context: GraphQLContext, event: Event) -> ProcessingJob | None:
     """The job of `event` as the caller may see it; None once it may not read it."""
-    await _require_valid_token(context)
+    await _require_valid_token(context, event)
     context.forget_loaders()
     row = await job_for_watcher(context.services, context.principal, event)
     return ProcessingJob.from_row(row) if row is not None else None
@@ -122,7 +123,7 @@ async def _shared_matching_job(
 ) -> ProcessingJob | None:
     """`_matching_job` for the job of `event`, run once per event for all the subscribers
     with the same principal and filter."""
-    await _require_valid_token(context)
+    await _require_valid_token(context, event)
     context.forget_loaders()
     asked = (context.principal, _hashable(conditions))
     row = await event.shared(asked, partial(_matching_row, context, conditions, event.key))
@@ -160,16 +161,25 @@ def _hashable(conditions: JobFilter) -> JobFilter:
     )
 
 
-async def _require_valid_token(context: GraphQLContext) -> None:
-    """The socket's token is still valid (not expired, not revoked), else UNAUTHENTICATED."""
+async def _require_valid_token(context: GraphQLContext, event: Event | None = None) -> None:
+    """The socket's token is still valid (not expired, not revoked), else UNAUTHENTICATED;
+    checked once per `event` for all the subscribers holding the same token."""
     if context.authorization is None:
         return
+    check = partial(_token_problem, context.services, context.authorization)
+    problem = await (
+        check() if event is None else event.shared(("token", context.authorization), check)
+    )
+    if problem is not None:
+        raise _graphql_error(problem)
+
+
+async def _token_problem(services: Services, authorization: str) -> Unauthenticated | None:
     try:
-        await tokens.principal_for_token(
-            context.services, tokens.bearer_token(context.authorization)
-        )
+        await tokens.principal_for_token(services, tokens.bearer_token(authorization))
     except Unauthenticated as error:
-        raise _graphql_error(error) from None
+        return error
+    return None
 
 
 def _job_filter(given: JobFilterInput) -> JobFilter:
