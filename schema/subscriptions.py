@@ -25,11 +25,11 @@ from resolvers.context import Services
 from resolvers.errors import DomainError, NotFound, Unauthenticated
 from resolvers.events import Event
 from resolvers.jobs.listing import JobFilter, job_ordering, search_jobs
-from resolvers.jobs.watching import job_for_watcher
+from resolvers.jobs.watching import job_for_watcher, readable_job
 from resolvers.pagination import PageRequest
 from schema.context import GraphQLContext, Info
 from schema.queries.jobs import JobFilterInput
-from schema.types.jobs import ProcessingJob, load_job
+from schema.types.jobs import ProcessingJob
 
 JOB_TOPIC = "job"
 """Published by `resolvers.jobs.lifecycle` after each committed change of status or step."""
@@ -56,7 +56,7 @@ class Subscription:
     ) -> AsyncGenerator[ProcessingJob, None]:
         events = _subscribe(info.context, job_id.lower())
         try:
-            job = await _read_job(info, job_id)
+            job = await _first_job(info.context, job_id)
             if job is None:
                 raise _graphql_error(NotFound(f"Job not found: {job_id}"))
             yield job
@@ -101,13 +101,14 @@ def _subscribe(context: GraphQLContext, job_id: str | None = None) -> _EventStre
     return stream
 
 
-async def _read_job(info: Info, job_id: str) -> ProcessingJob | None:
-    """The job through `Query.job`'s loader, fresh: the socket's context outlives
-    operations, and each push must be as current as the event (nested fields included)."""
-    context = info.context
+async def _first_job(context: GraphQLContext, job_id: str) -> ProcessingJob | None:
+    """The job as it is now, if the caller may read it (the rule of `Query.job`). Loaders
+    are fresh on every push: the socket's context outlives operations, and each push must
+    be as current as its event (nested fields included)."""
     await _require_valid_token(context)
     context.forget_loaders()
-    return await load_job(info, job_id.lower())
+    row = await readable_job(context.services, context.principal, job_id.lower())
+    return ProcessingJob.from_row(row) if row is not None else None
 
 
 async def _pushed_job(context: GraphQLContext, event: Event) -> ProcessingJob | None:

@@ -29,6 +29,15 @@ async def job_for_watcher(
     return job if await event.shared(("readable", principal), readable) else None
 
 
+async def readable_job(
+    services: Services, principal: Principal, job_id: str
+) -> ProcessingJob | None:
+    """The job as a watcher first sees it, or None when it is not one `principal` may read."""
+    query = select(ProcessingJob).where(ProcessingJob.id == job_id, readable_jobs_filter(principal))
+    async with services.sessions() as session:
+        return (await session.execute(query)).scalar_one_or_none()
+
+
 async def _committed_job(services: Services, job_id: str) -> ProcessingJob | None:
     async with services.sessions() as session:
         return await session.get(ProcessingJob, job_id)
