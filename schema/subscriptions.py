@@ -54,7 +54,7 @@ class Subscription:
             str, strawberry.argument(description="The job UUID (`ProcessingJob.jobId`).")
         ],
     ) -> AsyncGenerator[ProcessingJob, None]:
-        events = _subscribe(info.context, job_id.lower())
+        events = _subscribe(info.context, JOB_TOPIC, job_id.lower())
         try:
             job = await _first_job(info.context, job_id)
             if job is None:
@@ -94,10 +94,11 @@ class Subscription:
             await events.aclose()
 
 
-def _subscribe(context: GraphQLContext, job_id: str | None = None) -> _EventStream:
-    """The job events (only those of `job_id` when given)."""
-    events = context.services.events
-    stream: _EventStream = events.subscribe(JOB_TOPIC, job_id)  # type: ignore[assignment]
+def _subscribe(
+    context: GraphQLContext, topic: str = JOB_TOPIC, key: str | None = None
+) -> _EventStream:
+    """The events of `topic` (only those about `key` when given)."""
+    stream: _EventStream = context.services.events.subscribe(topic, key)  # type: ignore[assignment]
     return stream
 
 
