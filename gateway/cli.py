@@ -204,6 +204,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         "port": port,
         "log_config": logging_config(settings.log_level, settings.log_format),
         "lifespan": "on",
+        # Subscription pushes are small JSON messages: per-message deflate would cost CPU on
+        # every push and a compressor per socket for next to no bytes saved.
+        "ws_per_message_deflate": False,
         **ssl,
     }
     _print_banner(settings, args.demo)

@@ -27,11 +27,14 @@ QUEUE_SIZE = 1000
 
 class EventSubscription:
     """One subscriber's queue, registered as soon as it is created (no event is missed
-    between `subscribe()` and the first `anext()`); iterate it, then `aclose()` it."""
+    between `subscribe()` and the first `anext()`); iterate it, then `aclose()` it.
+    With a `key`, only the events about that object are queued (one job's watchers are
+    not woken for every other job)."""
 
-    def __init__(self, fanout: EventFanout, topic: str) -> None:
+    def __init__(self, fanout: EventFanout, topic: str, key: str | None = None) -> None:
         self._fanout = fanout
         self.topic = topic
+        self.key = key
         self.queue: asyncio.Queue[Event] = asyncio.Queue(QUEUE_SIZE)
         fanout.add(self)
 
@@ -46,29 +49,43 @@ class EventSubscription:
 
 
 class EventFanout:
-    """Subscribers of this process by topic; `deliver` hands an event to each of them."""
+    """Subscribers of this process by topic and key; `deliver` hands an event (the same
+    object, never a copy) to each subscriber of its topic, with no key or with its key."""
 
     def __init__(self) -> None:
-        self._subscribers: dict[str, set[EventSubscription]] = {}
+        self._subscribers: dict[tuple[str, str | None], set[EventSubscription]] = {}
+        self._counts: dict[str, int] = {}
 
     def add(self, subscription: EventSubscription) -> None:
-        self._subscribers.setdefault(subscription.topic, set()).add(subscription)
+        where = self._subscribers.setdefault((subscription.topic, subscription.key), set())
+        if subscription not in where:
+            where.add(subscription)
+            self._counts[subscription.topic] = self._counts.get(subscription.topic, 0) + 1
 
     def discard(self, subscription: EventSubscription) -> None:
-        self._subscribers.get(subscription.topic, set()).discard(subscription)
+        where = (subscription.topic, subscription.key)
+        subscribers = self._subscribers.get(where)
+        if subscribers is None or subscription not in subscribers:
+            return
+        subscribers.discard(subscription)
+        if not subscribers:
+            del self._subscribers[where]
+        self._counts[subscription.topic] -= 1
 
     def count(self, topic: str) -> int:
-        return len(self._subscribers.get(topic, ()))
+        return self._counts.get(topic, 0)
 
     def deliver(self, event: Event) -> None:
-        for subscription in list(self._subscribers.get(event.topic, ())):
-            queue = subscription.queue
-            if queue.full():
-                queue.get_nowait()
-                logger.warning(
-                    "event subscriber on %r is slow: dropped its oldest event", event.topic
-                )
-            queue.put_nowait(event)
+        for where in ((event.topic, None), (event.topic, event.key)):
+            for subscription in self._subscribers.get(where, ()):
+                self._put(subscription.queue, event)
+
+    @staticmethod
+    def _put(queue: asyncio.Queue[Event], event: Event) -> None:
+        if queue.full():
+            queue.get_nowait()
+            logger.warning("event subscriber on %r is slow: dropped its oldest event", event.topic)
+        queue.put_nowait(event)
 
 
 class InProcessEventBus:
@@ -84,8 +101,8 @@ class InProcessEventBus:
     async def publish(self, event: Event) -> None:
         self._fanout.deliver(event)
 
-    def subscribe(self, topic: str) -> EventSubscription:
-        return EventSubscription(self._fanout, topic)
+    def subscribe(self, topic: str, key: str | None = None) -> EventSubscription:
+        return EventSubscription(self._fanout, topic, key)
 
     def subscriber_count(self, topic: str) -> int:
         """Live subscribers on `topic` in this process (for readiness checks and metrics)."""

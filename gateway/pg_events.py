@@ -94,8 +94,8 @@ class PostgresEventBus:
                             "could not publish event %s/%s: %s", event.topic, event.key, exc
                         )
 
-    def subscribe(self, topic: str) -> EventSubscription:
-        return EventSubscription(self._fanout, topic)
+    def subscribe(self, topic: str, key: str | None = None) -> EventSubscription:
+        return EventSubscription(self._fanout, topic, key)
 
     def subscriber_count(self, topic: str) -> int:
         """Live subscribers on `topic` in this process (for readiness checks and metrics)."""

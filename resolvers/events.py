@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -14,12 +17,30 @@ class Event:
     key: str
     """The object id the event is about (a job UUID for `job`)."""
     data: dict[str, Any] = field(default_factory=dict)
+    _shared: dict[Hashable, asyncio.Future[Any]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    """What subscribers computed about this event (one delivered object is handed to all)."""
+
+    async def shared(self, name: Hashable, compute: Callable[[], Awaitable[T]]) -> T:
+        """`compute()` once per event and `name`, awaited by every subscriber that asks.
+
+        The first asker starts it; the others wait for the same result. One subscriber
+        going away does not cancel it for the rest."""
+        task = self._shared.get(name)
+        if task is None:
+            task = asyncio.ensure_future(compute())
+            self._shared[name] = task
+        result: T = await asyncio.shield(task)
+        return result
 
 
 class EventBus(Protocol):
     async def publish(self, event: Event) -> None: ...
 
-    def subscribe(self, topic: str) -> AsyncIterator[Event]: ...
+    def subscribe(self, topic: str, key: str | None = None) -> AsyncIterator[Event]:
+        """Events of `topic`; only those about `key` when given."""
+        ...
 
 
 class NullEventBus:
@@ -28,6 +49,6 @@ class NullEventBus:
     async def publish(self, event: Event) -> None:
         return None
 
-    async def subscribe(self, topic: str) -> AsyncIterator[Event]:
+    async def subscribe(self, topic: str, key: str | None = None) -> AsyncIterator[Event]:
         return
         yield  # pragma: no cover

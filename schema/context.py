@@ -24,17 +24,21 @@ class GraphQLContext:
     authorization: str | None = None
     """The `Authorization` value the caller was authenticated with: long-lived
     subscriptions check it again before each push (expired or revoked tokens stop them)."""
-    loaders: Loaders = field(init=False)
-    """Built per request: DataLoader caches never outlive one operation's caller."""
+    _loaders: Loaders | None = field(default=None, init=False, repr=False)
 
-    def __post_init__(self) -> None:
-        self.loaders = Loaders(
-            ReadScope(
-                settings=self.services.settings,
-                sessions=self.services.sessions,
-                principal=self.principal,
-            )
-        )
+    @property
+    def loaders(self) -> Loaders:
+        """Built per request on first use: DataLoader caches never outlive one operation's
+        caller, and an operation that loads nothing nested builds none."""
+        if self._loaders is None:
+            scope = ReadScope(self.services.settings, self.services.sessions, self.principal)
+            self._loaders = Loaders(scope)
+        return self._loaders
+
+    def forget_loaders(self) -> None:
+        """The next load starts from empty caches, as `principal` is then (a subscription's
+        next push, a socket authenticated after it opened)."""
+        self._loaders = None
 
     @property
     def settings(self) -> Settings:

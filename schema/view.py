@@ -107,8 +107,8 @@ class GraphQLView(GraphQL[GraphQLContext, None]):
             if principal is None:
                 logger.info("refused a subscription socket: invalid or expired token")
                 raise ConnectionRejectionError({"message": "The token is invalid or expired."})
-            authenticated = build_context(self.services, principal)
-            context.principal, context.loaders = principal, authenticated.loaders
+            context.principal = principal
+            context.forget_loaders()
             context.auth_error, context.authorization = None, authorization
         if not context.principal.is_authenticated or context.auth_error is not None:
             logger.info("refused a subscription socket without a valid token")

@@ -183,3 +183,18 @@ async def test_postgres_publish_survives_a_dropped_connection(
     await second.publish(Event(topic="job", key="after"))
     assert (await asyncio.wait_for(anext(subscription), WAIT)).key == "after"
     await subscription.aclose()
+
+
+async def test_in_process_keyed_subscription_gets_only_its_object_and_counts_in_its_topic() -> None:
+    bus = InProcessEventBus()
+    watching = bus.subscribe("job", "a")
+    everything = bus.subscribe("job")
+    assert bus.subscriber_count("job") == 2
+    await bus.publish(Event(topic="job", key="b"))
+    await bus.publish(Event(topic="job", key="a"))
+    assert await asyncio.wait_for(anext(watching), WAIT) == Event(topic="job", key="a")
+    assert await asyncio.wait_for(anext(everything), WAIT) == Event(topic="job", key="b")
+    assert await asyncio.wait_for(anext(everything), WAIT) == Event(topic="job", key="a")
+    await watching.aclose()
+    await watching.aclose()
+    assert bus.subscriber_count("job") == 1
