@@ -49,29 +49,32 @@ from gateway.demo_data import (
     PASSWORD_CLIENT_ID,
     PI_RIVER,
     PI_SORGHUM,
-    PICK_DEFAULTS,
-    PICK_OTUS,
-    PLUGINS,
     PREP_16S,
     PREP_18S,
     PREP_RIVER,
-    RAREFY,
-    RAREFY_DEFAULTS,
     REFERENCE_NAME,
     REFERENCE_VERSION,
     RIVER_COLUMNS,
     RIVER_STUDY,
     SORGHUM_COLUMNS,
     SORGHUM_STUDY,
-    SPLIT_DEFAULTS,
-    SPLIT_LIBRARIES,
     SYSTEM_CLIENT_ID,
     SYSTEM_CLIENT_SECRET,
     USERS,
     DemoFile,
     DemoPrep,
 )
-from gateway.demo_loader import Commands, Loader, Values, finished_job_fields
+from gateway.demo_loader import Loader, Values, finished_job_fields
+from gateway.demo_plugin_data import (
+    PICK_DEFAULTS,
+    PICK_OTUS,
+    PLUGINS,
+    RAREFY,
+    RAREFY_DEFAULTS,
+    SPLIT_DEFAULTS,
+    SPLIT_LIBRARIES,
+)
+from gateway.demo_plugins import Commands, add_default_workflow, add_plugin
 from gateway.progress import SILENT, Progress
 from resolvers.context import Context
 from resolvers.studies.template_files import regenerate_prep_file, regenerate_sample_file
@@ -127,8 +130,8 @@ async def load_demo(ctx: Context, progress: Progress = SILENT) -> bool:
     progress.step("plugins, default workflow, reference")
     commands = Commands()
     for plugin in PLUGINS:
-        await loader.plugin(plugin, commands)
-    await loader.default_workflow(commands)
+        await add_plugin(loader, plugin, commands)
+    await add_default_workflow(loader, commands)
     await loader.reference()
 
     progress.step("public study: samples, preparations, artifact files")
@@ -169,6 +172,69 @@ async def _raw_reads(
     return artifact
 
 
+async def _demultiplexed(
+    loader: Loader, owner: Account, commands: Commands, study: Study, prep: PrepTemplate,
+    raw: Artifact, reads: list[content.Read],
+) -> Artifact:  # fmt: skip
+    """The split-libraries job over the raw 16S reads, and the artifact it produced."""
+    split_job = await loader.job(
+        "split_success",
+        owner,
+        commands.processing(SPLIT_LIBRARIES),
+        {"input_data": raw.id, **SPLIT_DEFAULTS},
+        "success",
+        inputs=[raw],
+        **finished_job_fields(50),
+    )
+    demux = await loader.artifact(
+        "Demultiplexed 16S", "Demultiplexed", "16S", "public",
+        study=study, prep=prep, parents=[raw], job=split_job,
+        output_id=commands.processing_output(SPLIT_LIBRARIES, "demultiplexed"),
+    )  # fmt: skip
+    fna, fastq, split_log = content.demultiplexed_files(reads)
+    await loader.artifact_files(
+        demux,
+        "Demultiplexed",
+        [
+            DemoFile("seqs.fna", "preprocessed_fasta", fna),
+            DemoFile("seqs.fastq", "preprocessed_fastq", fastq),
+            DemoFile("split_library_log.txt", "log", split_log),
+        ],
+    )
+    return demux
+
+
+async def _otu_table(
+    loader: Loader, owner: Account, commands: Commands, study: Study, prep: PrepTemplate,
+    demux: Artifact, counts: dict[str, list[int]],
+) -> Artifact:  # fmt: skip
+    """The OTU-picking job over the demultiplexed reads, and the BIOM table it produced."""
+    pick_job = await loader.job(
+        "pick_success",
+        owner,
+        commands.processing(PICK_OTUS),
+        {"input_data": demux.id, **PICK_DEFAULTS},
+        "success",
+        inputs=[demux],
+        **finished_job_fields(20),
+    )
+    otu_table = await loader.artifact(
+        "OTU table 16S (97%)", "BIOM", "16S", "public",
+        study=study, prep=prep, parents=[demux], job=pick_job,
+        output_id=commands.processing_output(PICK_OTUS, "OTU table"),
+    )  # fmt: skip
+    pick_log = [f"Reference: {REFERENCE_NAME} {REFERENCE_VERSION}", "Similarity: 0.97"]
+    await loader.artifact_files(
+        otu_table,
+        "BIOM",
+        [
+            DemoFile("otu_table.biom", "biom", content.biom_table(counts, "sorghum-16S-97")),
+            DemoFile("pick_otus_log.txt", "log", content.log_text(pick_log)),
+        ],
+    )
+    return otu_table
+
+
 async def _public_study(loader: Loader, owner: Account, commands: Commands) -> PublicStudy:
     """Study 1 on a fresh database, with its raw 16S FASTQ as artifact 1, then its chain."""
     study = await loader.study(
@@ -189,56 +255,10 @@ async def _public_study(loader: Loader, owner: Account, commands: Commands) -> P
     reads16 = content.reads(barcodes16, seed=161)
     raw16 = await _raw_reads(loader, study, prep16, PREP_16S, "public", reads16)
 
-    split_job = await loader.job(
-        "split_success",
-        owner,
-        commands.processing(SPLIT_LIBRARIES),
-        {"input_data": raw16.id, **SPLIT_DEFAULTS},
-        "success",
-        inputs=[raw16],
-        **finished_job_fields(50),
-    )
-    demux = await loader.artifact(
-        "Demultiplexed 16S", "Demultiplexed", "16S", "public",
-        study=study, prep=prep16, parents=[raw16], job=split_job,
-        output_id=commands.processing_output(SPLIT_LIBRARIES, "demultiplexed"),
-    )  # fmt: skip
-    fna, fastq, split_log = content.demultiplexed_files(reads16)
-    await loader.artifact_files(
-        demux,
-        "Demultiplexed",
-        [
-            DemoFile("seqs.fna", "preprocessed_fasta", fna),
-            DemoFile("seqs.fastq", "preprocessed_fastq", fastq),
-            DemoFile("split_library_log.txt", "log", split_log),
-        ],
-    )
-
-    pick_job = await loader.job(
-        "pick_success",
-        owner,
-        commands.processing(PICK_OTUS),
-        {"input_data": demux.id, **PICK_DEFAULTS},
-        "success",
-        inputs=[demux],
-        **finished_job_fields(20),
-    )
-    otu_table = await loader.artifact(
-        "OTU table 16S (97%)", "BIOM", "16S", "public",
-        study=study, prep=prep16, parents=[demux], job=pick_job,
-        output_id=commands.processing_output(PICK_OTUS, "OTU table"),
-    )  # fmt: skip
+    demux = await _demultiplexed(loader, owner, commands, study, prep16, raw16, reads16)
     in_prep16 = dict(barcodes16)
     counts = content.otu_counts([(n, v) for n, v in values if n in in_prep16], seed=1697)
-    pick_log = [f"Reference: {REFERENCE_NAME} {REFERENCE_VERSION}", "Similarity: 0.97"]
-    await loader.artifact_files(
-        otu_table,
-        "BIOM",
-        [
-            DemoFile("otu_table.biom", "biom", content.biom_table(counts, "sorghum-16S-97")),
-            DemoFile("pick_otus_log.txt", "log", content.log_text(pick_log)),
-        ],
-    )
+    otu_table = await _otu_table(loader, owner, commands, study, prep16, demux, counts)
 
     reads18 = content.reads(barcodes18, seed=181)
     raw18 = await _raw_reads(loader, study, prep18, PREP_18S, "private", reads18)

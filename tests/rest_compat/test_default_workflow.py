@@ -41,9 +41,9 @@ from db.models import (
     Study,
 )
 from gateway.demo import load_demo
-from gateway.demo_data import (
+from gateway.demo_data import DEMO_MARKER_TITLE
+from gateway.demo_plugin_data import (
     DEFAULT_WORKFLOW_NAME,
-    DEMO_MARKER_TITLE,
     PICK_DEFAULTS,
     PICK_OTUS,
     SPLIT_DEFAULTS,
