@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from db.models import OAuthToken
 from resolvers.context import Services
-from tests.factories import make_plugin_client
+from tests.builders.accounts import make_plugin_client
 
 CONCURRENT_REQUESTS = 200
 

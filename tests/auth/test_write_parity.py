@@ -33,9 +33,10 @@ from db.models import SoftwareArtifactType as TypeLink
 from resolvers.context import Services
 from rest_compat import api_persons, api_preparations, api_samples, api_studies
 from rest_compat.study_routes import study_routes
-from tests.factories import bearer, make_plugin_client, make_software, make_user, token_for
-from tests.graph_factories import StudyTree, make_person, make_study_tree
-from tests.graphql.conftest import run_graphql
+from tests.builders.accounts import bearer, make_plugin_client, make_software, make_user, token_for
+from tests.builders.callers import run_graphql
+from tests.builders.studies import make_person
+from tests.builders.study_tree import StudyTree, make_study_tree
 
 OK, INVALID, FORBID, MISSING = "ok", "invalid", "forbidden", "not found"
 PRINCIPALS = ["admin", "owner", "stranger", "guest", "system", "plugin", "trusted plugin"]
