@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from typing import Any
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -22,7 +23,7 @@ from db.settings import Settings, load_settings
 from gateway.body_limits import BodyLimitMiddleware
 from gateway.cors import add_cors
 from gateway.demo import demo_present, load_demo
-from gateway.events import create_event_bus
+from gateway.events import InProcessEventBus, create_event_bus
 from gateway.job_runtime import JobRuntime
 from gateway.memory import ReleaseMemoryMiddleware
 from gateway.metrics import RequestMetrics, metrics_endpoint
@@ -41,6 +42,9 @@ from rest_compat.routes import build_routes
 from schema import build_schema
 from schema.graphiql_page import STATIC_PATH, graphiql_static_files
 from schema.view import GraphQLView
+
+if TYPE_CHECKING:
+    from gateway.pg_events import PostgresEventBus
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +65,40 @@ def create_app(settings: Settings, *, warm_pool: bool = False) -> Starlette:
         launcher=jobs.launcher,
     )
     jobs.bind(services)
+    metrics = RequestMetrics()
+    app = TrackedStarlette(
+        routes=_routes(settings, services, engine, metrics),
+        lifespan=_lifespan(services, engine, events, jobs, warm_pool=warm_pool),
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        middleware=[
+            Middleware(ReleaseMemoryMiddleware),
+            Middleware(BodyLimitMiddleware, settings=settings),
+        ],
+    )
+    app.router.redirect_slashes = False
+    add_cors(app, settings)
+    if settings.count_sql_statements:
+        app.add_middleware(StatementCountHeader)
+    app.request_metrics = metrics
+    app.state.services = services
+    app.state.jobs = jobs
+    _add_apitest_hooks(app, services)
+    return app
+
+
+Lifespan = Callable[[Starlette], AbstractAsyncContextManager[dict[str, Any]]]
+
+
+def _lifespan(
+    services: Services,
+    engine: AsyncEngine,
+    events: InProcessEventBus | PostgresEventBus,
+    jobs: JobRuntime,
+    *,
+    warm_pool: bool,
+) -> Lifespan:
+    """Start: check the migration level, warm the pool, start events and jobs; stop them."""
+    settings = services.settings
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
@@ -88,14 +126,19 @@ def create_app(settings: Settings, *, warm_pool: bool = False) -> Starlette:
             await events.close()
             await engine.dispose()
 
+    return lifespan
+
+
+def _routes(
+    settings: Settings, services: Services, engine: AsyncEngine, metrics: RequestMetrics
+) -> list[BaseRoute]:
     async def healthz(request: Request) -> JSONResponse:
         async with services.sessions() as session:
             await session.execute(text("SELECT 1"))
         return JSONResponse({"status": "ok"})
 
     graphql = GraphQLView(build_schema(settings), services)
-    metrics = RequestMetrics()
-    routes: list[BaseRoute] = [
+    return [
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz_endpoint(engine), methods=["GET"]),
         Route(
@@ -109,22 +152,10 @@ def create_app(settings: Settings, *, warm_pool: bool = False) -> Starlette:
         *build_routes(settings),
         *build_docs_routes(),
     ]
-    app = TrackedStarlette(
-        routes=routes,
-        lifespan=lifespan,
-        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
-        middleware=[
-            Middleware(ReleaseMemoryMiddleware),
-            Middleware(BodyLimitMiddleware, settings=settings),
-        ],
-    )
-    app.router.redirect_slashes = False
-    add_cors(app, settings)
-    if settings.count_sql_statements:
-        app.add_middleware(StatementCountHeader)
-    app.request_metrics = metrics
-    app.state.services = services
-    app.state.jobs = jobs
+
+
+def _add_apitest_hooks(app: Starlette, services: Services) -> None:
+    """What the test-mode routes call on this application: reload plugins, reset the data."""
 
     async def reload_plugins() -> list[str]:
         # `POST /apitest/reload_plugins/` (plugin-api.md §7): load with update, register.
@@ -146,7 +177,6 @@ def create_app(settings: Settings, *, warm_pool: bool = False) -> Starlette:
                 await load_demo(ctx)
 
     app.state.reset_database = reset_database
-    return app
 
 
 def create_app_from_env() -> Starlette:

@@ -8,13 +8,15 @@ every status and an analysis, with real small files in the data dir.
 Loading is idempotent: when the first demo study exists nothing is done.
 On a fresh database rows are inserted in an order that makes the public
 study study 1 and its raw FASTQ artifact artifact 1.
+
+What is in it: `demo_data.py` and `demo_plugin_data.py` (fixed tables), `demo_content.py`
+(file bodies, per-sample values); how rows are written: `demo_loader.py`, `demo_plugins.py`;
+the public study's chain: `demo_public_study.py`.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass
 
 from sqlalchemy import select
 
@@ -24,13 +26,11 @@ from db.models import (
     AnalysisJob,
     AnalysisSample,
     AnalysisShare,
-    Artifact,
     LogEntry,
     PrepTemplate,
     ProcessingJobParent,
     ProcessingWorkflow,
     ProcessingWorkflowRoot,
-    Sample,
     Study,
     StudyShare,
     utcnow,
@@ -44,34 +44,29 @@ from gateway.demo_data import (
     JOB_ERROR_MESSAGE,
     JOB_IDS,
     LAB_RIVER,
-    LAB_SORGHUM,
     OWNER,
     PASSWORD_CLIENT_ID,
     PI_RIVER,
-    PI_SORGHUM,
-    PICK_DEFAULTS,
-    PICK_OTUS,
-    PLUGINS,
-    PREP_16S,
-    PREP_18S,
     PREP_RIVER,
-    RAREFY,
-    RAREFY_DEFAULTS,
-    REFERENCE_NAME,
-    REFERENCE_VERSION,
     RIVER_COLUMNS,
     RIVER_STUDY,
-    SORGHUM_COLUMNS,
-    SORGHUM_STUDY,
-    SPLIT_DEFAULTS,
-    SPLIT_LIBRARIES,
     SYSTEM_CLIENT_ID,
     SYSTEM_CLIENT_SECRET,
     USERS,
     DemoFile,
-    DemoPrep,
 )
-from gateway.demo_loader import Commands, Loader, Values, finished_job_fields
+from gateway.demo_loader import Loader, finished_job_fields
+from gateway.demo_plugin_data import (
+    PICK_DEFAULTS,
+    PICK_OTUS,
+    PLUGINS,
+    RAREFY,
+    RAREFY_DEFAULTS,
+    SPLIT_DEFAULTS,
+    SPLIT_LIBRARIES,
+)
+from gateway.demo_plugins import Commands, add_default_workflow, add_plugin
+from gateway.demo_public_study import PublicStudy, load_public_study
 from gateway.progress import SILENT, Progress
 from resolvers.context import Context
 from resolvers.studies.template_files import regenerate_prep_file, regenerate_sample_file
@@ -95,21 +90,6 @@ async def demo_present(ctx: Context) -> bool:
     return (await ctx.session.execute(query)).first() is not None
 
 
-@dataclass
-class PublicStudy:
-    """What later parts of the demo build on: the public study's rows and values."""
-
-    study: Study
-    samples: dict[str, Sample]
-    values: list[tuple[str, Values]]
-    preps: list[PrepTemplate]
-    raw_16s: Artifact
-    demultiplexed: Artifact
-    otu_table: Artifact
-    otu_counts: dict[str, list[int]]
-    raw_18s: Artifact
-
-
 DEMO_STEPS = 7
 
 
@@ -127,12 +107,12 @@ async def load_demo(ctx: Context, progress: Progress = SILENT) -> bool:
     progress.step("plugins, default workflow, reference")
     commands = Commands()
     for plugin in PLUGINS:
-        await loader.plugin(plugin, commands)
-    await loader.default_workflow(commands)
+        await add_plugin(loader, plugin, commands)
+    await add_default_workflow(loader, commands)
     await loader.reference()
 
     progress.step("public study: samples, preparations, artifact files")
-    public = await _public_study(loader, owner, commands)
+    public = await load_public_study(loader, owner, commands)
     progress.step("private study")
     river, river_prep = await _private_study(loader, owner, colleague)
     progress.step("analysis")
@@ -148,103 +128,6 @@ async def load_demo(ctx: Context, progress: Progress = SILENT) -> bool:
         await regenerate_prep_file(ctx, prep.id)
     logger.info("demo data loaded: studies %d and %d", public.study.id, river.id)
     return True
-
-
-async def _raw_reads(
-    loader: Loader, study: Study, prep: PrepTemplate, spec: DemoPrep, visibility: str,
-    reads: list[content.Read],
-) -> Artifact:  # fmt: skip
-    forward, barcode_reads = content.raw_fastq_files(reads)
-    artifact = await loader.artifact(
-        f"Raw {spec.data_type} reads", "FASTQ", spec.data_type, visibility, study=study, prep=prep
-    )
-    await loader.artifact_files(
-        artifact,
-        "FASTQ",
-        [
-            DemoFile(f"{spec.run_prefix}_R1.fastq.gz", "raw_forward_seqs", forward),
-            DemoFile(f"{spec.run_prefix}_I1.fastq.gz", "raw_barcodes", barcode_reads),
-        ],
-    )
-    return artifact
-
-
-async def _public_study(loader: Loader, owner: Account, commands: Commands) -> PublicStudy:
-    """Study 1 on a fresh database, with its raw 16S FASTQ as artifact 1, then its chain."""
-    study = await loader.study(
-        SORGHUM_STUDY, owner, await loader.person(PI_SORGHUM), await loader.person(LAB_SORGHUM)
-    )
-    values = content.sorghum_samples(study.id)
-    samples = await loader.sample_template(study, SORGHUM_COLUMNS, values)
-
-    def in_compartments(codes: Sequence[str]) -> list[Sample]:
-        return [s for name, s in samples.items() if name.split(".")[2] in codes]
-
-    prep16, barcodes16 = await loader.prep(
-        study, PREP_16S, in_compartments(PREP_16S.compartments), 16
-    )
-    prep18, barcodes18 = await loader.prep(
-        study, PREP_18S, in_compartments(PREP_18S.compartments), 18
-    )
-    reads16 = content.reads(barcodes16, seed=161)
-    raw16 = await _raw_reads(loader, study, prep16, PREP_16S, "public", reads16)
-
-    split_job = await loader.job(
-        "split_success",
-        owner,
-        commands.processing(SPLIT_LIBRARIES),
-        {"input_data": raw16.id, **SPLIT_DEFAULTS},
-        "success",
-        inputs=[raw16],
-        **finished_job_fields(50),
-    )
-    demux = await loader.artifact(
-        "Demultiplexed 16S", "Demultiplexed", "16S", "public",
-        study=study, prep=prep16, parents=[raw16], job=split_job,
-        output_id=commands.processing_output(SPLIT_LIBRARIES, "demultiplexed"),
-    )  # fmt: skip
-    fna, fastq, split_log = content.demultiplexed_files(reads16)
-    await loader.artifact_files(
-        demux,
-        "Demultiplexed",
-        [
-            DemoFile("seqs.fna", "preprocessed_fasta", fna),
-            DemoFile("seqs.fastq", "preprocessed_fastq", fastq),
-            DemoFile("split_library_log.txt", "log", split_log),
-        ],
-    )
-
-    pick_job = await loader.job(
-        "pick_success",
-        owner,
-        commands.processing(PICK_OTUS),
-        {"input_data": demux.id, **PICK_DEFAULTS},
-        "success",
-        inputs=[demux],
-        **finished_job_fields(20),
-    )
-    otu_table = await loader.artifact(
-        "OTU table 16S (97%)", "BIOM", "16S", "public",
-        study=study, prep=prep16, parents=[demux], job=pick_job,
-        output_id=commands.processing_output(PICK_OTUS, "OTU table"),
-    )  # fmt: skip
-    in_prep16 = dict(barcodes16)
-    counts = content.otu_counts([(n, v) for n, v in values if n in in_prep16], seed=1697)
-    pick_log = [f"Reference: {REFERENCE_NAME} {REFERENCE_VERSION}", "Similarity: 0.97"]
-    await loader.artifact_files(
-        otu_table,
-        "BIOM",
-        [
-            DemoFile("otu_table.biom", "biom", content.biom_table(counts, "sorghum-16S-97")),
-            DemoFile("pick_otus_log.txt", "log", content.log_text(pick_log)),
-        ],
-    )
-
-    reads18 = content.reads(barcodes18, seed=181)
-    raw18 = await _raw_reads(loader, study, prep18, PREP_18S, "private", reads18)
-    return PublicStudy(
-        study, samples, values, [prep16, prep18], raw16, demux, otu_table, counts, raw18
-    )
 
 
 async def _private_study(

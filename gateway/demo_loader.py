@@ -1,8 +1,9 @@
-"""Row builders of the demo loader: vocabulary lookups, plugins, studies, files, jobs.
+"""Row builders of the demo loader: vocabulary lookups, people, studies, files, jobs.
 
 `gateway.demo` decides what the demo contains; this module knows how to insert
 each kind of row (through the request's session, flushing to get ids) and how
-to write and register files below the data dir.
+to write and register files below the data dir. The plugins' rows are built by
+`gateway.demo_plugins`.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -23,30 +24,17 @@ from db.models import (
     ArtifactParent,
     ArtifactType,
     Command,
-    CommandOutput,
-    CommandParameter,
-    CommandParameterArtifactType,
     DataDirectory,
     DataType,
-    DefaultParameterSet,
-    DefaultWorkflow,
-    DefaultWorkflowDataType,
-    DefaultWorkflowEdge,
-    DefaultWorkflowEdgeConnection,
-    DefaultWorkflowNode,
     FilepathType,
     OAuthClient,
     PrepSample,
     PrepTemplate,
     ProcessingJob,
     ProcessingJobInput,
-    Publication,
     Reference,
     Sample,
     SampleTemplate,
-    Software,
-    SoftwareArtifactType,
-    SoftwarePublication,
     StoredFile,
     Study,
     StudyEnvironmentalPackage,
@@ -55,22 +43,15 @@ from db.models import (
 )
 from gateway import demo_content as content
 from gateway.demo_data import (
-    DEFAULT_WORKFLOW_DESCRIPTION,
-    DEFAULT_WORKFLOW_NAME,
     JOB_IDS,
     PASSWORD_CLIENT_ID,
-    PICK_OTUS,
     PREP_COLUMNS,
-    PROCESSING_PLUGIN,
     REFERENCE_NAME,
     REFERENCE_VERSION,
-    SPLIT_LIBRARIES,
     SYSTEM_CLIENT_ID,
     SYSTEM_CLIENT_SECRET,
-    DemoCommand,
     DemoFile,
     DemoPerson,
-    DemoPlugin,
     DemoPrep,
     DemoStudy,
     DemoUser,
@@ -106,23 +87,6 @@ class Vocabulary:
             filepath_types=await names(FilepathType),
             mounts={mount.kind: mount for mount in mounts},
         )
-
-
-@dataclass
-class Commands:
-    """The demo's commands with their output and parameter ids, keyed `<plugin>/<command>`."""
-
-    rows: dict[str, Command] = field(default_factory=dict)
-    outputs: dict[tuple[str, str], int] = field(default_factory=dict)
-    parameters: dict[tuple[str, str], int] = field(default_factory=dict)
-    parameter_sets: dict[tuple[str, str], int] = field(default_factory=dict)
-
-    def processing(self, spec: DemoCommand) -> Command:
-        """A command of the processing plugin."""
-        return self.rows[f"{PROCESSING_PLUGIN.name}/{spec.name}"]
-
-    def processing_output(self, spec: DemoCommand, name: str) -> int:
-        return self.outputs[(f"{PROCESSING_PLUGIN.name}/{spec.name}", name)]
 
 
 class Loader:
@@ -211,115 +175,6 @@ class Loader:
         )
         await self.flush(row)
         return row
-
-    # -- plugins ---------------------------------------------------------------------------------
-
-    async def plugin(self, plugin: DemoPlugin, commands: Commands) -> Software:
-        software = Software(
-            name=plugin.name,
-            version=plugin.version,
-            description=plugin.description,
-            environment_script="true",
-            start_script=plugin.start_script,
-            type=plugin.type,
-            active=True,
-        )
-        await self.flush(software)
-        for doi, pubmed_id in plugin.publications:
-            if await self.session.get(Publication, doi) is None:
-                await self.flush(Publication(doi=doi, pubmed_id=pubmed_id))
-            await self.flush(SoftwarePublication(software_id=software.id, doi=doi))
-        await self.flush(
-            *(
-                SoftwareArtifactType(
-                    software_id=software.id,
-                    artifact_type_id=self.vocabulary.artifact_types[name],
-                )
-                for name in plugin.artifact_types
-            )
-        )
-        for command in plugin.commands:
-            await self.command(software, command, commands)
-        return software
-
-    async def command(self, software: Software, spec: DemoCommand, commands: Commands) -> None:
-        row = Command(
-            software_id=software.id,
-            name=spec.name,
-            description=spec.description,
-            is_analysis=spec.is_analysis,
-        )
-        await self.flush(row)
-        key = f"{software.name}/{spec.name}"
-        commands.rows[key] = row
-        for position, parameter in enumerate(spec.parameters):
-            param_row = CommandParameter(
-                command_id=row.id,
-                name=parameter.name,
-                type=parameter.type,
-                required=parameter.required,
-                default_value=parameter.default,
-                position=position,
-            )
-            await self.flush(param_row)
-            commands.parameters[(key, parameter.name)] = param_row.id
-            await self.flush(
-                *(
-                    CommandParameterArtifactType(
-                        parameter_id=param_row.id,
-                        artifact_type_id=self.vocabulary.artifact_types[name],
-                    )
-                    for name in parameter.artifact_types
-                )
-            )
-        for name, artifact_type in spec.outputs:
-            output = CommandOutput(
-                command_id=row.id,
-                name=name,
-                artifact_type_id=self.vocabulary.artifact_types[artifact_type],
-            )
-            await self.flush(output)
-            commands.outputs[(key, name)] = output.id
-        for name, values in spec.parameter_sets:
-            parameter_set = DefaultParameterSet(command_id=row.id, name=name, values=values)
-            await self.flush(parameter_set)
-            commands.parameter_sets[(key, name)] = parameter_set.id
-
-    async def default_workflow(self, commands: Commands) -> None:
-        split = f"{PROCESSING_PLUGIN.name}/{SPLIT_LIBRARIES.name}"
-        pick = f"{PROCESSING_PLUGIN.name}/{PICK_OTUS.name}"
-        workflow = DefaultWorkflow(
-            name=DEFAULT_WORKFLOW_NAME,
-            description=DEFAULT_WORKFLOW_DESCRIPTION,
-            artifact_type_id=self.vocabulary.artifact_types["FASTQ"],
-        )
-        await self.flush(workflow)
-        await self.flush(
-            *(
-                DefaultWorkflowDataType(
-                    workflow_id=workflow.id, data_type_id=self.vocabulary.data_types[name]
-                )
-                for name in ("16S", "18S")
-            )
-        )
-        first = DefaultWorkflowNode(
-            workflow_id=workflow.id,
-            default_parameter_set_id=commands.parameter_sets[(split, "Defaults")],
-        )
-        second = DefaultWorkflowNode(
-            workflow_id=workflow.id,
-            default_parameter_set_id=commands.parameter_sets[(pick, "Defaults")],
-        )
-        await self.flush(first, second)
-        edge = DefaultWorkflowEdge(parent_node_id=first.id, child_node_id=second.id)
-        await self.flush(edge)
-        await self.flush(
-            DefaultWorkflowEdgeConnection(
-                edge_id=edge.id,
-                parent_output_id=commands.outputs[(split, "demultiplexed")],
-                child_parameter_id=commands.parameters[(pick, "input_data")],
-            )
-        )
 
     async def reference(self) -> Reference:
         reference = Reference(name=REFERENCE_NAME, version=REFERENCE_VERSION)

@@ -1,4 +1,5 @@
-"""Shared fixtures: a fresh database per test on SQLite and PostgreSQL, the app, a client."""
+"""Shared fixtures: a fresh database per test on SQLite and PostgreSQL, the app, a client,
+and callers (tests/builders/callers.py)."""
 
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ from db.settings import Settings
 from gateway.app import create_app
 from resolvers.context import Services
 from tests import databases
-
-BACKENDS = ["sqlite", "postgresql"]
+from tests.builders.callers import Callers, make_callers
+from tests.databases import BACKENDS
 
 
 @pytest.fixture(scope="session")
@@ -91,3 +92,9 @@ async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         yield http
+
+
+@pytest.fixture
+async def callers(services: Services) -> Callers:
+    """An owner, a user to share with, another user, an admin, and an anonymous caller."""
+    return await make_callers(services)

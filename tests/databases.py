@@ -25,6 +25,8 @@ POSTGRES_URL = os.environ.get(
     "QIITA_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
 REQUIRE_POSTGRES = os.environ.get("QIITA_REQUIRE_POSTGRES") == "1"
+BACKENDS = ["sqlite", "postgresql"]
+"""Every database test runs on both (the `backend` fixture)."""
 _counter = itertools.count()
 RUN_TAG = uuid.uuid4().hex[:8]
 

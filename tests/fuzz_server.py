@@ -12,7 +12,7 @@ from gateway.app import create_app
 from gateway.demo import load_demo
 from resolvers.auth.tokens import issue_token
 from resolvers.context import SYSTEM, Services, unit_of_work
-from tests.factories import make_system_client
+from tests.builders.accounts import make_system_client
 
 START_TIMEOUT = 30.0
 

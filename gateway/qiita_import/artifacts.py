@@ -17,7 +17,7 @@ from db.models import (
     EbiRunAccession,
     PrepTemplate,
 )
-from gateway.qiita_import.state import ImportRun, naive_utc, table_of
+from gateway.qiita_import.state import ImportRun, naive_utc, positional, table_of
 
 ARTIFACTS = """
 SELECT a.*, coalesce(sa.study_id, spt.study_id) AS study_id, pa.prep_id, aa.analysis_id,
@@ -58,49 +58,49 @@ async def _warn_extra_links(run: ImportRun) -> None:
             )
 
 
+def _artifact_row(run: ImportRun, r: asyncpg.Record) -> dict[str, Any] | None:
+    artifact_id = r["artifact_id"]
+    visibility = run.ids.name("visibility", r["visibility_id"])
+    if visibility not in VISIBILITIES:
+        run.report.warn("artifacts", f"artifact {artifact_id}: visibility {visibility!r}")
+        return None
+    study_id, analysis_id = r["study_id"], r["analysis_id"]
+    if study_id is not None and analysis_id is not None:
+        run.report.warn(
+            "artifacts",
+            f"artifact {artifact_id}: in study {study_id} and analysis {analysis_id}; "
+            "kept in the study",
+        )
+        analysis_id = None
+    job_id = str(r["job_id"]) if r["job_id"] else None
+    if job_id in run.ids.skipped_jobs:
+        job_id = None
+    return {
+        "id": artifact_id, "name": r["name"] or "noname",
+        "artifact_type_id": run.ids.artifact_types[r["artifact_type_id"]],
+        "data_type_id": run.ids.data_types[r["data_type_id"]], "visibility": visibility,
+        "generated_at": naive_utc(r["generated_timestamp"]) or run.started_at,
+        "command_id": r["command_id"], "command_parameters": r["command_parameters"],
+        "study_id": study_id, "prep_id": r["prep_id"], "analysis_id": analysis_id,
+        "produced_by_job_id": job_id, "command_output_id": r["command_output_id"],
+        "submitted_to_vamps": bool(r["submitted_to_vamps"]),
+        "archive_data": r["archive_data"],
+        "human_reads_filter_method_id": run.ids.filter_methods.get(
+            r["human_reads_filter_method_id"]
+        ),
+    }  # fmt: skip
+
+
 async def import_artifacts(run: ImportRun) -> None:
     await _warn_extra_links(run)
-
-    def artifact(r: asyncpg.Record) -> dict[str, Any] | None:
-        artifact_id = r["artifact_id"]
-        visibility = run.ids.name("visibility", r["visibility_id"])
-        if visibility not in VISIBILITIES:
-            run.report.warn("artifacts", f"artifact {artifact_id}: visibility {visibility!r}")
-            return None
-        study_id, analysis_id = r["study_id"], r["analysis_id"]
-        if study_id is not None and analysis_id is not None:
-            run.report.warn(
-                "artifacts",
-                f"artifact {artifact_id}: in study {study_id} and analysis {analysis_id}; "
-                "kept in the study",
-            )
-            analysis_id = None
-        job_id = str(r["job_id"]) if r["job_id"] else None
-        if job_id in run.ids.skipped_jobs:
-            job_id = None
-        return {
-            "id": artifact_id, "name": r["name"] or "noname",
-            "artifact_type_id": run.ids.artifact_types[r["artifact_type_id"]],
-            "data_type_id": run.ids.data_types[r["data_type_id"]], "visibility": visibility,
-            "generated_at": naive_utc(r["generated_timestamp"]) or run.started_at,
-            "command_id": r["command_id"], "command_parameters": r["command_parameters"],
-            "study_id": study_id, "prep_id": r["prep_id"], "analysis_id": analysis_id,
-            "produced_by_job_id": job_id, "command_output_id": r["command_output_id"],
-            "submitted_to_vamps": bool(r["submitted_to_vamps"]),
-            "archive_data": r["archive_data"],
-            "human_reads_filter_method_id": run.ids.filter_methods.get(
-                r["human_reads_filter_method_id"]
-            ),
-        }  # fmt: skip
-
     await run.copy_table(
-        "artifacts", table_of(Artifact), ARTIFACTS, artifact,
+        "artifacts", table_of(Artifact), ARTIFACTS, lambda r: _artifact_row(run, r),
         count_query="SELECT count(*) FROM qiita.artifact",
     )  # fmt: skip
     await run.copy_table(
         "artifact parents", table_of(ArtifactParent),
         "SELECT artifact_id, parent_id FROM qiita.parent_artifact",
-        lambda r: {"artifact_id": r[0], "parent_id": r[1]},
+        positional("artifact_id", "parent_id"),
     )  # fmt: skip
     for prep_id, artifact_id in run.ids.prep_roots.items():
         await run.target.execute(
@@ -108,7 +108,10 @@ async def import_artifacts(run: ImportRun) -> None:
             .where(table_of(PrepTemplate).c.id == prep_id)
             .values(artifact_id=artifact_id)
         )
+    await _accessions_and_archive(run)
 
+
+async def _accessions_and_archive(run: ImportRun) -> None:
     def accession(r: asyncpg.Record) -> dict[str, Any] | None:
         sample_id = run.ids.samples.get(r["sample_id"])
         if sample_id is None:

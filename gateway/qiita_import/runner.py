@@ -113,7 +113,6 @@ async def run_import(
         try:
             await _check_source(source)
             async with engine.connect() as target:
-                transaction = await target.begin()
                 run = ImportRun(
                     source=source,
                     target=target,
@@ -124,36 +123,7 @@ async def run_import(
                     link_files=options.link_files,
                     dry_run=options.dry_run,
                 )
-                report.note("Qiita's timestamps (no time zone) are read as UTC")
-                try:
-                    await _check_target_empty(run)
-                    for phase in PHASES:
-                        try:
-                            await phase(run)
-                        except SQLAlchemyError as exc:
-                            reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-                            raise ImportRefused(
-                                f"the import failed in {phase.__name__}: "
-                                f"{reason[0] if reason else type(exc).__name__}; "
-                                "nothing was written"
-                            ) from exc
-                    await advance_id_counters(target)
-                    if options.dry_run:
-                        await transaction.rollback()
-                    else:
-                        mountpoints = list(
-                            (
-                                await target.execute(
-                                    select(DataDirectory.mountpoint).where(DataDirectory.active)
-                                )
-                            ).scalars()
-                        )
-                        await transaction.commit()
-                        run.files.ensure_layout(mountpoints)
-                except BaseException:
-                    await transaction.rollback()
-                    remove_placed(run.placed)
-                    raise
+                await _import_into(run)
         finally:
             await source_context.__aexit__(None, None, None)
         if settings.test_mode and not options.dry_run:
@@ -166,3 +136,39 @@ async def run_import(
     finally:
         await engine.dispose()
     return report
+
+
+async def _import_into(run: ImportRun) -> None:
+    """Every phase in one transaction of the target: committed when all succeed (and not a dry
+    run), else rolled back with the files placed so far removed."""
+    transaction = await run.target.begin()
+    run.report.note("Qiita's timestamps (no time zone) are read as UTC")
+    try:
+        await _check_target_empty(run)
+        for phase in PHASES:
+            try:
+                await phase(run)
+            except SQLAlchemyError as exc:
+                reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+                raise ImportRefused(
+                    f"the import failed in {phase.__name__}: "
+                    f"{reason[0] if reason else type(exc).__name__}; "
+                    "nothing was written"
+                ) from exc
+        await advance_id_counters(run.target)
+        if run.dry_run:
+            await transaction.rollback()
+        else:
+            mountpoints = list(
+                (
+                    await run.target.execute(
+                        select(DataDirectory.mountpoint).where(DataDirectory.active)
+                    )
+                ).scalars()
+            )
+            await transaction.commit()
+            run.files.ensure_layout(mountpoints)
+    except BaseException:
+        await transaction.rollback()
+        remove_placed(run.placed)
+        raise

@@ -27,7 +27,7 @@ from db.models import (
     SoftwareArtifactType,
     SoftwarePublication,
 )
-from gateway.qiita_import.state import ImportRun
+from gateway.qiita_import.state import ImportRun, positional, renamed
 
 
 def _json_object(run: ImportRun, resource: str, what: str, text: Any) -> dict[str, Any] | None:
@@ -62,18 +62,32 @@ async def import_software(run: ImportRun) -> None:
     )
     await run.copy_table(
         "publications", Publication.__table__, "SELECT doi, pubmed_id FROM qiita.publication",
-        lambda r: {"doi": r["doi"], "pubmed_id": r["pubmed_id"]},
+        positional("doi", "pubmed_id"),
     )  # fmt: skip
     await run.copy_table(
         "plugin publications", SoftwarePublication.__table__,
         "SELECT software_id, publication_doi FROM qiita.software_publication",
-        lambda r: {"software_id": r[0], "doi": r[1]},
+        positional("software_id", "doi"),
     )  # fmt: skip
     await run.copy_table(
         "plugin artifact types", SoftwareArtifactType.__table__,
         "SELECT software_id, artifact_type_id FROM qiita.software_artifact_type",
         lambda r: {"software_id": r[0], "artifact_type_id": run.ids.artifact_types[r[1]]},
     )  # fmt: skip
+    await _commands(run)
+    await _default_workflows(run)
+    await run.copy_table(
+        "resource allocations",
+        JobResourceAllocation.__table__,
+        "SELECT * FROM qiita.processing_job_resource_allocation",
+        renamed(
+            name="name", job_type="job_type", description="description", allocation="allocation"
+        ),
+    )
+
+
+async def _commands(run: ImportRun) -> None:
+    """Commands with their parameters, outputs and default parameter sets."""
 
     def command(r: asyncpg.Record) -> dict[str, Any]:
         return {
@@ -124,15 +138,6 @@ async def import_software(run: ImportRun) -> None:
             "name": r["parameter_set_name"], "values": r["parameter_set"] or {},
         },
     )  # fmt: skip
-    await _default_workflows(run)
-    await run.copy_table(
-        "resource allocations", JobResourceAllocation.__table__,
-        "SELECT * FROM qiita.processing_job_resource_allocation",
-        lambda r: {
-            "name": r["name"], "job_type": r["job_type"], "description": r["description"],
-            "allocation": r["allocation"],
-        },
-    )  # fmt: skip
 
 
 async def _default_workflows(run: ImportRun) -> None:
@@ -154,34 +159,30 @@ async def _default_workflows(run: ImportRun) -> None:
     await run.copy_table(
         "default workflow nodes", DefaultWorkflowNode.__table__,
         "SELECT * FROM qiita.default_workflow_node ORDER BY default_workflow_node_id",
-        lambda r: {
-            "id": r["default_workflow_node_id"], "workflow_id": r["default_workflow_id"],
-            "default_parameter_set_id": r["default_parameter_set_id"],
-        },
+        renamed(
+            id="default_workflow_node_id", workflow_id="default_workflow_id",
+            default_parameter_set_id="default_parameter_set_id",
+        ),
     )  # fmt: skip
     await run.copy_table(
         "default workflow edges", DefaultWorkflowEdge.__table__,
         "SELECT * FROM qiita.default_workflow_edge ORDER BY default_workflow_edge_id",
-        lambda r: {
-            "id": r["default_workflow_edge_id"], "parent_node_id": r["parent_id"],
-            "child_node_id": r["child_id"],
-        },
+        renamed(
+            id="default_workflow_edge_id", parent_node_id="parent_id", child_node_id="child_id"
+        ),
     )  # fmt: skip
     await run.copy_table(
         "default workflow connections", DefaultWorkflowEdgeConnection.__table__,
         "SELECT * FROM qiita.default_workflow_edge_connections",
-        lambda r: {
-            "edge_id": r["default_workflow_edge_id"], "parent_output_id": r["parent_output_id"],
-            "child_parameter_id": r["child_input_id"],
-        },
+        renamed(
+            edge_id="default_workflow_edge_id", parent_output_id="parent_output_id",
+            child_parameter_id="child_input_id",
+        ),
     )  # fmt: skip
 
 
 async def import_references(run: ImportRun) -> None:
     await run.copy_table(
         "references", Reference.__table__, "SELECT * FROM qiita.reference ORDER BY reference_id",
-        lambda r: {
-            "id": r["reference_id"], "name": r["reference_name"],
-            "version": r["reference_version"],
-        },
+        renamed(id="reference_id", name="reference_name", version="reference_version"),
     )  # fmt: skip

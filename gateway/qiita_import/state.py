@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -122,3 +122,16 @@ def naive_utc(value: dt.datetime | None) -> dt.datetime | None:
 def table_of(model: Any) -> Table:
     """A mapped class's table, typed as the Table it is."""
     return cast(Table, model.__table__)
+
+
+Mapper = Callable[[Any], Row | None]
+
+
+def positional(*names: str) -> Mapper:
+    """A row mapper naming a record's values in order (the query selects exactly these)."""
+    return lambda record: dict(zip(names, record, strict=True))
+
+
+def renamed(**sources: str) -> Mapper:
+    """A row mapper copying the source column `sources[name]` into each column `name`."""
+    return lambda record: {name: record[source] for name, source in sources.items()}

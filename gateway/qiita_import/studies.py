@@ -16,7 +16,30 @@ from db.models import (
     StudyTag,
     StudyTagLink,
 )
-from gateway.qiita_import.state import ImportRun, naive_utc
+from gateway.qiita_import.state import ImportRun, naive_utc, renamed
+
+
+def _study_row(run: ImportRun, r: asyncpg.Record) -> dict[str, Any] | None:
+    owner = run.ids.accounts.get(r["email"])
+    if owner is None:
+        run.report.warn("studies", f"study {r['study_id']}: owner {r['email']} not imported")
+        return None
+    return {
+        "id": r["study_id"], "owner_id": owner, "title": r["study_title"],
+        "alias": r["study_alias"] or "", "description": r["study_description"] or "",
+        "abstract": r["study_abstract"] or "",
+        "principal_investigator_id": r["principal_investigator_id"],
+        "lab_person_id": r["lab_person_id"],
+        "timeseries_type_id": run.ids.timeseries_types.get(r["timeseries_type_id"], 1),
+        "metadata_complete": r["metadata_complete"], "mixs_compliant": r["mixs_compliant"],
+        "reprocess": bool(r["reprocess"]), "spatial_series": r["spatial_series"],
+        "first_contact": naive_utc(r["first_contact"]) or run.started_at,
+        "most_recent_contact": naive_utc(r["most_recent_contact"]),
+        "funding": r["funding"], "vamps_id": r["vamps_id"],
+        "ebi_study_accession": r["ebi_study_accession"],
+        "public_raw_download": bool(r["public_raw_download"]), "notes": r["notes"] or "",
+        "autoloaded": bool(r["autoloaded"]),
+    }  # fmt: skip
 
 
 async def import_studies(run: ImportRun) -> None:
@@ -28,31 +51,11 @@ async def import_studies(run: ImportRun) -> None:
             "affiliation": r["affiliation"] or "", "address": r["address"], "phone": r["phone"],
         },
     )  # fmt: skip
-
-    def study(r: asyncpg.Record) -> dict[str, Any] | None:
-        owner = run.ids.accounts.get(r["email"])
-        if owner is None:
-            run.report.warn("studies", f"study {r['study_id']}: owner {r['email']} not imported")
-            return None
-        return {
-            "id": r["study_id"], "owner_id": owner, "title": r["study_title"],
-            "alias": r["study_alias"] or "", "description": r["study_description"] or "",
-            "abstract": r["study_abstract"] or "",
-            "principal_investigator_id": r["principal_investigator_id"],
-            "lab_person_id": r["lab_person_id"],
-            "timeseries_type_id": run.ids.timeseries_types.get(r["timeseries_type_id"], 1),
-            "metadata_complete": r["metadata_complete"], "mixs_compliant": r["mixs_compliant"],
-            "reprocess": bool(r["reprocess"]), "spatial_series": r["spatial_series"],
-            "first_contact": naive_utc(r["first_contact"]) or run.started_at,
-            "most_recent_contact": naive_utc(r["most_recent_contact"]),
-            "funding": r["funding"], "vamps_id": r["vamps_id"],
-            "ebi_study_accession": r["ebi_study_accession"],
-            "public_raw_download": bool(r["public_raw_download"]), "notes": r["notes"] or "",
-            "autoloaded": bool(r["autoloaded"]),
-        }  # fmt: skip
-
     await run.copy_table(
-        "studies", Study.__table__, "SELECT * FROM qiita.study ORDER BY study_id", study
+        "studies",
+        Study.__table__,
+        "SELECT * FROM qiita.study ORDER BY study_id",
+        lambda r: _study_row(run, r),
     )
 
     def share(r: asyncpg.Record) -> dict[str, Any] | None:
@@ -80,7 +83,7 @@ async def import_studies(run: ImportRun) -> None:
     await run.copy_table("study tags", StudyTag.__table__, "SELECT * FROM qiita.study_tags", tag)
     await run.copy_table(
         "study tag links", StudyTagLink.__table__, "SELECT * FROM qiita.per_study_tags",
-        lambda r: {"study_id": r["study_id"], "tag": r["study_tag"]},
+        renamed(study_id="study_id", tag="study_tag"),
     )  # fmt: skip
     await run.copy_table(
         "study environmental packages", StudyEnvironmentalPackage.__table__,

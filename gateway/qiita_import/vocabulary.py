@@ -70,28 +70,25 @@ async def _match_by_key(
     return mapping
 
 
+async def _match_names(run: ImportRun, resource: str, model: Any, query: str) -> dict[int, int]:
+    """Qiita's (id, name) lookup rows matched by name with the target's, the missing added."""
+    rows = [{"id": r[0], "name": r[1]} for r in await run.source.fetch(query)]
+    table = table_of(model)
+    return await _match_by_key(run, resource, table, [table.c.name], rows)
+
+
 async def import_vocabulary(run: ImportRun) -> None:
     run.progress.start("vocabulary")
     source = run.source
     for lookup, query in NAME_LOOKUPS.items():
         run.ids.names[lookup] = {key: name for key, name in await source.fetch(query)}
 
-    data_types = [
-        {"id": r[0], "name": r[1]}
-        for r in await source.fetch("SELECT data_type_id, data_type FROM qiita.data_type")
-    ]
-    run.ids.data_types = await _match_by_key(
-        run, "data types", table_of(DataType), [table_of(DataType).c.name], data_types
+    run.ids.data_types = await _match_names(
+        run, "data types", DataType, "SELECT data_type_id, data_type FROM qiita.data_type"
     )
-    filepath_types = [
-        {"id": r[0], "name": r[1]}
-        for r in await source.fetch(
-            "SELECT filepath_type_id, filepath_type FROM qiita.filepath_type"
-        )
-    ]
-    run.ids.filepath_types = await _match_by_key(
-        run, "filepath types", table_of(FilepathType), [table_of(FilepathType).c.name],
-        filepath_types,
+    run.ids.filepath_types = await _match_names(
+        run, "filepath types", FilepathType,
+        "SELECT filepath_type_id, filepath_type FROM qiita.filepath_type",
     )  # fmt: skip
     artifact_types = [
         {
@@ -119,16 +116,10 @@ async def import_vocabulary(run: ImportRun) -> None:
             )
         ],
     )  # fmt: skip
-    methods = [
-        {"id": r[0], "name": r[1]}
-        for r in await source.fetch(
-            "SELECT human_reads_filter_method_id, human_reads_filter_method "
-            "FROM qiita.human_reads_filter_method"
-        )
-    ]
-    run.ids.filter_methods = await _match_by_key(
-        run, "human reads filter methods", table_of(HumanReadsFilterMethod),
-        [table_of(HumanReadsFilterMethod).c.name], methods,
+    run.ids.filter_methods = await _match_names(
+        run, "human reads filter methods", HumanReadsFilterMethod,
+        "SELECT human_reads_filter_method_id, human_reads_filter_method "
+        "FROM qiita.human_reads_filter_method",
     )  # fmt: skip
     await _data_directories(run)
     run.progress.finish()

@@ -121,6 +121,17 @@ async def _run(
     return SheetImportPayload(report=_report(report), user_errors=[])
 
 
+async def _sample_information(
+    info: Info, input: SampleInformationFileInput, *, create: bool
+) -> SheetImportPayload:
+    return await _run(
+        info,
+        lambda ctx: sheets.import_sample_information(
+            ctx, _study(input.study_id), input.file_name, create=create, dry_run=input.dry_run
+        ),
+    )
+
+
 @strawberry.type(description="Sample and preparation information from uploaded sheets.")
 class SheetMutations:
     @strawberry.mutation(
@@ -130,12 +141,7 @@ class SheetMutations:
     async def create_sample_information(
         self, info: Info, input: Annotated[SampleInformationFileInput, INPUT]
     ) -> SheetImportPayload:
-        return await _run(
-            info,
-            lambda ctx: sheets.import_sample_information(
-                ctx, _study(input.study_id), input.file_name, create=True, dry_run=input.dry_run
-            ),
-        )
+        return await _sample_information(info, input, create=True)
 
     @strawberry.mutation(
         description="Add samples and columns and update values from an uploaded sheet; every "
@@ -144,12 +150,7 @@ class SheetMutations:
     async def update_sample_information(
         self, info: Info, input: Annotated[SampleInformationFileInput, INPUT]
     ) -> SheetImportPayload:
-        return await _run(
-            info,
-            lambda ctx: sheets.import_sample_information(
-                ctx, _study(input.study_id), input.file_name, create=False, dry_run=input.dry_run
-            ),
-        )
+        return await _sample_information(info, input, create=False)
 
     @strawberry.mutation(
         description="Create a preparation from an uploaded sheet (`dryRun` only reports)."

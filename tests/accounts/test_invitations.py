@@ -5,9 +5,10 @@ from __future__ import annotations
 import httpx
 
 from resolvers.context import Services
-from tests.accounts.conftest import Mailbox, link_token, payload, sign_in
-from tests.factories import make_password_client
-from tests.graphql.conftest import Callers, error_codes, run_graphql
+from tests.accounts.mail import Mailbox, link_token, sign_in
+from tests.builders.accounts import make_password_client
+from tests.builders.callers import Callers, error_codes, run_graphql
+from tests.graphql.editing_builders import payload
 
 ERRORS = "userErrors { field message code }"
 REGISTER = f"""mutation($input: RegisterInput!) {{

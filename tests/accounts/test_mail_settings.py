@@ -11,8 +11,9 @@ import pytest
 
 from db.settings import Settings, SettingsError, load_settings
 from resolvers.mail import wait_for_mails
-from tests.accounts.conftest import free_port, payload
-from tests.graphql.conftest import Callers, run_graphql
+from tests.accounts.mail import free_port
+from tests.builders.callers import Callers, run_graphql
+from tests.graphql.editing_builders import payload
 
 INVITE = """mutation($input: InviteUserInput!) {
   inviteUser(input: $input) { user { email } userErrors { message } } }"""

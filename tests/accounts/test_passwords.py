@@ -9,9 +9,10 @@ from sqlalchemy import func, select, update
 
 from db.models import AccountLink, utcnow
 from resolvers.context import Services
-from tests.accounts.conftest import Mailbox, link_token, payload, sign_in
-from tests.factories import DEFAULT_PASSWORD, bearer, make_password_client, make_user
-from tests.graphql.conftest import Callers, error_codes, run_graphql
+from tests.accounts.mail import Mailbox, link_token, sign_in
+from tests.builders.accounts import DEFAULT_PASSWORD, bearer, make_password_client, make_user
+from tests.builders.callers import Callers, error_codes, run_graphql
+from tests.graphql.editing_builders import payload
 
 ERRORS = "userErrors { field message code }"
 FORGOT = f"""mutation($email: String!) {{

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import httpx
 
-from tests.accounts.conftest import payload
-from tests.graphql.conftest import Callers, error_codes, run_graphql
+from tests.builders.callers import Callers, error_codes, run_graphql
+from tests.graphql.editing_builders import payload
 
 ERRORS = "userErrors { field message code }"
 PROFILE = f"""mutation($input: UpdateProfileInput!) {{

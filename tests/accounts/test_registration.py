@@ -7,9 +7,10 @@ import pytest
 
 from db.settings import Settings
 from resolvers.context import Services
-from tests.accounts.conftest import Mailbox, link_token, payload, sign_in
-from tests.factories import make_password_client, make_user
-from tests.graphql.conftest import run_graphql
+from tests.accounts.mail import Mailbox, link_token, sign_in
+from tests.builders.accounts import make_password_client, make_user
+from tests.builders.callers import run_graphql
+from tests.graphql.editing_builders import payload
 
 ERRORS = "userErrors { field message code }"
 REGISTER = f"""mutation($input: RegisterInput!) {{

@@ -10,10 +10,11 @@ import pytest
 
 from db.settings import Settings
 from resolvers.context import Services
-from tests.accounts.conftest import LINK, payload, sign_in
+from tests.accounts.mail import LINK, sign_in
 from tests.auth.test_cli import run_cli
-from tests.factories import make_password_client, make_user
-from tests.graphql.conftest import Callers, run_graphql
+from tests.builders.accounts import make_password_client, make_user
+from tests.builders.callers import Callers, run_graphql
+from tests.graphql.editing_builders import payload
 
 INVITE = """mutation($input: InviteUserInput!) {
   inviteUser(input: $input) { user { email } userErrors { message } } }"""

@@ -6,8 +6,9 @@ import httpx
 import pytest
 
 from resolvers.context import Services
-from tests.api_v1.builders import add_person
-from tests.api_v1.conftest import Caller, patch
+from tests.api_v1.calls import patch
+from tests.builders.callers import Caller
+from tests.builders.studies import make_person
 
 
 async def test_nul_in_metadata_values_is_dropped(
@@ -38,7 +39,7 @@ async def test_nul_in_sample_and_column_names_is_400(
 async def test_nul_in_study_fields(
     client: httpx.AsyncClient, services: Services, owner: Caller, field: str, status: int
 ) -> None:
-    await add_person(services, "PI", "U")
+    await make_person(services, "PI", "U")
     body = {
         "title": "t", "study_abstract": "a", "study_description": "d", "study_alias": "s",
         "owner": owner.account.email,

@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from db.models import Sample, SampleTemplate
 from resolvers.context import Services, unit_of_work
-from tests.api_v1.conftest import Caller, patch
+from tests.api_v1.calls import patch
+from tests.builders.callers import Caller
 
 
 async def test_concurrent_new_categories_never_lose_one(

@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 
 from db.models import Sample, SampleTemplate, StoredFile
 from resolvers.context import Services, unit_of_work
-from tests.api_v1.conftest import Caller, patch
+from tests.api_v1.calls import patch
+from tests.builders.callers import Caller
 
 
 async def stored(services: Services, study_id: int) -> dict[str, dict[str, str | None]]:

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from db.models import StudyPerson
 from resolvers.context import Services, unit_of_work
-from tests.api_v1.builders import add_person
-from tests.api_v1.conftest import Caller, make_caller
+from tests.builders.callers import Caller, make_caller
+from tests.builders.studies import make_person
 
 JSON = "application/json; charset=UTF-8"
 
@@ -17,10 +17,10 @@ JSON = "application/json; charset=UTF-8"
 @pytest.fixture
 async def people(services: Services) -> list[int]:
     return [
-        await add_person(services, "LabDude", "knight lab", email="lab_dude@foo.bar",
+        await make_person(services, "LabDude", "knight lab", email="lab_dude@foo.bar",
                          phone="121-222-3333", address="123 lab street"),
-        await add_person(services, "empDude", "broad", email="emp_dude@foo.bar"),
-        await add_person(services, "PIDude", "Wash U", email="PI_dude@foo.bar"),
+        await make_person(services, "empDude", "broad", email="emp_dude@foo.bar"),
+        await make_person(services, "PIDude", "Wash U", email="PI_dude@foo.bar"),
     ]  # fmt: skip
 
 

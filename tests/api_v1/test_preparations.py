@@ -18,9 +18,11 @@ from db.models import (
     StoredFile,
 )
 from resolvers.context import Services, unit_of_work
-from tests.api_v1.builders import add_artifact, add_study
-from tests.api_v1.conftest import Caller, patch
-from tests.factories import make_command, make_software
+from tests.api_v1.calls import patch
+from tests.builders.accounts import make_software
+from tests.builders.callers import Caller
+from tests.builders.plugins import make_command
+from tests.builders.studies import make_artifact, make_study
 
 JSON = "application/json; charset=UTF-8"
 
@@ -262,7 +264,7 @@ async def test_attach_checks_fail_with_406_and_nothing_moves(
 async def test_second_artifact_for_a_preparation_is_406(
     client: httpx.AsyncClient, services: Services, owner: Caller, sid: int, prep_id: int
 ) -> None:
-    existing = await add_artifact(services, sid, prep_id=prep_id, root_of_prep=True)
+    existing = await make_artifact(services, sid, prep_id=prep_id, root_of_prep=True)
     write_uploads(services.settings.data_dir, sid, ["fwd.fastq.gz", "bc.fastq.gz"])
     response = await attach(client, owner, sid, prep_id, artifact_body())
     assert response.status_code == 406
@@ -284,7 +286,7 @@ async def test_attach_lookup_errors(
         assert (unknown_prep.status_code, unknown_prep.json()) == (
             404, {"message": "Preparation not found"}
         )  # fmt: skip
-    other = await add_study(services, owner.principal)
+    other = await make_study(services, owner.principal, artifact=False, lab_person=True)
     wrong_study = await attach(client, owner, other, prep_id, artifact_body())
     assert (wrong_study.status_code, wrong_study.json()) == (
         409, {"message": "Preparation ID not associated with the study"}

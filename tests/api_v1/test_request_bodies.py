@@ -10,7 +10,8 @@ import pytest
 from starlette.applications import Starlette
 
 from db.settings import Settings
-from tests.api_v1.conftest import Caller, patch
+from tests.api_v1.calls import patch
+from tests.builders.callers import Caller
 
 UPLOAD_LIMIT = 4096
 

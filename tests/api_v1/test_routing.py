@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.api_v1.conftest import Caller
+from tests.builders.callers import Caller
 
 
 @pytest.fixture

@@ -8,7 +8,10 @@ from sqlalchemy import select
 
 from db.models import PrepSample, Sample
 from resolvers.context import Services, unit_of_work
-from tests.api_v1.conftest import Caller, make_caller, patch
+from tests.api_v1.calls import patch
+from tests.builders.accounts import bearer, token_for
+from tests.builders.callers import Caller, make_caller
+from tests.builders.studies import make_artifact, make_study
 
 JSON = "application/json; charset=UTF-8"
 
@@ -133,10 +136,8 @@ async def test_patch_unknown_study_is_404(client: httpx.AsyncClient, owner: Call
 async def test_patch_by_a_reader_is_403_and_by_a_sharer_is_allowed(
     client: httpx.AsyncClient, services: Services, owner: Caller, with_samples: int
 ) -> None:
-    from tests.api_v1.builders import add_artifact
-
     sid = with_samples
-    await add_artifact(services, sid, visibility="public")
+    await make_artifact(services, sid, visibility="public")
     reader = await make_caller(services)
     body = {f"{sid}.blank.a2": {"ph": "1", "country": "X"}}
     refused = await patch(client, reader, sid, body)
@@ -152,10 +153,10 @@ async def test_patch_by_a_reader_is_403_and_by_a_sharer_is_allowed(
 async def test_sharer_may_patch(
     client: httpx.AsyncClient, services: Services, owner: Caller
 ) -> None:
-    from tests.api_v1.builders import add_study
-
     sharer = await make_caller(services)
-    sid = await add_study(services, owner.principal, shared_with=sharer.principal)
+    sid = await make_study(
+        services, owner.principal, artifact=False, lab_person=True, shared_with=[sharer.principal]
+    )
     assert (await patch(client, sharer, sid, {"a": {"x": "1"}})).status_code == 201
 
 
@@ -360,8 +361,6 @@ async def test_client_grant_tokens_read_and_untrusted_plugins_do_not_write(
 ) -> None:
     """System clients write with an admin's rights (tests/auth/test_client_writes.py);
     the client of an untrusted plugin reads only."""
-    from tests.factories import bearer, token_for
-
     headers = bearer(await token_for(services, "system"))
     listed = await client.get(f"/api/v1/study/{with_samples}/samples", headers=headers)
     assert listed.status_code == 200

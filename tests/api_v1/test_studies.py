@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from db.models import Study
 from resolvers.context import Services, unit_of_work
-from tests.api_v1.builders import add_artifact, add_person, add_study
-from tests.api_v1.conftest import Caller, make_caller, patch, read_lines
+from tests.api_v1.calls import patch, read_lines
+from tests.builders.callers import Caller, make_caller
+from tests.builders.studies import make_artifact, make_person, make_study
 
 JSON = "application/json; charset=UTF-8"
 
@@ -35,8 +36,8 @@ def study_body(owner: Caller, **changes: Any) -> dict[str, Any]:
 
 @pytest.fixture
 async def contacts(services: Services) -> None:
-    await add_person(services, "PIDude", "Wash U", email="PI_dude@foo.bar")
-    await add_person(services, "LabDude", "knight lab", email="lab_dude@foo.bar")
+    await make_person(services, "PIDude", "Wash U", email="PI_dude@foo.bar")
+    await make_person(services, "LabDude", "knight lab", email="lab_dude@foo.bar")
 
 
 async def test_get_study_answers_texts_and_contacts(
@@ -64,7 +65,7 @@ async def test_get_study_answers_texts_and_contacts(
 async def test_study_without_lab_person_has_null_contact(
     client: httpx.AsyncClient, services: Services, owner: Caller
 ) -> None:
-    sid = await add_study(services, owner.principal, lab_person=False)
+    sid = await make_study(services, owner.principal, artifact=False)
     response = await client.get(f"/api/v1/study/{sid}", headers=owner.headers)
     assert response.status_code == 200
     assert response.json()["contacts"]["lab_person"] is None
@@ -101,7 +102,7 @@ async def test_private_study_of_someone_else_is_404(
 async def test_public_study_of_someone_else_is_readable(
     client: httpx.AsyncClient, services: Services, study_id: int
 ) -> None:
-    await add_artifact(services, study_id, visibility="public")
+    await make_artifact(services, study_id, visibility="public")
     stranger = await make_caller(services)
     response = await client.get(f"/api/v1/study/{study_id}/status", headers=stranger.headers)
     assert response.status_code == 200
@@ -263,7 +264,7 @@ async def test_status_lists_preparations_in_id_order(
             headers=owner.headers,
         )
         ids.append(created.json()["id"])
-    await add_artifact(services, study_id, prep_id=ids[0], root_of_prep=True, visibility="private")
+    await make_artifact(services, study_id, prep_id=ids[0], root_of_prep=True, visibility="private")
     response = await client.get(f"/api/v1/study/{study_id}/status", headers=owner.headers)
     assert response.json() == {
         "is_public": False,
@@ -300,7 +301,7 @@ async def test_associations_list_files_preparations_and_artifact_trees(
         headers=owner.headers,
     )
     prep_id = created.json()["id"]
-    root = await add_artifact(
+    root = await make_artifact(
         services, study_id, prep_id=prep_id, root_of_prep=True, visibility="private"
     )
     response = await client.get(f"/api/v1/study/{study_id}/associations", headers=owner.headers)

@@ -17,15 +17,10 @@ from resolvers.auth import access, tokens
 from resolvers.context import ANONYMOUS, Principal, Services, unit_of_work
 from resolvers.errors import DomainError, Forbidden, NotFound, StudyNotFound
 from resolvers.studies import studies
-from tests.factories import (
-    make_command,
-    make_job,
-    make_plugin_client,
-    make_software,
-    make_study,
-    make_user,
-    token_for,
-)
+from tests.builders.accounts import make_plugin_client, make_software, make_user, token_for
+from tests.builders.jobs import make_job
+from tests.builders.plugins import make_command
+from tests.builders.studies import make_study
 
 KINDS = ["admin", "user", "guest", "unverified", "anonymous", "plugin", "trusted plugin", "system"]
 ACTIONS = [
@@ -65,8 +60,12 @@ async def build_world(services: Services, kind: str) -> World:
     stranger = await make_user(services)
     software_a = await make_software(services)
     software_b = await make_software(services)
-    job_a = await make_job(services, await make_command(services, software_a), stranger)
-    job_b = await make_job(services, await make_command(services, software_b), stranger)
+    job_a = await make_job(
+        services, await make_command(services, software_a), stranger, status="running"
+    )
+    job_b = await make_job(
+        services, await make_command(services, software_b), stranger, status="running"
+    )
     account: Account | None = None
     if kind == "anonymous":
         principal = ANONYMOUS
@@ -172,8 +171,12 @@ async def test_plugin_may_act_on_validators_of_its_artifact_types(services: Serv
         ).scalar_one()
         session.add(SoftwareArtifactType(software_id=type_plugin, artifact_type_id=biom.id))
     validate = await make_command(services, older_version, name="Validate")
-    validator = await make_job(services, validate, owner, parameters={"artifact_type": "BIOM"})
-    other_type = await make_job(services, validate, owner, parameters={"artifact_type": "FASTQ"})
+    validator = await make_job(
+        services, validate, owner, parameters={"artifact_type": "BIOM"}, status="running"
+    )
+    other_type = await make_job(
+        services, validate, owner, parameters={"artifact_type": "FASTQ"}, status="running"
+    )
     client = await make_plugin_client(services, software_id=type_plugin)
     principal = await tokens.principal_for_token(
         services, await token_for(services, "plugin", client=client)

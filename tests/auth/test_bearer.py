@@ -18,8 +18,8 @@ from gateway.app import create_app
 from resolvers.auth import tokens
 from resolvers.auth.credentials import hash_token
 from resolvers.context import Services
-from tests.auth.conftest import PROBE, PROBE_UOW, probe_app
-from tests.factories import (
+from tests.auth.probe import PROBE, PROBE_UOW, probe_app
+from tests.builders.accounts import (
     DEFAULT_PASSWORD,
     bearer,
     make_password_client,

@@ -16,7 +16,7 @@ from db.settings import Settings
 from resolvers.auth import tokens
 from resolvers.auth.credentials import verify_password
 from resolvers.context import Services
-from tests.factories import (
+from tests.builders.accounts import (
     make_password_client,
     make_plugin_client,
     make_system_client,

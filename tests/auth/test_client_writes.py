@@ -30,15 +30,16 @@ from resolvers.auth import tokens
 from resolvers.context import SYSTEM, Services, unit_of_work
 from resolvers.errors import Forbidden
 from resolvers.plugins.registration import set_plugin_trust
-from tests.factories import (
+from tests.builders.accounts import (
     ClientCredentials,
     make_plugin_client,
     make_system_client,
     make_user,
     token_for,
 )
-from tests.graph_factories import FASTQ, StudyTree, make_study_tree
-from tests.graphql.conftest import error_codes
+from tests.builders.callers import error_codes
+from tests.builders.seeded import FASTQ
+from tests.builders.study_tree import StudyTree, make_study_tree
 
 UPDATE_SAMPLES = """mutation($input: UpdateSampleMetadataInput!) {
   updateSampleMetadata(input: $input) { updated userErrors { message } } }"""

@@ -8,7 +8,8 @@ from typing import Any
 import httpx
 
 from resolvers.context import Services
-from tests.factories import bearer, make_study, make_user, token_for
+from tests.builders.accounts import bearer, make_user, token_for
+from tests.builders.studies import make_study
 
 STUDY = "query Study($id: Int!) { study(studyId: $id) { studyId } }"
 

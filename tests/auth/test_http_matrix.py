@@ -8,16 +8,10 @@ import pytest
 
 from db.models import ProcessingJob
 from resolvers.context import Services
-from tests.factories import (
-    bearer,
-    make_command,
-    make_job,
-    make_plugin_client,
-    make_software,
-    make_study,
-    make_user,
-    token_for,
-)
+from tests.builders.accounts import bearer, make_plugin_client, make_software, make_user, token_for
+from tests.builders.jobs import make_job
+from tests.builders.plugins import make_command
+from tests.builders.studies import make_study
 
 OAUTH_MISSING = {
     "error": "invalid_request",
@@ -37,8 +31,10 @@ async def token_of_kind(services: Services, kind: str, software_id: int) -> str 
 async def two_plugin_jobs(services: Services) -> tuple[int, ProcessingJob, ProcessingJob]:
     owner = await make_user(services)
     own, other = await make_software(services), await make_software(services)
-    own_job = await make_job(services, await make_command(services, own), owner)
-    other_job = await make_job(services, await make_command(services, other), owner)
+    own_job = await make_job(services, await make_command(services, own), owner, status="running")
+    other_job = await make_job(
+        services, await make_command(services, other), owner, status="running"
+    )
     return own, own_job, other_job
 
 

@@ -14,7 +14,9 @@ import pytest
 
 from db.settings import Settings
 from gateway.app import create_app
-from tests.factories import make_command, make_job, make_plugin_client, make_user
+from tests.builders.accounts import make_plugin_client, make_user
+from tests.builders.jobs import make_job
+from tests.builders.plugins import make_command
 from tests.graphql_transport.live_server import LiveServer, serve
 
 IO_TIMEOUT = 10.0
@@ -82,7 +84,7 @@ async def test_qiita_client_flow_over_a_real_socket(live: LiveServer) -> None:
     assert plugin.client_secret is not None
     job = await make_job(
         services, await make_command(services, plugin.software_id, name="Split libraries"),
-        await make_user(services), parameters={"input": 1},
+        await make_user(services), status="running", parameters={"input": 1},
     )  # fmt: skip
 
     token = await authenticate(live.port, plugin.client_id, plugin.client_secret)

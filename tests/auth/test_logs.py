@@ -10,7 +10,7 @@ import pytest
 from resolvers.auth import tokens
 from resolvers.auth.credentials import hash_client_secret, hash_token
 from resolvers.context import Services
-from tests.factories import (
+from tests.builders.accounts import (
     DEFAULT_PASSWORD,
     bearer,
     make_password_client,

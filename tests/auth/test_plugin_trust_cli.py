@@ -12,8 +12,8 @@ from db.models import Software
 from resolvers.context import Services
 from tests.auth.test_cli import assert_one_line_error, run_cli
 from tests.auth.test_client_writes import client_grant, patch_samples
-from tests.factories import make_plugin_client, make_user
-from tests.graph_factories import make_study_tree
+from tests.builders.accounts import make_plugin_client, make_user
+from tests.builders.study_tree import make_study_tree
 
 
 @pytest.fixture

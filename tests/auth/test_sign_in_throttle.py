@@ -16,7 +16,12 @@ from db.models import Account, SignInFailure, utcnow
 from db.settings import Settings
 from gateway.app import create_app
 from resolvers.context import Services
-from tests.factories import DEFAULT_PASSWORD, ClientCredentials, make_password_client, make_user
+from tests.builders.accounts import (
+    DEFAULT_PASSWORD,
+    ClientCredentials,
+    make_password_client,
+    make_user,
+)
 
 URL = "/qiita_db/authenticate/"
 WRONG = "wrong-horse-42"

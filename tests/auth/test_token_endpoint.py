@@ -12,7 +12,7 @@ from db.models import Account, OAuthToken
 from db.settings import SettingsError, load_settings
 from resolvers.auth.credentials import hash_token
 from resolvers.context import Services
-from tests.factories import (
+from tests.builders.accounts import (
     DEFAULT_PASSWORD,
     ClientCredentials,
     make_password_client,

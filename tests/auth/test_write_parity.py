@@ -37,17 +37,12 @@ from db.models import SoftwareArtifactType as TypeLink
 from resolvers.context import Services
 from rest_compat import api_persons, api_preparations, api_samples, api_studies
 from rest_compat.study_routes import study_routes
-from tests.factories import bearer, make_plugin_client, make_software, make_user, token_for
-from tests.graph_factories import (
-    DATA_16S,
-    FASTQ,
-    StudyTree,
-    make_analysis,
-    make_person,
-    make_study_tree,
-)
+from tests.builders.accounts import bearer, make_plugin_client, make_software, make_user, token_for
+from tests.builders.callers import SignedInCaller, run_graphql
+from tests.builders.seeded import DATA_16S, FASTQ
+from tests.builders.studies import make_analysis, make_person
+from tests.builders.study_tree import StudyTree, make_study_tree
 from tests.graphql.analysis_builders import mount_path, write_biom
-from tests.graphql.conftest import SignedInCaller, run_graphql
 from tests.graphql.editing_builders import BareStudy, make_bare_study
 
 OK, INVALID, FORBID, MISSING = "ok", "invalid", "forbidden", "not found"

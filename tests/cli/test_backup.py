@@ -65,6 +65,8 @@ def serving(data_dir: Path, database_url: str | None, log: Path) -> Iterator[str
             if process.poll() is None:
                 process.terminate()
                 process.wait(timeout=STOP_TIMEOUT)
+            if process.stdout is not None:
+                process.stdout.close()
 
 
 async def every_row(settings: Settings) -> dict[str, list[tuple[Any, ...]]]:

@@ -17,9 +17,10 @@ import db
 from db.settings import Settings
 from gateway.progress import Progress
 from resolvers.context import Services
+from tests.builders.accounts import make_user
+from tests.builders.jobs import make_job
+from tests.builders.plugins import make_command
 from tests.cli.test_cli import run_cli
-from tests.factories import make_user
-from tests.graphql_transport.conftest import make_command, make_job
 
 MIGRATION_COUNT = len(list((Path(db.__file__).parent / "migrations" / "versions").glob("*.py")))
 
@@ -118,9 +119,9 @@ async def test_status_json_reports_database_plugins_jobs_and_queue(
     settings: Settings, services: Services
 ) -> None:
     account = await make_user(services)
-    _, command_id = await make_command(services)
+    command_id = await make_command(services)
     for status in ("queued", "queued", "running", "success"):
-        await make_job(services, account_id=account.id, command_id=command_id, status=status)
+        await make_job(services, command_id, account.id, status=status)
     result = run_cli(
         "status", "--json", data_dir=settings.data_dir, database_url=settings.database_url
     )

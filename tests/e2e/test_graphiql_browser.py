@@ -20,8 +20,9 @@ from db.settings import Settings
 from gateway.app import create_app
 from resolvers.context import unit_of_work
 from resolvers.jobs import lifecycle
-from tests.factories import make_user, principal_for, token_for
-from tests.graphql_transport.conftest import make_command, make_job
+from tests.builders.accounts import make_software, make_user, principal_for, token_for
+from tests.builders.jobs import make_job
+from tests.builders.plugins import make_command
 from tests.graphql_transport.live_server import LiveServer, serve, wait_for_subscribers
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -148,8 +149,9 @@ async def test_graphiql_subscribes_over_websocket_with_the_token(
 ) -> None:
     user = await make_user(live.services)
     token = await token_for(live.services, "user", account=user)
-    software_id, command_id = await make_command(live.services)
-    job_id = await make_job(live.services, account_id=user.id, command_id=command_id)
+    software_id = await make_software(live.services)
+    command_id = await make_command(live.services, software_id)
+    job_id = (await make_job(live.services, command_id, user.id)).id
     outside = Outside()
     page = await open_graphiql(browser, live, outside)
 

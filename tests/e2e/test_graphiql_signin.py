@@ -12,6 +12,10 @@ from playwright.async_api import Browser, Page, expect
 
 from db.settings import Settings
 from gateway.app import create_app
+from tests.builders.accounts import DEFAULT_PASSWORD, make_user
+from tests.builders.jobs import make_job
+from tests.builders.plugins import make_command
+from tests.builders.studies import make_study
 from tests.e2e.test_graphiql_browser import (
     QUERY_EDITOR,
     RESPONSE,
@@ -23,8 +27,6 @@ from tests.e2e.test_graphiql_browser import (
     open_graphiql,
     type_operation,
 )
-from tests.factories import DEFAULT_PASSWORD, make_study, make_user
-from tests.graphql_transport.conftest import make_command, make_job
 from tests.graphql_transport.live_server import LiveServer, serve
 
 __all__ = ["backend", "browser", "live"]
@@ -60,8 +62,8 @@ async def test_sign_in_panel_gets_a_token_used_by_queries_and_subscriptions(
 ) -> None:
     user = await make_user(live.services, email=EMAIL)
     study_id = await make_study(live.services, user, title="Private sorghum roots")
-    _, command_id = await make_command(live.services)
-    job_id = await make_job(live.services, account_id=user.id, command_id=command_id)
+    command_id = await make_command(live.services)
+    job_id = (await make_job(live.services, command_id, user.id)).id
     outside = Outside()
     page = await open_graphiql(browser, live, outside)
     await expect(page.locator(STATUS)).to_have_text("Not signed in: public data only.")

@@ -25,9 +25,10 @@ from db.models import Artifact, ProcessingJob, ProcessingJobValidator, StoredFil
 from db.settings import Settings
 from gateway.app import create_app
 from resolvers.context import Services
-from tests.factories import make_plugin_client, make_software
+from tests.builders.accounts import make_plugin_client, make_software
+from tests.builders.studies import make_study_with_prep
+from tests.builders.world import make_fastq, make_job_for, make_owner, write_file
 from tests.graphql_transport.live_server import LiveServer, serve
-from tests.rest_compat.world import make_fastq, make_job_for, make_owner, make_study, write_file
 
 TYPE_PLUGIN = ("BIOM type", "2.1.4 - Qiime2")
 DEBLUR = ("Deblur", "2021.09")
@@ -196,7 +197,7 @@ async def test_a_job_runs_to_artifacts_in_the_type_mountpoint(live: LiveServer) 
         await register_deblur(deblur)
 
         owner_id = await make_owner(services)
-        study_id, prep_id = await make_study(services, owner_id, ["SKB1", "SKB2"])
+        study_id, prep_id = await make_study_with_prep(services, owner_id, ["SKB1", "SKB2"])
         uploads = services.settings.resolved_data_dir / "uploads" / str(study_id)
         fastq_id = await make_fastq(services, prep_id, uploads)
         job_id = await make_job_for(

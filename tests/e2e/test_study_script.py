@@ -17,7 +17,7 @@ import pytest
 
 from db.settings import Settings
 from gateway.app import create_app
-from tests.factories import DEFAULT_PASSWORD, make_password_client, make_user
+from tests.builders.accounts import DEFAULT_PASSWORD, make_password_client, make_user
 from tests.graphql_transport.live_server import LiveServer, serve
 
 TIMEOUT = 20.0

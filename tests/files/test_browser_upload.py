@@ -8,9 +8,9 @@ from playwright.async_api import Browser
 
 from db.settings import Settings
 from gateway.app import create_app
+from tests.builders.callers import make_caller
+from tests.builders.studies import make_study
 from tests.e2e.test_graphiql_browser import backend, browser
-from tests.factories import make_study
-from tests.graphql.conftest import make_caller
 from tests.graphql_transport.live_server import serve
 
 __all__ = ["backend", "browser"]

@@ -15,10 +15,10 @@ from sqlalchemy import delete, select
 from db.models import DataDirectory, StoredFile, StudyShare
 from resolvers.context import Services
 from resolvers.files import downloads
-from tests.factories import make_study
+from tests.builders.callers import Callers, run_graphql
+from tests.builders.studies import make_analysis, make_study
+from tests.builders.study_tree import make_study_tree
 from tests.files.test_sheets import CREATE, UPDATE, upload
-from tests.graph_factories import make_analysis, make_study_tree
-from tests.graphql.conftest import Callers, run_graphql
 
 ARTIFACT = """query($id: Int!) { artifact(artifactId: $id) {
   downloadUrl publicDownloadUrl files { fileId filename downloadUrl } } }"""

@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 
 from db.models import PrepTemplate, Sample, SampleTemplate, StoredFile
 from resolvers.context import Services
-from tests.factories import make_study
-from tests.graph_factories import make_study_tree
-from tests.graphql.conftest import Callers, run_graphql
+from tests.builders.callers import Callers, run_graphql
+from tests.builders.studies import make_study
+from tests.builders.study_tree import make_study_tree
 
 REPORT = """report { applied samplesAdded samplesUpdated newColumns preparationId
   errors { row column columnNumber message } warnings { row column columnNumber message } }

@@ -20,8 +20,9 @@ from resolvers.files.uploads import (
     expire_partial_uploads,
     load_upload,
 )
-from tests.factories import bearer, make_study
-from tests.files.conftest import TUS, UploadWorld, metadata, sha1_header
+from tests.builders.accounts import bearer
+from tests.builders.studies import make_study
+from tests.files.uploads import TUS, UploadWorld, metadata, sha1_header
 
 PAYLOAD = "Grüße,ταυτότητα\n".encode() * 4000
 

@@ -11,9 +11,9 @@ from tusclient.client import TusClient
 
 from db.settings import Settings
 from gateway.app import create_app
-from tests.factories import make_study
-from tests.files.conftest import metadata
-from tests.graphql.conftest import make_caller
+from tests.builders.callers import make_caller
+from tests.builders.studies import make_study
+from tests.files.uploads import metadata
 from tests.graphql_transport.live_server import serve
 
 PAYLOAD = bytes(range(256)) * 1200

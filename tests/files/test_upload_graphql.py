@@ -5,9 +5,10 @@ from __future__ import annotations
 import httpx
 
 from resolvers.context import Services
-from tests.factories import bearer, make_study
-from tests.files.conftest import TUS, UploadWorld, metadata
-from tests.graphql.conftest import run_graphql
+from tests.builders.accounts import bearer
+from tests.builders.callers import run_graphql
+from tests.builders.studies import make_study
+from tests.files.uploads import TUS, UploadWorld, metadata
 
 UPLOADS = """query($id: Int!) { study(studyId: $id) {
   uploads { name size uploadedAt uploadedBy { email } } } }"""

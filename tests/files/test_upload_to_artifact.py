@@ -8,11 +8,11 @@ from asgi_lifespan import LifespanManager
 from db.settings import Settings
 from gateway.app import create_app
 from resolvers.context import Services
-from tests.factories import bearer
-from tests.files.conftest import TUS, UploadWorld, metadata
+from tests.builders.accounts import bearer
+from tests.builders.callers import Callers, run_graphql
+from tests.builders.study_tree import make_study_tree
 from tests.files.test_sheets import PREP, upload
-from tests.graph_factories import make_study_tree
-from tests.graphql.conftest import Callers, run_graphql
+from tests.files.uploads import TUS, UploadWorld, metadata
 
 
 async def tus_upload(

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
@@ -12,8 +12,7 @@ from asgi_lifespan import LifespanManager
 
 from db.settings import Settings
 from gateway.app import create_app
-
-ClientFor = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]
+from tests.frontends.client_for import ClientFor
 
 
 @pytest.fixture

@@ -11,10 +11,10 @@ from websockets.exceptions import InvalidStatus
 
 from db.settings import Settings, load_settings
 from gateway.app import create_app
-from tests.factories import token_for
-from tests.frontends.conftest import ClientFor
-from tests.graphql_transport.conftest import PROTOCOL, bearer_payload, receive
+from tests.builders.accounts import token_for
+from tests.frontends.client_for import ClientFor
 from tests.graphql_transport.live_server import serve
+from tests.graphql_transport.ws import PROTOCOL, bearer_payload, receive
 
 FRONTEND = "https://frontend.example.org"
 PREFLIGHT = {

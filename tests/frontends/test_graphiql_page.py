@@ -14,7 +14,7 @@ from db.settings import Settings
 from resolvers.auth.graphiql_client import GRAPHIQL_CLIENT_ID
 from resolvers.context import Services
 from schema import build_schema
-from tests.factories import DEFAULT_PASSWORD, bearer, make_user, token_for
+from tests.builders.accounts import DEFAULT_PASSWORD, bearer, make_user, token_for
 
 START_JS = Path(__file__).resolve().parents[2] / "schema" / "graphiql" / "static" / "start.js"
 

@@ -12,7 +12,7 @@ from rest_compat.api_docs import CONTENT_SECURITY_POLICY
 from rest_compat.openapi import UndocumentedRoute, openapi_document, openapi_path, route_operations
 from rest_compat.route_docs import ROUTE_DOCS
 from rest_compat.routes import build_routes
-from tests.frontends.conftest import ClientFor
+from tests.frontends.client_for import ClientFor
 
 
 @pytest.fixture

@@ -15,18 +15,13 @@ from db.settings import Settings
 from gateway.app import create_app
 from resolvers.context import Services
 from resolvers.persisted_queries import store_document
+from tests.builders.accounts import make_user, token_for
+from tests.builders.jobs import make_job
+from tests.builders.plugins import make_command
 from tests.cli.test_cli import run_cli, session_for
-from tests.factories import make_user, token_for
-from tests.frontends.conftest import ClientFor
-from tests.graphql_transport.conftest import (
-    bearer_payload,
-    graphql_socket,
-    make_command,
-    make_job,
-    receive,
-    subscribe,
-)
+from tests.frontends.client_for import ClientFor
 from tests.graphql_transport.live_server import serve
+from tests.graphql_transport.ws import bearer_payload, graphql_socket, receive, subscribe
 
 QUERY = "query Probe { __typename }"
 PRINTED = "query Probe {\n  __typename\n}"
@@ -215,8 +210,8 @@ async def test_sockets_follow_the_allow_list_and_accept_hashes(settings: Setting
     async with serve(create_app(settings.replace(persisted_queries_only=True))) as live:
         user = await make_user(live.services)
         token = await token_for(live.services, "user", account=user)
-        _, command_id = await make_command(live.services)
-        job_id = await make_job(live.services, account_id=user.id, command_id=command_id)
+        command_id = await make_command(live.services)
+        job_id = (await make_job(live.services, command_id, user.id)).id
         variables = {"jobId": job_id}
         async with graphql_socket(live, bearer_payload(token)) as ws:
             await subscribe(ws, "1", subscription, variables)

@@ -13,8 +13,9 @@ from sqlalchemy import select
 
 from db.models import Account, Artifact, ArtifactParent, DataDirectory, StoredFile
 from resolvers.context import Services
-from tests.graph_factories import BIOM, BIOM_FILE, BIOM_MOUNT, DATA_16S, StudyTree, make_study_tree
-from tests.graphql.conftest import Caller, run_graphql
+from tests.builders.callers import Caller, run_graphql
+from tests.builders.seeded import BIOM, BIOM_FILE, BIOM_MOUNT, DATA_16S
+from tests.builders.study_tree import StudyTree, make_study_tree
 
 Counts = Mapping[str, Mapping[str, int]]
 """Sample name -> {observation id: count}."""

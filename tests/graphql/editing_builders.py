@@ -13,9 +13,9 @@ from sqlalchemy import or_, select
 
 from db.models import DataDirectory, PrepTemplate, StoredFile
 from resolvers.context import Services
-from tests.factories import unique
-from tests.graph_factories import make_person
-from tests.graphql.conftest import Caller, Callers, SignedInCaller, make_caller, run_graphql
+from tests.builders.accounts import unique
+from tests.builders.callers import Caller, Callers, SignedInCaller, make_caller, run_graphql
+from tests.builders.studies import make_person
 
 CREATE_STUDY = """mutation($input: CreateStudyInput!) {
   createStudy(input: $input) { study { studyId } userErrors { message } } }"""

@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 
 from db.models import Analysis, DataDirectory, StoredFile
 from resolvers.context import Services
-from tests.factories import bearer, token_for
-from tests.graph_factories import make_study_tree
+from tests.builders.accounts import bearer, token_for
+from tests.builders.callers import Callers, run_graphql
+from tests.builders.study_tree import make_study_tree
 from tests.graphql.analysis_builders import (
     add_to_cart,
     biom_study,
@@ -20,7 +21,6 @@ from tests.graphql.analysis_builders import (
     read_table,
     second_biom_artifact,
 )
-from tests.graphql.conftest import Callers, run_graphql
 
 CART = """{ cart { analysisId isDefault selections { artifactId sampleNames } } }"""
 REMOVE_FROM_CART = """mutation($input: CartSelectionInput!) {

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from db.models import Analysis, Artifact, StoredFile
 from resolvers.context import Services
+from tests.builders.callers import Caller, Callers, SignedInCaller, make_caller, run_graphql
 from tests.graphql.analysis_builders import add_to_cart, biom_study, create_analysis, mount_path
-from tests.graphql.conftest import Caller, Callers, SignedInCaller, make_caller, run_graphql
 
 SHARE = """mutation($input: ShareAnalysisInput!) {
   shareAnalysis(input: $input) { analysis { analysisId sharedWith { email } viewerCanEdit }

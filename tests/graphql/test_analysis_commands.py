@@ -10,9 +10,9 @@ from db.models import Account, Artifact, ArtifactType, Command, PrepSample, Samp
 from gateway.demo import load_demo
 from gateway.demo_data import OWNER
 from resolvers.context import SYSTEM, Services, unit_of_work
-from tests.factories import token_for
+from tests.builders.accounts import token_for
+from tests.builders.callers import SignedInCaller, run_graphql
 from tests.graphql.analysis_builders import add_to_cart, create_analysis, mount_path, read_table
-from tests.graphql.conftest import SignedInCaller, run_graphql
 
 SUBMIT_JOB = """mutation($input: SubmitJobInput!) {
   submitJob(input: $input) { job { status command { name } inputs { artifactId } }

@@ -25,8 +25,9 @@ from db.models import (
     StoredFile,
 )
 from resolvers.context import Services
-from tests.graph_factories import make_analysis, make_study_tree
-from tests.graphql.conftest import Callers, error_codes, run_graphql
+from tests.builders.callers import Callers, error_codes, run_graphql
+from tests.builders.studies import make_analysis
+from tests.builders.study_tree import make_study_tree
 from tests.graphql.editing_builders import ROLES, caller_for, payload, write_artifact_files
 
 RENAME = """mutation($input: RenameArtifactInput!) {

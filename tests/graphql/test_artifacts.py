@@ -6,8 +6,8 @@ import httpx
 import pytest
 
 from resolvers.context import Services
-from tests.graph_factories import make_study_tree
-from tests.graphql.conftest import Callers, error_codes, run_graphql
+from tests.builders.callers import Callers, error_codes, run_graphql
+from tests.builders.study_tree import make_study_tree
 
 ARTIFACT = """
 query($id: Int!) {

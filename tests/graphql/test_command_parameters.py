@@ -8,8 +8,9 @@ import pytest
 from db.models import CommandParameter
 from resolvers.context import Services
 from resolvers.plugins.parameter_types import parameter_choices, parameter_kind, typed_default
-from tests.graph_factories import make_plugin, make_study_tree
-from tests.graphql.conftest import Callers, run_graphql
+from tests.builders.callers import Callers, run_graphql
+from tests.builders.plugins import make_plugin
+from tests.builders.study_tree import make_study_tree
 
 PARAMETERS = """
 query($id: Int!) {

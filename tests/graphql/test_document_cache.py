@@ -11,7 +11,7 @@ import pytest
 import strawberry.schema.schema as strawberry_schema
 
 from schema.limits import ValidatedDocuments
-from tests.graphql.conftest import run_graphql
+from tests.builders.callers import run_graphql
 
 
 @contextmanager

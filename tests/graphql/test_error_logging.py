@@ -11,7 +11,7 @@ import strawberry
 
 from resolvers.errors import NotFound
 from schema.errors import DomainErrorExtension, GatewaySchema
-from tests.graphql.conftest import Callers, error_codes, run_graphql
+from tests.builders.callers import Callers, error_codes, run_graphql
 
 
 async def test_client_errors_are_answered_without_an_error_log(

@@ -7,8 +7,9 @@ import httpx
 
 from resolvers.context import Services
 from schema.relay import global_id
-from tests.graph_factories import make_analysis, make_person, make_reference, make_study_tree
-from tests.graphql.conftest import Callers, error_codes, run_graphql
+from tests.builders.callers import Callers, error_codes, run_graphql
+from tests.builders.studies import make_analysis, make_person, make_reference
+from tests.builders.study_tree import make_study_tree
 from tests.graphql.test_statements import counting_statements
 
 FLAGS = """

@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 
 from db.models import ProcessingJob
 from resolvers.context import Services
-from tests.graph_factories import make_plugin, make_study_tree
-from tests.graphql.conftest import Callers, run_graphql
+from tests.builders.callers import Callers, run_graphql
+from tests.builders.plugins import make_plugin
+from tests.builders.study_tree import make_study_tree
 
 SUBMIT_JOB = """mutation($input: SubmitJobInput!) {
   submitJob(input: $input) { job { jobId } userErrors { field message } } }"""

@@ -7,8 +7,9 @@ import datetime as dt
 import httpx
 
 from resolvers.context import Services
-from tests.graph_factories import make_plugin, make_study_tree
-from tests.graphql.conftest import Callers, error_codes, run_graphql
+from tests.builders.callers import Callers, error_codes, run_graphql
+from tests.builders.plugins import make_plugin
+from tests.builders.study_tree import make_study_tree
 
 JOBS = """query($where: JobFilterInput, $after: String, $first: Int) {
   jobs(first: $first, after: $after, where: $where) {

@@ -11,8 +11,8 @@ from asgi_lifespan import LifespanManager
 from db.settings import Settings
 from gateway.app import create_app
 from resolvers.context import Services
-from tests.graph_factories import make_study_tree
-from tests.graphql.conftest import Callers, error_codes, run_graphql
+from tests.builders.callers import Callers, error_codes, run_graphql
+from tests.builders.study_tree import make_study_tree
 from tests.graphql.test_statements import counting_statements
 
 

@@ -8,8 +8,8 @@ import httpx
 import pytest
 
 from resolvers.context import Services
-from tests.graph_factories import StudyTree, make_study_tree
-from tests.graphql.conftest import Callers, error_codes, run_graphql
+from tests.builders.callers import Callers, error_codes, run_graphql
+from tests.builders.study_tree import StudyTree, make_study_tree
 from tests.graphql.editing_builders import ROLES, caller_for
 
 SEARCH = """query($category: String!, $value: String!, $match: MetadataMatchMode!,

@@ -22,8 +22,10 @@ from db.models import (
     StoredFile,
 )
 from resolvers.context import Services
-from tests.graph_factories import make_person, make_plugin, make_study_tree
-from tests.graphql.conftest import Callers, error_codes, run_graphql
+from tests.builders.callers import Callers, error_codes, run_graphql
+from tests.builders.plugins import make_plugin
+from tests.builders.studies import make_person
+from tests.builders.study_tree import make_study_tree
 
 CREATE_PERSON = """mutation($input: CreatePersonInput!) {
   createPerson(input: $input) { person { personId name } userErrors { field message code } } }"""

@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 
 from resolvers.context import Services
-from tests.graph_factories import make_plugin
-from tests.graphql.conftest import Callers, error_codes, run_graphql
+from tests.builders.callers import Callers, error_codes, run_graphql
+from tests.builders.plugins import make_plugin
 
 
 async def test_plugin_by_name_and_version_with_command_definitions(

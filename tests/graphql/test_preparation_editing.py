@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from db.models import AuditEntry, PrepSample, PrepTemplate, Sample, SampleTemplate, StoredFile
 from resolvers.context import Services
-from tests.graph_factories import make_study_tree
-from tests.graphql.conftest import Callers, run_graphql
+from tests.builders.callers import Callers, run_graphql
+from tests.builders.study_tree import make_study_tree
 from tests.graphql.editing_builders import ROLES, caller_for, make_bare_study, payload
 
 UPDATE = """mutation($input: UpdatePreparationInput!) {

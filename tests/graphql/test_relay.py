@@ -5,8 +5,9 @@ from __future__ import annotations
 import httpx
 
 from resolvers.context import Services
-from tests.graph_factories import make_analysis, make_reference, make_study_tree
-from tests.graphql.conftest import Callers, error_codes, run_graphql
+from tests.builders.callers import Callers, error_codes, run_graphql
+from tests.builders.studies import make_analysis, make_reference
+from tests.builders.study_tree import make_study_tree
 
 NODE = """query($id: ID!) { node(id: $id) { __typename id
   ... on Study { studyId } ... on Artifact { artifactId } ... on Preparation { prepId }

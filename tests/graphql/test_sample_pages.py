@@ -5,8 +5,9 @@ from __future__ import annotations
 import httpx
 
 from resolvers.context import Services
-from tests.graph_factories import make_plugin, make_study_tree
-from tests.graphql.conftest import Callers, run_graphql
+from tests.builders.callers import Callers, run_graphql
+from tests.builders.plugins import make_plugin
+from tests.builders.study_tree import make_study_tree
 
 PAGES = """
 query {

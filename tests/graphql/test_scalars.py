@@ -7,8 +7,8 @@ from sqlalchemy import update
 
 from db.models import StoredFile
 from resolvers.context import Services
-from tests.graph_factories import make_study_tree
-from tests.graphql.conftest import Callers, run_graphql
+from tests.builders.callers import Callers, run_graphql
+from tests.builders.study_tree import make_study_tree
 
 THREE_GB = 3 * 1024**3
 

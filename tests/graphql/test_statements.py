@@ -17,8 +17,9 @@ from sqlalchemy import event
 
 from db.settings import Settings
 from resolvers.context import Services
-from tests.graph_factories import make_plugin, make_study_tree
-from tests.graphql.conftest import Callers, run_graphql
+from tests.builders.callers import Callers, run_graphql
+from tests.builders.plugins import make_plugin
+from tests.builders.study_tree import make_study_tree
 
 NESTED = """
 query($first: Int!) {

@@ -19,8 +19,9 @@ from db.models import (
     StudyTag,
 )
 from resolvers.context import Services
-from tests.graph_factories import make_person, make_study_tree
-from tests.graphql.conftest import Callers, error_codes, run_graphql
+from tests.builders.callers import Callers, error_codes, run_graphql
+from tests.builders.studies import make_person
+from tests.builders.study_tree import make_study_tree
 from tests.graphql.editing_builders import (
     ROLES,
     caller_for,

@@ -7,8 +7,8 @@ from sqlalchemy import select, update
 
 from db.models import Artifact, PrepSample, ProcessingJob
 from resolvers.context import Services
-from tests.graph_factories import make_study_tree
-from tests.graphql.conftest import Callers, error_codes, run_graphql
+from tests.builders.callers import Callers, error_codes, run_graphql
+from tests.builders.study_tree import make_study_tree
 
 SHARE = """mutation($input: ShareStudyInput!) {
   shareStudy(input: $input) { study { sharedWith { email } } userErrors { field message } } }"""

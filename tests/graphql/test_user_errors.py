@@ -7,8 +7,10 @@ from typing import Any
 import httpx
 
 from resolvers.context import Services
-from tests.graph_factories import make_person, make_plugin, make_study_tree
-from tests.graphql.conftest import Callers, run_graphql
+from tests.builders.callers import Callers, run_graphql
+from tests.builders.plugins import make_plugin
+from tests.builders.studies import make_person
+from tests.builders.study_tree import make_study_tree
 
 ERRORS = "userErrors { field message code }"
 CREATE_PERSON = f"""mutation($input: CreatePersonInput!) {{

@@ -12,8 +12,8 @@ from db.models import Account, Artifact, Command, PrepTemplate, ProcessingJob
 from gateway.demo import load_demo
 from gateway.demo_data import OWNER
 from resolvers.context import SYSTEM, Services, unit_of_work
-from tests.factories import token_for
-from tests.graphql.conftest import Caller, Callers, SignedInCaller, make_caller, run_graphql
+from tests.builders.accounts import token_for
+from tests.builders.callers import Caller, Callers, SignedInCaller, make_caller, run_graphql
 
 CREATE = """mutation($input: CreateWorkflowInput!) {
   createWorkflow(input: $input) {

@@ -17,16 +17,11 @@ from gateway.pg_events import CHANNEL, PostgresEventBus
 from resolvers.context import Services, unit_of_work
 from resolvers.events import Event
 from resolvers.jobs import lifecycle
-from tests.factories import make_user, principal_for, token_for
-from tests.graphql_transport.conftest import (
-    bearer_payload,
-    graphql_socket,
-    make_command,
-    make_job,
-    receive,
-    subscribe,
-)
+from tests.builders.accounts import make_software, make_user, principal_for, token_for
+from tests.builders.jobs import make_job
+from tests.builders.plugins import make_command
 from tests.graphql_transport.live_server import LiveServer
+from tests.graphql_transport.ws import bearer_payload, graphql_socket, receive, subscribe
 
 WAIT = 10.0
 
@@ -144,8 +139,9 @@ async def test_a_change_on_one_worker_reaches_a_subscriber_on_another(
 ) -> None:
     owner = await make_user(live.services)
     token = await token_for(live.services, "user", account=owner)
-    software_id, command_id = await make_command(live.services)
-    job_id = await make_job(live.services, account_id=owner.id, command_id=command_id)
+    software_id = await make_software(live.services)
+    command_id = await make_command(live.services, software_id)
+    job_id = (await make_job(live.services, command_id, owner.id)).id
 
     other_worker = create_app(settings)
     async with LifespanManager(other_worker), graphql_socket(live, bearer_payload(token)) as ws:

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from resolvers.context import Services
-from tests.factories import bearer, make_user, token_for
+from tests.builders.accounts import bearer, make_user, token_for
 
 JSON_HEADERS = {"content-type": "application/json"}
 

@@ -9,16 +9,12 @@ from typing import Any
 import httpx
 
 from db.models import Account, Command
-from tests.factories import bearer, make_study, make_user, token_for
-from tests.graphql_transport.conftest import (
-    bearer_payload,
-    graphql_socket,
-    make_command,
-    make_job,
-    receive,
-    subscribe,
-)
+from tests.builders.accounts import bearer, make_user, token_for
+from tests.builders.jobs import make_job
+from tests.builders.plugins import make_command
+from tests.builders.studies import make_study
 from tests.graphql_transport.live_server import LiveServer, wait_for_subscribers
+from tests.graphql_transport.ws import bearer_payload, graphql_socket, receive, subscribe
 
 MESSAGES = """subscription { messages { messageId kind body read jobId job { status } } }"""
 LIST = """query($unread: Boolean) {

@@ -9,16 +9,12 @@ from sqlalchemy import delete, select
 from db.models import Artifact, ProcessingJobInput, StudyShare
 from resolvers.context import Principal, unit_of_work
 from resolvers.jobs import lifecycle
-from tests.factories import make_study, make_user, principal_for, token_for
-from tests.graphql_transport.conftest import (
-    bearer_payload,
-    graphql_socket,
-    make_command,
-    make_job,
-    receive,
-    subscribe,
-)
+from tests.builders.accounts import make_user, principal_for, token_for
+from tests.builders.jobs import make_job
+from tests.builders.plugins import make_command
+from tests.builders.studies import make_study
 from tests.graphql_transport.live_server import LiveServer, wait_for_subscribers
+from tests.graphql_transport.ws import bearer_payload, graphql_socket, receive, subscribe
 
 JOB_UPDATED = "subscription W($jobId: String!) { jobUpdated(jobId: $jobId) { jobId status } }"
 JOBS_UPDATED = "subscription A { jobsUpdated { jobId status } }"

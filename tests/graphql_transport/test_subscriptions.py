@@ -12,17 +12,11 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 from resolvers.auth import tokens
 from resolvers.context import Principal, unit_of_work
 from resolvers.jobs import lifecycle
-from tests.factories import bearer, make_user, principal_for, token_for
-from tests.graphql_transport.conftest import (
-    PROTOCOL,
-    bearer_payload,
-    graphql_socket,
-    make_command,
-    make_job,
-    receive,
-    subscribe,
-)
+from tests.builders.accounts import bearer, make_software, make_user, principal_for, token_for
+from tests.builders.jobs import make_job
+from tests.builders.plugins import make_command
 from tests.graphql_transport.live_server import LiveServer, wait_for_subscribers
+from tests.graphql_transport.ws import PROTOCOL, bearer_payload, graphql_socket, receive, subscribe
 
 JOB_UPDATED = """
 subscription Watch($jobId: String!) {
@@ -54,9 +48,10 @@ async def test_job_updated_pushes_the_job_then_each_change_made_over_rest(
 ) -> None:
     owner = await make_user(live.services)
     token = await token_for(live.services, "user", account=owner)
-    software_id, command_id = await make_command(live.services)
+    software_id = await make_software(live.services)
+    command_id = await make_command(live.services, software_id)
     plugin_token = await token_for(live.services, "plugin", software_id=software_id)
-    job_id = await make_job(live.services, account_id=owner.id, command_id=command_id)
+    job_id = (await make_job(live.services, command_id, owner.id)).id
     plugin_http = httpx.AsyncClient(base_url=live.http_url, headers=bearer(plugin_token))
 
     async with plugin_http, graphql_socket(live, bearer_payload(token)) as ws:
@@ -90,10 +85,11 @@ async def test_jobs_updated_pushes_only_readable_jobs_matching_the_filter(
     owner = await make_user(live.services)
     stranger = await make_user(live.services)
     token = await token_for(live.services, "user", account=owner)
-    software_id, command_id = await make_command(live.services)
-    strangers_job = await make_job(live.services, account_id=stranger.id, command_id=command_id)
-    failing_job = await make_job(live.services, account_id=owner.id, command_id=command_id)
-    own_job = await make_job(live.services, account_id=owner.id, command_id=command_id)
+    software_id = await make_software(live.services)
+    command_id = await make_command(live.services, software_id)
+    strangers_job = (await make_job(live.services, command_id, stranger.id)).id
+    failing_job = (await make_job(live.services, command_id, owner.id)).id
+    own_job = (await make_job(live.services, command_id, owner.id)).id
     plugin = await _plugin(live, software_id)
 
     async with graphql_socket(live, bearer_payload(token)) as ws:
@@ -115,8 +111,8 @@ async def test_jobs_updated_pushes_only_readable_jobs_matching_the_filter(
 async def test_subscribing_to_a_job_of_someone_else_is_an_error(live: LiveServer) -> None:
     owner = await make_user(live.services)
     token = await token_for(live.services, "user")
-    _, command_id = await make_command(live.services)
-    job_id = await make_job(live.services, account_id=owner.id, command_id=command_id)
+    command_id = await make_command(live.services)
+    job_id = (await make_job(live.services, command_id, owner.id)).id
 
     async with graphql_socket(live, bearer_payload(token)) as ws:
         await subscribe(ws, "1", JOB_UPDATED, {"jobId": job_id})
@@ -148,8 +144,8 @@ async def test_socket_without_a_valid_token_is_closed_4403(
 async def test_token_in_the_handshake_header_is_enough(live: LiveServer) -> None:
     owner = await make_user(live.services)
     token = await token_for(live.services, "user", account=owner)
-    _, command_id = await make_command(live.services)
-    job_id = await make_job(live.services, account_id=owner.id, command_id=command_id)
+    command_id = await make_command(live.services)
+    job_id = (await make_job(live.services, command_id, owner.id)).id
     async with connect(
         live.ws_url,
         subprotocols=[PROTOCOL],  # type: ignore[list-item]
@@ -199,8 +195,9 @@ async def test_revoking_the_token_ends_the_subscription_at_the_next_change(
 ) -> None:
     owner = await make_user(live.services)
     token = await token_for(live.services, "user", account=owner)
-    software_id, command_id = await make_command(live.services)
-    job_id = await make_job(live.services, account_id=owner.id, command_id=command_id)
+    software_id = await make_software(live.services)
+    command_id = await make_command(live.services, software_id)
+    job_id = (await make_job(live.services, command_id, owner.id)).id
     plugin = await _plugin(live, software_id)
 
     async with graphql_socket(live, bearer_payload(token)) as ws:

@@ -26,8 +26,9 @@ from db.models import (
     ProcessingJob,
 )
 from resolvers.context import Principal, Services, unit_of_work
-from tests.factories import token_for
-from tests.lifecycle.conftest import Live, command_id, launch_log, make_study, wait_for_status
+from tests.builders.accounts import token_for
+from tests.builders.studies import make_owned_study
+from tests.lifecycle.live import Live, command_id, launch_log, wait_for_status
 
 
 async def make_upper_twice_workflow(services: Services) -> None:
@@ -77,7 +78,7 @@ async def make_upper_twice_workflow(services: Services) -> None:
 
 async def test_injected_artifact_runs_through_the_default_workflow(live: Live) -> None:
     services = live.services
-    owner = await make_study(services)
+    owner = await make_owned_study(services)
     await make_upper_twice_workflow(services)
     source = services.settings.resolved_data_dir / "uploads" / str(owner.study_id) / "in.txt"
     source.parent.mkdir(parents=True, exist_ok=True)

@@ -9,20 +9,13 @@ from sqlalchemy import func, select
 from db.models import Artifact, LogEntry, ProcessingJob, ProcessingJobValidator
 from resolvers.context import unit_of_work
 from resolvers.jobs.submission import submit_job
-from tests.lifecycle.conftest import (
-    Live,
-    command_id,
-    launch_log,
-    make_root_artifact,
-    make_study,
-    wait_for_status,
-    wait_until,
-)
+from tests.builders.studies import make_owned_study, make_root_artifact
+from tests.lifecycle.live import Live, command_id, launch_log, wait_for_status, wait_until
 
 
 async def run(live: Live, command: str, parameters: dict[str, Any]) -> ProcessingJob:
     services = live.services
-    owner = await make_study(services)
+    owner = await make_owned_study(services)
     command_key = await command_id(services, "Line tools", command)
     async with unit_of_work(services, owner.principal) as ctx:
         job = await submit_job(ctx, command_key, parameters, user=owner.principal.account_id)
@@ -123,7 +116,7 @@ async def test_completion_with_an_undeclared_output_fails_without_artifact(live:
 
 async def test_failed_validation_fails_the_job_and_creates_no_artifact(live: Live) -> None:
     services = live.services
-    owner = await make_study(services)
+    owner = await make_owned_study(services)
     root = await make_root_artifact(services, owner, "this line is invalid\n")
     upper = await command_id(services, "Line tools", "Upper case")
     async with unit_of_work(services, owner.principal) as ctx:

@@ -31,16 +31,10 @@ from gateway.plugin_loader import load_plugins, register_plugins
 from resolvers.context import unit_of_work
 from resolvers.events import Event
 from resolvers.jobs.submission import submit_job
-from tests.factories import token_for
-from tests.lifecycle.conftest import (
-    Live,
-    command_id,
-    launch_log,
-    make_root_artifact,
-    make_study,
-    wait_for_status,
-)
+from tests.builders.accounts import token_for
+from tests.builders.studies import make_owned_study, make_root_artifact
 from tests.lifecycle.job_rows import summary_job_of, validators_of
+from tests.lifecycle.live import Live, command_id, launch_log, wait_for_status
 
 
 async def test_registration_creates_types_commands_and_links(live: Live) -> None:
@@ -76,7 +70,7 @@ async def test_registration_creates_types_commands_and_links(live: Live) -> None
 
 async def test_transformation_job_ends_as_released_artifact_with_html_summary(live: Live) -> None:
     services = live.services
-    owner = await make_study(services)
+    owner = await make_owned_study(services)
     root = await make_root_artifact(services, owner, "alpha\nbeta\n")
     upper = await command_id(services, "Line tools", "Upper case")
     seen: list[Event] = []
@@ -218,7 +212,7 @@ mutation Submit($input: SubmitJobInput!) {
 
 async def test_graphql_submit_job_is_launched_and_runs_to_success(live: Live) -> None:
     services = live.services
-    owner = await make_study(services)
+    owner = await make_owned_study(services)
     root = await make_root_artifact(services, owner, "x\n")
     upper = await command_id(services, "Line tools", "Upper case")
     async with services.sessions() as session:
@@ -265,7 +259,7 @@ async def test_graphql_submit_job_is_launched_and_runs_to_success(live: Live) ->
 
 async def test_workflow_child_starts_on_its_parents_released_output(live: Live) -> None:
     services = live.services
-    owner = await make_study(services)
+    owner = await make_owned_study(services)
     root = await make_root_artifact(services, owner, "a\n")
     upper = await command_id(services, "Line tools", "Upper case")
     user = owner.principal.account_id

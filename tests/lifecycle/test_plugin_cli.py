@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from tests.lifecycle.conftest import Live
+from tests.lifecycle.live import Live
 from tests.lifecycle.plugin_files import FIXTURES, write_plugin_config
 
 TIMEOUT = 60.0

@@ -20,13 +20,12 @@ from db.settings import Settings
 from gateway.launchers.local import process_is_alive
 from resolvers.context import Services, unit_of_work
 from resolvers.jobs.submission import submit_job
-from tests.lifecycle.conftest import (
+from tests.builders.studies import make_owned_study, make_root_artifact
+from tests.lifecycle.live import (
     command_id,
     job_row,
     launch_log,
     listening_socket,
-    make_root_artifact,
-    make_study,
     wait_for_status,
     wait_until,
 )
@@ -74,7 +73,7 @@ async def test_jobs_are_reconciled_after_the_server_is_killed(
     try:
         await wait_until_healthy(settings.public_url, first)
         await registered(observer)
-        owner = await make_study(observer)
+        owner = await make_owned_study(observer)
         root = await make_root_artifact(observer, owner, "one\ntwo\nthree\n")
         user = owner.principal.account_id
         assert user is not None

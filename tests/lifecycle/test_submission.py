@@ -32,8 +32,10 @@ from resolvers.jobs.submission import (
     submit_jobs,
     submit_ready_children,
 )
-from tests.lifecycle.conftest import wait_for_status
-from tests.lifecycle.job_rows import add_job, make_command, read_job
+from tests.builders.jobs import make_job
+from tests.builders.plugins import make_runnable_command
+from tests.lifecycle.job_rows import read_job
+from tests.lifecycle.live import wait_for_status
 
 SYSTEM = Principal(kind="system")
 
@@ -66,7 +68,7 @@ async def add_artifact(services: Services, type_name: str, **values: Any) -> int
 
 async def typed_command(services: Services, **command: Any) -> tuple[int, int]:
     """A command with every kind of parameter (its artifact input takes BIOM) and an output."""
-    command_id, user = await make_command(services, **command)
+    command_id, user = await make_runnable_command(services, **command)
     biom = await type_id(services, "BIOM")
     async with unit_of_work(services) as ctx:
         for position, (name, kind, required, default) in enumerate(PARAMETERS):
@@ -179,8 +181,8 @@ async def test_inactive_command_is_refused(services: Services) -> None:
 
 
 async def test_only_unstarted_jobs_can_be_submitted(services: Services) -> None:
-    command, user = await make_command(services)
-    running = await add_job(services, command, user, status="running")
+    command, user = await make_runnable_command(services)
+    running = (await make_job(services, command, user, status="running")).id
     with pytest.raises(Conflict) as caught:
         async with unit_of_work(services, SYSTEM) as ctx:
             await submit_jobs(ctx, [running])
@@ -248,8 +250,8 @@ async def test_dispatcher_launches_submitted_jobs_in_order_within_its_slots(
     start = tmp_path / "start_sleeping"
     start.write_text("#!/bin/bash\nexec sleep 30\n")
     start.chmod(0o755)
-    command, user = await make_command(services, start_script=str(start))
-    forced = await add_job(services, command, user, status="queued")
+    command, user = await make_runnable_command(services, start_script=str(start))
+    forced = (await make_job(services, command, user, status="queued")).id
     async with unit_of_work(services, SYSTEM) as ctx:
         first = (await submit_job(ctx, command, {}, user=user)).id
     async with unit_of_work(services, SYSTEM) as ctx:

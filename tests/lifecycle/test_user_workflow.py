@@ -14,15 +14,9 @@ import httpx
 from sqlalchemy import select
 
 from db.models import Account, Artifact, ArtifactParent
-from tests.factories import bearer, token_for
-from tests.lifecycle.conftest import (
-    Live,
-    command_id,
-    launch_log,
-    make_root_artifact,
-    make_study,
-    wait_for_status,
-)
+from tests.builders.accounts import bearer, token_for
+from tests.builders.studies import make_root_artifact, make_study
+from tests.lifecycle.live import Live, command_id, launch_log, wait_for_status
 
 CREATE = """mutation($input: CreateWorkflowInput!) {
   createWorkflow(input: $input) { workflow { workflowId inConstruction roots { jobId } }

@@ -14,7 +14,9 @@ from gateway.launchers.local import JOB_ID_VARIABLE, LocalLauncher
 from gateway.watchdog import Watchdog
 from resolvers.context import Services, unit_of_work
 from resolvers.jobs.submission import AWAITING_LAUNCH
-from tests.lifecycle.job_rows import add_job, make_command, read_job, set_external_id
+from tests.builders.jobs import make_job
+from tests.builders.plugins import make_runnable_command
+from tests.lifecycle.job_rows import read_job, set_external_id
 
 DEAD_PID = "999999999"
 
@@ -46,11 +48,11 @@ async def live_process(job_id: str) -> AsyncIterator[str]:
 
 
 async def test_startup_fails_running_jobs_whose_process_is_gone(services: Services) -> None:
-    command, user = await make_command(services)
-    job = await add_job(
+    command, user = await make_runnable_command(services)
+    job = (await make_job(
         services, command, user, status="running", launcher="local", external_id=DEAD_PID,
         heartbeat_age=1,
-    )  # fmt: skip
+    )).id  # fmt: skip
     result = await watchdog_for(services).reconcile(startup=True)
     assert result.failed == [job]
     assert (await read_job(services, job)).status == "error"
@@ -60,8 +62,8 @@ async def test_startup_fails_running_jobs_whose_process_is_gone(services: Servic
 
 
 async def test_startup_keeps_jobs_whose_process_is_alive(services: Services) -> None:
-    command, user = await make_command(services)
-    job = await add_job(services, command, user, status="queued", launcher="local")
+    command, user = await make_runnable_command(services)
+    job = (await make_job(services, command, user, status="queued", launcher="local")).id
     async with live_process(job) as pid:
         await set_external_id(services, job, pid)
         result = await watchdog_for(services).reconcile(startup=True)
@@ -73,10 +75,12 @@ async def test_startup_keeps_jobs_whose_process_is_alive(services: Services) -> 
 async def test_queued_job_whose_process_is_gone_follows_the_recovery_setting(
     services: Services, recovery: str, status: str
 ) -> None:
-    command, user = await make_command(services)
-    job = await add_job(
-        services, command, user, status="queued", launcher="local", external_id=DEAD_PID
-    )
+    command, user = await make_runnable_command(services)
+    job = (
+        await make_job(
+            services, command, user, status="queued", launcher="local", external_id=DEAD_PID
+        )
+    ).id
     await watchdog_for(services, recovery=recovery).reconcile(startup=True)
     row = await read_job(services, job)
     assert row.status == status
@@ -87,9 +91,9 @@ async def test_queued_job_whose_process_is_gone_follows_the_recovery_setting(
 async def test_claim_without_process_is_queued_again_only_after_a_grace_period(
     services: Services,
 ) -> None:
-    command, user = await make_command(services)
-    fresh = await add_job(services, command, user, status="queued", launcher="local")
-    stale = await add_job(services, command, user, status="queued", launcher="local", age=60)
+    command, user = await make_runnable_command(services)
+    fresh = (await make_job(services, command, user, status="queued", launcher="local")).id
+    stale = (await make_job(services, command, user, status="queued", launcher="local", age=60)).id
     result = await watchdog_for(services).reconcile(startup=False)
     assert result.requeued == [stale]
     assert (await read_job(services, fresh)).launcher == "local"
@@ -99,18 +103,20 @@ async def test_claim_without_process_is_queued_again_only_after_a_grace_period(
 async def test_heartbeat_timeout_fails_a_running_job_only_once_its_process_is_gone(
     services: Services,
 ) -> None:
-    command, user = await make_command(services)
-    recent = await add_job(
+    command, user = await make_runnable_command(services)
+    recent = (await make_job(
         services, command, user, status="running", launcher="local", external_id=DEAD_PID,
         heartbeat_age=10, age=10,
-    )  # fmt: skip
-    stale_dead = await add_job(
+    )).id  # fmt: skip
+    stale_dead = (await make_job(
         services, command, user, status="running", launcher="local", external_id=DEAD_PID,
         heartbeat_age=700, age=700,
-    )  # fmt: skip
-    stale_alive = await add_job(
-        services, command, user, status="running", launcher="local", heartbeat_age=700, age=700
-    )
+    )).id  # fmt: skip
+    stale_alive = (
+        await make_job(
+            services, command, user, status="running", launcher="local", heartbeat_age=700, age=700
+        )
+    ).id
     async with live_process(stale_alive) as pid:
         await set_external_id(services, stale_alive, pid)
         result = await watchdog_for(services, heartbeat_timeout=600).reconcile(startup=False)
@@ -126,19 +132,21 @@ async def test_heartbeat_timeout_fails_a_running_job_only_once_its_process_is_go
 async def test_jobs_waiting_for_validators_and_foreign_jobs_are_exempt(
     services: Services,
 ) -> None:
-    command, user = await make_command(services)
-    validating = await add_job(
+    command, user = await make_runnable_command(services)
+    validating = (await make_job(
         services, command, user, status="running", launcher="local", external_id=DEAD_PID,
         heartbeat_age=700, age=700,
-    )  # fmt: skip
-    validator = await add_job(services, command, user, status="waiting")
+    )).id  # fmt: skip
+    validator = (await make_job(services, command, user, status="waiting")).id
     async with unit_of_work(services) as ctx:
         ctx.session.add(ProcessingJobValidator(job_id=validating, validator_id=validator))
-    forced = await add_job(services, command, user, status="running", heartbeat_age=700, age=700)
-    slurm = await add_job(
+    forced = (
+        await make_job(services, command, user, status="running", heartbeat_age=700, age=700)
+    ).id
+    slurm = (await make_job(
         services, command, user, status="running", launcher="slurm", external_id="12",
         heartbeat_age=700, age=700,
-    )  # fmt: skip
+    )).id  # fmt: skip
     result = await watchdog_for(services, heartbeat_timeout=600).reconcile(startup=True)
     assert result.failed == []
     for job in (validating, forced, slurm):

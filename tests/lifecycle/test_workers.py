@@ -22,7 +22,7 @@ from resolvers.auth.credentials import new_client_id, new_client_secret
 from resolvers.context import Principal, Services, unit_of_work
 from resolvers.jobs.submission import submit_job
 from resolvers.plugins.registration import PluginDefinition, apply_plugin_definition
-from tests.lifecycle.conftest import listening_socket, wait_until
+from tests.lifecycle.live import listening_socket, wait_until
 from tests.lifecycle.plugin_files import FIXTURES, write_fixture_plugins
 from tests.lifecycle.server_process import start_server, wait_until_healthy
 

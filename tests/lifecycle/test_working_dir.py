@@ -18,16 +18,9 @@ from db.models import Artifact, DataDirectory, FilepathType, StoredFile
 from db.settings import Settings
 from resolvers.context import unit_of_work
 from resolvers.jobs.submission import submit_job
-from tests.lifecycle.conftest import (
-    JOB_TIMEOUT,
-    Live,
-    command_id,
-    live_server,
-    make_root_artifact,
-    make_study,
-    wait_for_status,
-)
+from tests.builders.studies import make_owned_study, make_root_artifact
 from tests.lifecycle.job_rows import summary_job_of
+from tests.lifecycle.live import JOB_TIMEOUT, Live, command_id, live_server, wait_for_status
 from tests.lifecycle.plugin_files import write_fixture_plugins
 
 
@@ -54,7 +47,7 @@ async def test_job_folders_live_in_the_working_dir_and_outputs_move_into_the_dat
     working_dir = scratch_live.settings.resolved_working_dir
     data_dir = scratch_live.settings.resolved_data_dir
     assert not working_dir.is_relative_to(data_dir)
-    owner = await make_study(services)
+    owner = await make_owned_study(services)
     root = await make_root_artifact(services, owner, "alpha\nbeta\n")
     upper = await command_id(services, "Line tools", "Upper case")
     async with unit_of_work(services, owner.principal) as ctx:

@@ -11,17 +11,10 @@ from sqlalchemy import func, select, update
 from db.models import AuditEntry, ProcessingJob, StudyPerson
 from resolvers.context import Principal, Services, unit_of_work
 from resolvers.errors import Conflict
-from tests.factories import (
-    bearer,
-    make_command,
-    make_job,
-    make_plugin_client,
-    make_software,
-    token_for,
-)
-from tests.graphql.conftest import Callers, callers, error_codes, run_graphql
-
-__all__ = ["callers"]
+from tests.builders.accounts import bearer, make_plugin_client, make_software, token_for
+from tests.builders.callers import Callers, error_codes, run_graphql
+from tests.builders.jobs import make_job
+from tests.builders.plugins import make_command
 
 CREATE_PERSON = """mutation CreateContact($input: CreatePersonInput!) {
   createPerson(input: $input) { person { personId } userErrors { message } } }"""

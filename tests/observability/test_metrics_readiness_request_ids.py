@@ -23,7 +23,9 @@ from gateway.logs import JsonFormatter, RequestIdFilter
 from gateway.metrics import RequestMetrics
 from gateway.request_tracking import TrackedStarlette
 from resolvers.context import Services
-from tests.factories import make_command, make_job, make_software, make_user
+from tests.builders.accounts import make_software, make_user
+from tests.builders.jobs import make_job
+from tests.builders.plugins import make_command
 
 
 def sample(metrics: str, metric: str, **labels: str) -> float | None:

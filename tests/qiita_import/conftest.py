@@ -8,10 +8,8 @@ import shutil
 import subprocess
 import tarfile
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
-import asyncpg
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
@@ -19,34 +17,10 @@ from starlette.applications import Starlette
 
 from db.settings import Settings
 from gateway.app import create_app
-from gateway.qiita_import import ImportOptions, ImportReport, run_import
+from gateway.qiita_import import run_import
 from tests import databases
-from tests.conftest import BACKENDS
-
-FIXTURE = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "qiita-2026.01"
-
-
-@dataclass(frozen=True)
-class QiitaSource:
-    url: str
-    data_dir: Path
-
-    def options(self, **kwargs: object) -> ImportOptions:
-        return ImportOptions(source_url=self.url, source_data_dir=self.data_dir, **kwargs)  # type: ignore[arg-type]
-
-    async def fetch(self, query: str, *args: object) -> list[asyncpg.Record]:
-        """Rows of Qiita's database, to compare what the gateway answers with."""
-        connection = await asyncpg.connect(self.url)
-        try:
-            return list(await connection.fetch(query, *args))
-        finally:
-            await connection.close()
-
-
-@dataclass(frozen=True)
-class ImportedSite:
-    settings: Settings
-    report: ImportReport
+from tests.databases import BACKENDS
+from tests.qiita_import.site import FIXTURE, ImportedSite, QiitaSource
 
 
 def _psql() -> str:

@@ -10,7 +10,7 @@ from sqlalchemy import func, select, text
 
 from db.models import Account, Artifact
 from db.session import create_engine
-from tests.qiita_import.conftest import ImportedSite, QiitaSource
+from tests.qiita_import.site import ImportedSite, QiitaSource
 
 pytestmark = pytest.mark.asyncio
 

@@ -19,7 +19,7 @@ from gateway import cli
 from gateway.qiita_import import ImportRefused, run_import, runner
 from gateway.qiita_import.state import ImportRun
 from tests import databases
-from tests.qiita_import.conftest import QiitaSource
+from tests.qiita_import.site import QiitaSource
 
 
 def row_counts(settings: Settings) -> dict[str, int]:

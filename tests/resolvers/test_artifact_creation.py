@@ -13,7 +13,7 @@ from resolvers.artifacts import artifacts
 from resolvers.context import Services, unit_of_work
 from resolvers.errors import Invalid
 from resolvers.jobs import lifecycle
-from tests.rest_compat.world import SYSTEM, World, make_job, make_world, mount_of, write_file
+from tests.builders.world import SYSTEM, World, make_world, make_world_job, mount_of, write_file
 
 
 @pytest.fixture
@@ -154,12 +154,12 @@ async def test_second_root_of_a_preparation_is_refused(services: Services, world
 
 
 async def test_conditional_status_moves(services: Services, world: World) -> None:
-    job_id = await make_job(services, world, status="success")
+    job_id = await make_world_job(services, world, status="success")
     async with unit_of_work(services, SYSTEM) as ctx:
         assert not await lifecycle.change_status(ctx, job_id, expected=("success",), to="error")
         assert not await lifecycle.change_status(ctx, job_id, expected=("running",), to="queued")
         assert not await lifecycle.change_status(ctx, job_id, expected=("queued",), to="running")
-    running = await make_job(services, world, status="running")
+    running = await make_world_job(services, world, status="running")
     async with unit_of_work(services, SYSTEM) as ctx:
         assert await lifecycle.change_status(ctx, running, expected=("running",), to="waiting")
         assert not await lifecycle.change_status(ctx, running, expected=("running",), to="success")

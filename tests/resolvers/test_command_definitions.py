@@ -7,8 +7,8 @@ from sqlalchemy import select
 from db.models import CommandParameter, SoftwareArtifactType
 from resolvers.context import Services, unit_of_work
 from resolvers.plugins import command_definitions, commands
-from tests.factories import make_software
-from tests.rest_compat.world import SYSTEM
+from tests.builders.accounts import make_software
+from tests.builders.world import SYSTEM
 
 
 async def test_declarations_become_required_or_optional_by_the_rules(services: Services) -> None:

@@ -10,17 +10,18 @@ from resolvers.context import Principal, Services, unit_of_work
 from resolvers.errors import Invalid
 from resolvers.studies.preparations import create_preparation
 from resolvers.studies.samples import patch_samples
-from tests.api_v1.builders import add_account, add_study
+from tests.builders.accounts import make_principal
+from tests.builders.studies import make_study
 
 
 @pytest.fixture
 async def owner(services: Services) -> Principal:
-    return await add_account(services, "owner@x.org")
+    return await make_principal(services, "owner@x.org")
 
 
 @pytest.fixture
 async def study_id(services: Services, owner: Principal) -> int:
-    sid = await add_study(services, owner)
+    sid = await make_study(services, owner, artifact=False, lab_person=True)
     async with unit_of_work(services, owner) as ctx:
         await patch_samples(ctx, sid, {"a": {"ph": "7"}, "b": {"ph": "8"}})
     return sid
@@ -85,7 +86,7 @@ async def test_invalid_preparations_are_refused_without_rows(
 async def test_study_without_sample_information_cannot_have_preparations(
     services: Services, owner: Principal
 ) -> None:
-    sid = await add_study(services, owner)
+    sid = await make_study(services, owner, artifact=False, lab_person=True)
     with pytest.raises(Invalid, match="has no sample information"):
         async with unit_of_work(services, owner) as ctx:
             await create_preparation(ctx, sid, "16S", {"a": {"x": "1"}})

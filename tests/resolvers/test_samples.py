@@ -13,17 +13,18 @@ from resolvers.errors import Forbidden, Invalid, NotFound
 from resolvers.studies.sample_details import sample_details
 from resolvers.studies.samples import CategoriesNotFound, get_sample_categories, patch_samples
 from resolvers.studies.template_files import regenerate_sample_file
-from tests.api_v1.builders import add_account, add_study
+from tests.builders.accounts import make_principal
+from tests.builders.studies import make_study
 
 
 @pytest.fixture
 async def owner(services: Services) -> Principal:
-    return await add_account(services, "owner@x.org")
+    return await make_principal(services, "owner@x.org")
 
 
 @pytest.fixture
 async def study_id(services: Services, owner: Principal) -> int:
-    return await add_study(services, owner)
+    return await make_study(services, owner, artifact=False, lab_person=True)
 
 
 async def _stored(services: Services, study_id: int) -> dict[str, dict[str, str | None]]:
@@ -119,11 +120,11 @@ async def test_categories_are_extracted_in_request_order(
 async def test_a_reader_cannot_patch_and_a_stranger_cannot_see(
     services: Services, study_id: int
 ) -> None:
-    stranger = await add_account(services, "stranger@x.org")
+    stranger = await make_principal(services, "stranger@x.org")
     with pytest.raises(NotFound, match=rf"^Study not found: {study_id}$"):
         async with unit_of_work(services, stranger) as ctx:
             await patch_samples(ctx, study_id, {"a": {"ph": "7"}})
-    admin = await add_account(services, "admin@x.org", level="admin")
+    admin = await make_principal(services, "admin@x.org", level="admin")
     async with unit_of_work(services, admin) as ctx:
         await patch_samples(ctx, study_id, {"a": {"ph": "7"}})
     system = Principal(kind="system", client_id="c")  # acts with an admin's rights

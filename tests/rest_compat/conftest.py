@@ -7,10 +7,7 @@ from pathlib import Path
 import pytest
 
 from resolvers.context import Services
-from tests.rest_compat.world import World, make_world
-
-JSON = "application/json; charset=UTF-8"
-HTML = "text/html; charset=UTF-8"
+from tests.builders.world import World, make_world
 
 
 @pytest.fixture

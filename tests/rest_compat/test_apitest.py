@@ -7,10 +7,11 @@ import json
 import httpx
 
 from resolvers.context import Services
-from tests.factories import bearer
-from tests.rest_compat.conftest import JSON
+from tests.builders.accounts import bearer
+from tests.builders.studies import make_study_with_prep
+from tests.builders.world import World, write_file
+from tests.rest_compat.media import JSON
 from tests.rest_compat.test_completion import fetch_job
-from tests.rest_compat.world import World, make_study, write_file
 
 
 async def test_processing_job_creates_a_job_with_a_forced_status(
@@ -62,7 +63,7 @@ async def test_processing_job_rejects_parameters_that_do_not_fit(
 async def test_artifact_is_created_directly_from_files(
     client: httpx.AsyncClient, services: Services, world: World
 ) -> None:
-    _, prep_id = await make_study(services, world.owner_id, ["S1"])
+    _, prep_id = await make_study_with_prep(services, world.owner_id, ["S1"])
     table = write_file(services.settings.resolved_data_dir / "uploads" / "x" / "t.biom")
     fields = {
         "filepaths": json.dumps([[str(table), "biom"]]),

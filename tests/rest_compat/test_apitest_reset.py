@@ -9,7 +9,7 @@ from db.models import Account, Artifact, ArtifactType, OAuthToken, Study
 from gateway.demo import load_demo
 from gateway.demo_data import DEMO_MARKER_TITLE, SYSTEM_CLIENT_ID, SYSTEM_CLIENT_SECRET
 from resolvers.context import SYSTEM, Services, unit_of_work
-from tests.factories import bearer, make_user, token_for
+from tests.builders.accounts import bearer, make_user, token_for
 
 TIMED_OUT = {"error": "invalid_grant", "error_description": "Oauth2 error: token has timed out"}
 

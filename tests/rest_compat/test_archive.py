@@ -10,9 +10,9 @@ from sqlalchemy import select
 from db.models import ArchiveMergingScheme
 from resolvers.artifacts.archive import MergingScheme, human_scheme, merge_overlapping
 from resolvers.context import Services
-from tests.factories import bearer
-from tests.rest_compat.conftest import JSON
-from tests.rest_compat.world import World, make_job
+from tests.builders.accounts import bearer
+from tests.builders.world import World, make_world_job
+from tests.rest_compat.media import JSON
 
 URL = "/qiita_db/archive/observations/"
 
@@ -37,7 +37,7 @@ def test_human_scheme_and_overlap_merge() -> None:
 async def test_store_then_look_up_features_under_the_job_scheme(
     client: httpx.AsyncClient, services: Services, world: World
 ) -> None:
-    job_id = await make_job(services, world, status="running")
+    job_id = await make_world_job(services, world, status="running")
     headers = bearer(world.deblur.token)
     value = json.dumps({"TACG": '{"placement": 1}', "GGAA": "2"})
     stored = await client.patch(URL, data={"op": "add", "path": job_id, "value": value},
@@ -62,7 +62,7 @@ async def test_store_then_look_up_features_under_the_job_scheme(
 async def test_look_up_before_anything_is_stored_is_empty(
     client: httpx.AsyncClient, services: Services, world: World
 ) -> None:
-    job_id = await make_job(services, world, status="running")
+    job_id = await make_world_job(services, world, status="running")
     found = await client.post(URL, data={"job_id": job_id, "features": "X"},
                               headers=bearer(world.deblur.token))  # fmt: skip
     assert (found.status_code, found.json()) == (200, {})
@@ -70,8 +70,8 @@ async def test_look_up_before_anything_is_stored_is_empty(
 
 async def test_archive_errors(client: httpx.AsyncClient, services: Services, world: World) -> None:
     headers = bearer(world.deblur.token)
-    job_id = await make_job(services, world, status="running")
-    no_inputs = await make_job(services, world, status="running", parameters={})
+    job_id = await make_world_job(services, world, status="running")
+    no_inputs = await make_world_job(services, world, status="running", parameters={})
     cases = [
         ("POST", {"features": "X"}, 400, "Missing argument job_id"),
         ("POST", {"job_id": job_id}, 400, "Missing argument features"),

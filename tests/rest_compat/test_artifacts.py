@@ -12,10 +12,11 @@ from sqlalchemy import func, select
 
 from db.models import ProcessingJob, StoredFile
 from resolvers.context import Services
-from tests.factories import bearer
-from tests.rest_compat.conftest import HTML, JSON
+from tests.builders.accounts import bearer
+from tests.builders.studies import make_study_with_prep
+from tests.builders.world import World, make_world_job, mount_of, refusal, write_file
+from tests.rest_compat.media import HTML, JSON
 from tests.rest_compat.test_completion import complete, fetch_job, run_validator, validators_of
-from tests.rest_compat.world import World, make_job, mount_of, refusal, write_file
 
 TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{6})?$")
 
@@ -194,9 +195,7 @@ async def test_inject_into_a_preparation_creates_a_validator_then_the_artifact(
     client: httpx.AsyncClient, services: Services, world: World
 ) -> None:
     # A second preparation without artifact, to receive the injected one.
-    from tests.rest_compat.world import make_study
-
-    _, prep_id = await make_study(services, world.owner_id, ["A1"])
+    _, prep_id = await make_study_with_prep(services, world.owner_id, ["A1"])
     table = write_file(services.settings.resolved_data_dir / "uploads" / "t" / "table.biom")
     response = await client.post(
         "/qiita_db/artifact/",
@@ -242,7 +241,7 @@ async def test_inject_into_a_preparation_creates_a_validator_then_the_artifact(
 async def test_inject_as_an_output_of_a_job_creates_the_artifact_directly(
     client: httpx.AsyncClient, services: Services, world: World
 ) -> None:
-    job_id = await make_job(services, world, status="running")
+    job_id = await make_world_job(services, world, status="running")
     table = write_file(services.settings.resolved_data_dir / "working_dir" / job_id / "t.biom")
     response = await client.post(
         "/qiita_db/artifact/",
@@ -291,7 +290,7 @@ async def test_inject_needs_exactly_one_of_job_and_prep(
 async def test_inject_unknown_output_name_is_400(
     client: httpx.AsyncClient, services: Services, world: World
 ) -> None:
-    job_id = await make_job(services, world, status="running")
+    job_id = await make_world_job(services, world, status="running")
     response = await client.post(
         "/qiita_db/artifact/",
         data=inject_fields(world, {"biom": []}, job_id=job_id, command_artifact_name="nope"),
@@ -327,7 +326,7 @@ async def test_complete_with_files_outside_the_data_dir_fails_the_validator(
 ) -> None:
     """A validator reporting files outside the data dir: error, nothing moved."""
     outside = write_file(tmp_path / "x.biom")
-    job_id = await make_job(services, world, status="running")
+    job_id = await make_world_job(services, world, status="running")
     inside = write_file(services.settings.resolved_data_dir / "working_dir" / job_id / "t.biom")
     body = json.dumps({"success": True, "error": "", "artifacts": {"deblur final table": {
         "artifact_type": "BIOM", "filepaths": [[str(inside), "biom"]]}}})  # fmt: skip

@@ -7,8 +7,8 @@ import json
 import httpx
 
 from resolvers.context import Services
-from tests.factories import bearer, make_user, token_for
-from tests.rest_compat.world import World, make_job
+from tests.builders.accounts import bearer, make_user, token_for
+from tests.builders.world import World, make_world_job
 
 GARBAGE = ["", "x", "%00", "1/2", "-1", "99999999999999999999", "null", "{", "[]", "é", "..",
            "%2E%2E"]  # fmt: skip
@@ -62,7 +62,7 @@ async def test_garbage_ids_and_fields_never_give_a_500(
 async def test_raw_json_bodies_with_nul_characters_are_400(
     client: httpx.AsyncClient, services: Services, world: World
 ) -> None:
-    job_id = await make_job(services, world, status="running")
+    job_id = await make_world_job(services, world, status="running")
     headers = bearer(world.deblur.token)
     for suffix, body in [
         ("step/", {"step": "a\u0000b"}),

@@ -18,7 +18,7 @@ from resolvers.auth import tokens
 from resolvers.context import SYSTEM, Services, unit_of_work
 from resolvers.errors import Forbidden
 from rest_compat.plugin_routes import PLUGIN_ROUTES
-from tests.factories import bearer, token_for
+from tests.builders.accounts import bearer, token_for
 from tests.rest_compat.test_plugins import TYPE_FIELDS
 
 USER_TOKEN_WRITE = {

@@ -11,9 +11,9 @@ import httpx
 
 from db.models import StoredFile
 from resolvers.context import Services, unit_of_work
-from tests.factories import bearer
+from tests.builders.accounts import bearer
+from tests.builders.world import SYSTEM, World, completion, job_dir, make_world_job, write_file
 from tests.rest_compat.test_completion import complete, validators_of
-from tests.rest_compat.world import SYSTEM, World, completion, job_dir, make_job, write_file
 
 FETCH = "/cloud/fetch_file_from_central/"
 PUSH = "/cloud/push_file_to_central/"
@@ -163,7 +163,7 @@ async def test_push_without_files_is_400(client: httpx.AsyncClient, world: World
 async def test_fetch_a_directory_a_validator_in_progress_must_read(
     client: httpx.AsyncClient, services: Services, world: World
 ) -> None:
-    job_id = await make_job(services, world, status="running")
+    job_id = await make_world_job(services, world, status="running")
     table = write_file(job_dir(services, job_id) / "t.biom")
     plots = job_dir(services, job_id) / "plots"
     write_file(plots / "p.txt", "P")

@@ -13,18 +13,18 @@ from db.models import Artifact, ArtifactParent, ProcessingJob, ProcessingJobVali
 from resolvers.context import Principal, Services, unit_of_work
 from resolvers.jobs.cancellation import cancel_job
 from resolvers.plugins import command_definitions, commands
-from tests.factories import bearer
-from tests.rest_compat.conftest import HTML, JSON
-from tests.rest_compat.world import (
+from tests.builders.accounts import bearer
+from tests.builders.world import (
     SYSTEM,
     World,
     completion,
     job_dir,
-    make_job,
     make_job_for,
+    make_world_job,
     mount_of,
     write_file,
 )
+from tests.rest_compat.media import HTML, JSON
 
 NOT_RUNNING = {"message": "Can't complete job: not in a running state"}
 
@@ -93,7 +93,7 @@ async def run_validator(
 async def test_success_without_artifacts_sets_success(
     client: httpx.AsyncClient, services: Services, world: World
 ) -> None:
-    job_id = await make_job(services, world, status="running")
+    job_id = await make_world_job(services, world, status="running")
     body = json.dumps({"success": True, "error": "", "artifacts": None})
     response = await complete(client, job_id, body, world.deblur.token)
     assert response.status_code == 200
@@ -105,7 +105,7 @@ async def test_success_without_artifacts_sets_success(
 async def test_failure_sets_error_with_the_message(
     client: httpx.AsyncClient, services: Services, world: World
 ) -> None:
-    job_id = await make_job(services, world, status="running")
+    job_id = await make_world_job(services, world, status="running")
     body = json.dumps(
         {"success": False, "error": "Error executing Deblur:\nboom", "artifacts": None}
     )
@@ -119,7 +119,7 @@ async def test_complete_when_not_running_is_403(
     client: httpx.AsyncClient, services: Services, world: World
 ) -> None:
     for status in ("queued", "success", "error", "waiting"):
-        job_id = await make_job(services, world, status=status)
+        job_id = await make_world_job(services, world, status=status)
         body = json.dumps({"success": True, "error": "", "artifacts": None})
         response = await complete(client, job_id, body, world.deblur.token)
         assert response.status_code == 403
@@ -145,7 +145,7 @@ async def test_malformed_report_is_400_and_job_stays_running(
     client: httpx.AsyncClient, services: Services, world: World
 ) -> None:
     for body, message in MALFORMED_REPORTS:
-        job_id = await make_job(services, world, status="running")
+        job_id = await make_world_job(services, world, status="running")
         response = await complete(client, job_id, body, world.deblur.token)
         assert response.status_code == 400
         assert response.headers["content-type"] == JSON
@@ -163,7 +163,7 @@ async def test_unknown_job_is_404(client: httpx.AsyncClient, world: World) -> No
 async def test_outputs_become_queued_validator_jobs(
     client: httpx.AsyncClient, services: Services, world: World
 ) -> None:
-    job_id = await make_job(services, world, status="running")
+    job_id = await make_world_job(services, world, status="running")
     outputs = deblur_outputs(services, job_id)
     response = await complete(client, job_id, completion(outputs), world.deblur.token)
     assert response.status_code == 200
@@ -195,7 +195,7 @@ async def test_outputs_become_queued_validator_jobs(
 async def test_second_complete_is_403_without_second_effect(
     client: httpx.AsyncClient, services: Services, world: World
 ) -> None:
-    job_id = await make_job(services, world, status="running")
+    job_id = await make_world_job(services, world, status="running")
     body = completion(deblur_outputs(services, job_id))
     assert (await complete(client, job_id, body, world.deblur.token)).status_code == 200
     again = await complete(client, job_id, body, world.deblur.token)
@@ -207,7 +207,7 @@ async def test_second_complete_is_403_without_second_effect(
 async def test_released_validators_become_artifacts_in_the_type_mountpoint(
     client: httpx.AsyncClient, services: Services, world: World
 ) -> None:
-    job_id = await make_job(services, world, status="running")
+    job_id = await make_world_job(services, world, status="running")
     outputs = deblur_outputs(services, job_id)
     await complete(client, job_id, completion(outputs), world.deblur.token)
     first, second = await validators_of(services, job_id)
@@ -267,7 +267,7 @@ async def test_released_validators_become_artifacts_in_the_type_mountpoint(
 async def test_a_failed_validator_fails_its_sisters_and_the_job(
     client: httpx.AsyncClient, services: Services, world: World
 ) -> None:
-    job_id = await make_job(services, world, status="running")
+    job_id = await make_world_job(services, world, status="running")
     await complete(client, job_id, completion(deblur_outputs(services, job_id)), world.deblur.token)
     first, second = await validators_of(services, job_id)
     await run_validator(client, world, first)
@@ -290,7 +290,7 @@ async def test_a_failed_validator_fails_its_sisters_and_the_job(
 async def test_cancelling_the_last_pending_validator_fails_the_job(
     client: httpx.AsyncClient, services: Services, world: World
 ) -> None:
-    job_id = await make_job(services, world, status="running")
+    job_id = await make_world_job(services, world, status="running")
     await complete(client, job_id, completion(deblur_outputs(services, job_id)), world.deblur.token)
     first, second = await validators_of(services, job_id)
     await run_validator(client, world, first)
@@ -310,7 +310,7 @@ async def test_cancelling_the_last_pending_validator_fails_the_job(
 async def test_unknown_output_name_ends_the_job_in_error(
     client: httpx.AsyncClient, services: Services, world: World
 ) -> None:
-    job_id = await make_job(services, world, status="running")
+    job_id = await make_world_job(services, world, status="running")
     path = write_file(job_dir(services, job_id) / "x.biom")
     response = await complete(
         client, job_id, completion({"no such output": [(path, "biom")]}), world.deblur.token
@@ -327,7 +327,7 @@ async def test_unknown_output_name_ends_the_job_in_error(
 async def test_missing_file_at_release_fails_validator_and_job(
     client: httpx.AsyncClient, services: Services, world: World
 ) -> None:
-    job_id = await make_job(services, world, status="running")
+    job_id = await make_world_job(services, world, status="running")
     outputs = deblur_outputs(services, job_id)
     await complete(client, job_id, completion(outputs), world.deblur.token)
     first, second = await validators_of(services, job_id)

@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 
 from db.models import Artifact, ProcessingJob, ProcessingJobValidator
 from resolvers.context import Services
-from tests.factories import bearer
+from tests.builders.accounts import bearer
+from tests.builders.world import World, completion, make_world_job
 from tests.rest_compat.test_completion import deblur_outputs, run_validator, validators_of
-from tests.rest_compat.world import World, completion, make_job
 
 PARALLEL_HEARTBEATS = 50
 
@@ -19,7 +19,7 @@ PARALLEL_HEARTBEATS = 50
 async def test_fifty_parallel_heartbeats_all_succeed_and_leave_it_running(
     client: httpx.AsyncClient, services: Services, world: World
 ) -> None:
-    job_id = await make_job(services, world, status="queued")
+    job_id = await make_world_job(services, world, status="queued")
     url = f"/qiita_db/jobs/{job_id}/heartbeat/"
     responses = await asyncio.gather(
         *(client.post(url, headers=bearer(world.deblur.token)) for _ in range(PARALLEL_HEARTBEATS))
@@ -35,7 +35,7 @@ async def test_fifty_parallel_heartbeats_all_succeed_and_leave_it_running(
 async def test_two_parallel_completes_make_one_set_of_validators(
     client: httpx.AsyncClient, services: Services, world: World
 ) -> None:
-    job_id = await make_job(services, world, status="running")
+    job_id = await make_world_job(services, world, status="running")
     body = completion(deblur_outputs(services, job_id)).encode()
     url = f"/qiita_db/jobs/{job_id}/complete/"
     responses = await asyncio.gather(
@@ -57,7 +57,7 @@ async def test_two_parallel_completes_make_one_set_of_validators(
 async def test_two_validators_finishing_together_release_once(
     client: httpx.AsyncClient, services: Services, world: World
 ) -> None:
-    job_id = await make_job(services, world, status="running")
+    job_id = await make_world_job(services, world, status="running")
     body = completion(deblur_outputs(services, job_id)).encode()
     await client.post(
         f"/qiita_db/jobs/{job_id}/complete/", content=body, headers=bearer(world.deblur.token)

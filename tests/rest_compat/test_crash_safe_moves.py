@@ -27,9 +27,9 @@ from gateway.launchers.local import LocalLauncher
 from gateway.watchdog import Watchdog
 from resolvers.context import Services, unit_of_work
 from resolvers.files.fsck import FsckReport, run_fsck
-from tests.factories import bearer
+from tests.builders.accounts import bearer
+from tests.builders.world import SYSTEM, World, completion, job_dir, make_world_job, write_file
 from tests.rest_compat.test_completion import complete, run_validator, validators_of
-from tests.rest_compat.world import SYSTEM, World, completion, job_dir, make_job, write_file
 
 FILES = 2000
 DEAD_PID = "999999999"
@@ -45,7 +45,7 @@ async def job_with_validator(
     client: httpx.AsyncClient, services: Services, world: World, count: int
 ) -> tuple[str, ProcessingJob, list[Path]]:
     """A Deblur job that reported `count` files; its validator running."""
-    job_id = await make_job(services, world, status="running")
+    job_id = await make_world_job(services, world, status="running")
     folder = job_dir(services, job_id)
     files = [write_file(folder / f"part{i:04}.biom", f"{i}\n") for i in range(count)]
     body = completion({"deblur final table": [(path, "biom") for path in files]})

@@ -41,9 +41,9 @@ from db.models import (
     Study,
 )
 from gateway.demo import load_demo
-from gateway.demo_data import (
+from gateway.demo_data import DEMO_MARKER_TITLE
+from gateway.demo_plugin_data import (
     DEFAULT_WORKFLOW_NAME,
-    DEMO_MARKER_TITLE,
     PICK_DEFAULTS,
     PICK_OTUS,
     SPLIT_DEFAULTS,
@@ -53,8 +53,10 @@ from resolvers.context import Services, unit_of_work
 from resolvers.errors import Invalid
 from resolvers.jobs import validators
 from resolvers.plugins import command_definitions, commands
-from tests.factories import bearer, token_for
-from tests.rest_compat.conftest import JSON
+from tests.builders.accounts import bearer, token_for
+from tests.builders.studies import make_study_with_prep
+from tests.builders.world import SYSTEM, World, completion, write_file
+from tests.rest_compat.media import JSON
 from tests.rest_compat.test_completion import (
     complete,
     deblur_outputs,
@@ -62,7 +64,6 @@ from tests.rest_compat.test_completion import (
     run_validator,
     validators_of,
 )
-from tests.rest_compat.world import SYSTEM, World, completion, make_study, write_file
 
 RAREFY_DEFINITION = command_definitions.CommandDefinition(
     name="Rarefy",
@@ -101,7 +102,7 @@ async def setup(services: Services, world: World) -> Setup:
             SoftwareArtifactType(software_id=world.type_plugin.software_id, artifact_type_id=fastq)
         )
         rarefy_id = rarefy.id
-    _, prep_id = await make_study(services, world.owner_id, ["A1", "A2"])
+    _, prep_id = await make_study_with_prep(services, world.owner_id, ["A1", "A2"])
     return Setup(prep_id=prep_id, fastq_type_id=fastq, rarefy_command_id=rarefy_id)
 
 

@@ -12,8 +12,8 @@ from db.models import PendingFileMove, StoredFile
 from db.settings import Settings
 from resolvers.context import Services, unit_of_work
 from resolvers.files.fsck import LOST_AND_FOUND, FsckReport, run_fsck
+from tests.builders.world import SYSTEM, World, job_dir, mount_of, write_file
 from tests.cli.test_cli import run_cli
-from tests.rest_compat.world import SYSTEM, World, job_dir, mount_of, write_file
 
 
 async def fsck(services: Services, *, repair: bool = False) -> FsckReport:

@@ -23,22 +23,22 @@ from db.settings import Settings
 from resolvers.context import Services, unit_of_work
 from resolvers.errors import UnsafePath
 from resolvers.files import client_files
-from tests.factories import bearer, token_for
-from tests.rest_compat.test_artifacts import inject_fields, summary_files
-from tests.rest_compat.test_cloud import NOT_IN_A_MOUNTPOINT, fetch_url
-from tests.rest_compat.test_completion import complete, fetch_job, run_validator, validators_of
-from tests.rest_compat.world import (
+from tests.builders.accounts import bearer, token_for
+from tests.builders.studies import make_study_with_prep
+from tests.builders.world import (
     SYSTEM,
     World,
     completion,
     make_fastq,
-    make_job,
     make_owner,
-    make_study,
+    make_world_job,
     mount_of,
     refusal,
     write_file,
 )
+from tests.rest_compat.test_artifacts import inject_fields, summary_files
+from tests.rest_compat.test_cloud import NOT_IN_A_MOUNTPOINT, fetch_url
+from tests.rest_compat.test_completion import complete, fetch_job, run_validator, validators_of
 
 SETTING = "QIITA_PLUGIN_OUTPUT_ROOTS"
 PUSH = "/cloud/push_file_to_central/"
@@ -94,7 +94,7 @@ async def patch_summary(
 async def other_study_fastq(services: Services, tmp_path: Path) -> tuple[int, list[Path]]:
     """A private FASTQ artifact of another owner's study, and its stored files."""
     owner = await make_owner(services)
-    study_id, prep_id = await make_study(services, owner, ["O1"])
+    study_id, prep_id = await make_study_with_prep(services, owner, ["O1"])
     uploads = services.settings.resolved_data_dir / "uploads" / str(study_id)
     artifact_id = await make_fastq(services, prep_id, uploads)
     folder = await mount_of(services, "FASTQ") / str(artifact_id)
@@ -111,7 +111,7 @@ async def owner_token(services: Services, world: World) -> str:
 async def test_outputs_in_a_configured_root_become_artifacts_in_the_data_dir(
     client: httpx.AsyncClient, services: Services, world: World, plugin_root: Path
 ) -> None:
-    job_id = await make_job(services, world, status="running")
+    job_id = await make_world_job(services, world, status="running")
     outputs = {
         "deblur final table": [(write_file(plugin_root / job_id / "final.biom", "F"), "biom")],
         "deblur reference hit table": [(write_file(plugin_root / "hits.biom", "H"), "biom")],
@@ -137,7 +137,7 @@ async def test_outputs_in_a_configured_root_become_artifacts_in_the_data_dir(
 async def test_outputs_in_the_working_dir_outside_the_data_dir_are_accepted(
     client: httpx.AsyncClient, services: Services, world: World
 ) -> None:
-    job_id = await make_job(services, world, status="running")
+    job_id = await make_world_job(services, world, status="running")
     folder = services.settings.resolved_working_dir / job_id
     assert not folder.is_relative_to(services.settings.resolved_data_dir)
     table = write_file(folder / "final.biom", "F")
@@ -152,7 +152,7 @@ async def test_outputs_in_the_working_dir_outside_the_data_dir_are_accepted(
 async def test_outputs_in_an_unconfigured_folder_fail_the_job_naming_the_setting(
     client: httpx.AsyncClient, services: Services, world: World, tmp_path: Path
 ) -> None:
-    job_id = await make_job(services, world, status="running")
+    job_id = await make_world_job(services, world, status="running")
     stray = write_file(tmp_path / "elsewhere" / "echo.biom")
     body = completion({"deblur final table": [(stray, "biom")]})
     assert (await complete(client, job_id, body, world.deblur.token)).is_success
@@ -171,7 +171,7 @@ async def test_a_link_from_a_root_to_outside_is_refused(
     os.symlink(secret, plugin_root / "table.biom")
     os.symlink(secret.parent, plugin_root / "folder")
     for path in [plugin_root / "table.biom", plugin_root / "folder" / "table.biom"]:
-        job_id = await make_job(services, world, status="running")
+        job_id = await make_world_job(services, world, status="running")
         body = completion({"deblur final table": [(path, "biom")]})
         assert (await complete(client, job_id, body, world.deblur.token)).is_success
         job = await fetch_job(client, world, job_id)
@@ -262,7 +262,7 @@ async def test_upload_folders_of_other_studies_are_refused_to_users(
     client: httpx.AsyncClient, services: Services, world: World, tmp_path: Path
 ) -> None:
     owner = await make_owner(services)
-    other_study, _ = await make_study(services, owner, ["U1"])
+    other_study, _ = await make_study_with_prep(services, owner, ["U1"])
     uploads = services.settings.resolved_data_dir / "uploads"
     foreign = write_file(uploads / str(other_study) / "page.html")
     response = await patch_summary(
@@ -333,7 +333,7 @@ async def test_injected_files_come_from_a_root_but_never_from_another_artifact(
     client: httpx.AsyncClient, services: Services, world: World, plugin_root: Path, tmp_path: Path
 ) -> None:
     _, other_files = await other_study_fastq(services, tmp_path)
-    _, prep_id = await make_study(services, world.owner_id, ["I1"])
+    _, prep_id = await make_study_with_prep(services, world.owner_id, ["I1"])
     refused = await client.post(
         "/qiita_db/artifact/",
         data=inject_fields(world, {"biom": [str(other_files[0])]}, prep_id=str(prep_id)),

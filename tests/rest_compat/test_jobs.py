@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from db.models import ProcessingJob
 from resolvers.context import Services
-from tests.factories import bearer
+from tests.builders.accounts import bearer
+from tests.builders.world import World, make_world_job
 from tests.graphql_transport.live_server import wait_for_subscribers
-from tests.rest_compat.conftest import HTML, JSON
-from tests.rest_compat.world import World, make_job
+from tests.rest_compat.media import HTML, JSON
 
 
 async def job_row(services: Services, job_id: str) -> ProcessingJob:
@@ -27,7 +27,7 @@ async def job_row(services: Services, job_id: str) -> ProcessingJob:
 async def test_get_job_reports_command_parameters_status(
     client: httpx.AsyncClient, services: Services, world: World
 ) -> None:
-    job_id = await make_job(services, world)
+    job_id = await make_world_job(services, world)
     response = await client.get(f"/qiita_db/jobs/{job_id}", headers=bearer(world.deblur.token))
     assert response.status_code == 200
     assert response.headers["content-type"] == JSON
@@ -46,7 +46,7 @@ async def test_get_job_reports_command_parameters_status(
 async def test_get_job_accepts_other_uuid_spellings(
     client: httpx.AsyncClient, services: Services, world: World
 ) -> None:
-    job_id = await make_job(services, world)
+    job_id = await make_world_job(services, world)
     response = await client.get(
         f"/qiita_db/jobs/{job_id.upper()}", headers=bearer(world.deblur.token)
     )
@@ -86,7 +86,7 @@ async def test_head_on_job_needs_a_token(client: httpx.AsyncClient, world: World
 async def test_first_heartbeat_moves_queued_to_running(
     client: httpx.AsyncClient, services: Services, world: World
 ) -> None:
-    job_id = await make_job(services, world)
+    job_id = await make_world_job(services, world)
     response = await client.post(
         f"/qiita_db/jobs/{job_id}/heartbeat/", headers=bearer(world.deblur.token)
     )
@@ -101,7 +101,7 @@ async def test_first_heartbeat_moves_queued_to_running(
 async def test_heartbeat_on_running_updates_timestamp(
     client: httpx.AsyncClient, services: Services, world: World
 ) -> None:
-    job_id = await make_job(services, world, status="running")
+    job_id = await make_world_job(services, world, status="running")
     response = await client.post(
         f"/qiita_db/jobs/{job_id}/heartbeat/", headers=bearer(world.deblur.token)
     )
@@ -114,7 +114,7 @@ async def test_heartbeat_refused_outside_queued_and_running(
     client: httpx.AsyncClient, services: Services, world: World
 ) -> None:
     for status in ("in_construction", "waiting", "success", "error"):
-        job_id = await make_job(services, world, status=status)
+        job_id = await make_world_job(services, world, status=status)
         response = await client.post(
             f"/qiita_db/jobs/{job_id}/heartbeat/", headers=bearer(world.deblur.token)
         )
@@ -138,7 +138,7 @@ async def test_heartbeat_unknown_job_is_404(client: httpx.AsyncClient, world: Wo
 async def test_heartbeat_without_trailing_slash_is_405(
     client: httpx.AsyncClient, services: Services, world: World
 ) -> None:
-    job_id = await make_job(services, world)
+    job_id = await make_world_job(services, world)
     response = await client.post(
         f"/qiita_db/jobs/{job_id}/heartbeat", headers=bearer(world.deblur.token)
     )
@@ -150,7 +150,7 @@ async def test_heartbeat_without_trailing_slash_is_405(
 async def test_heartbeat_by_another_plugin_is_403(
     client: httpx.AsyncClient, services: Services, world: World
 ) -> None:
-    job_id = await make_job(services, world)
+    job_id = await make_world_job(services, world)
     response = await client.post(
         f"/qiita_db/jobs/{job_id}/heartbeat/", headers=bearer(world.type_plugin.token)
     )
@@ -165,7 +165,7 @@ async def test_heartbeat_by_another_plugin_is_403(
 async def test_step_sets_the_step_of_a_running_job(
     client: httpx.AsyncClient, services: Services, world: World
 ) -> None:
-    job_id = await make_job(services, world, status="running")
+    job_id = await make_world_job(services, world, status="running")
     response = await client.post(
         f"/qiita_db/jobs/{job_id}/step/",
         content=b'{"step": "Step 1 of 4: Collecting information"}',
@@ -179,7 +179,7 @@ async def test_step_sets_the_step_of_a_running_job(
 async def test_step_refused_unless_running(
     client: httpx.AsyncClient, services: Services, world: World
 ) -> None:
-    job_id = await make_job(services, world, status="queued")
+    job_id = await make_world_job(services, world, status="queued")
     response = await client.post(
         f"/qiita_db/jobs/{job_id}/step/", content=b'{"step": "x"}',
         headers=bearer(world.deblur.token),
@@ -194,7 +194,7 @@ async def test_step_refused_unless_running(
 async def test_step_with_bad_body_is_400(
     client: httpx.AsyncClient, services: Services, world: World
 ) -> None:
-    job_id = await make_job(services, world, status="running")
+    job_id = await make_world_job(services, world, status="running")
     for body, message in [
         (b"{not json", "The request body is not valid JSON: "),
         (b'{"other": 1}', "The body must be a JSON object with a string 'step'."),
@@ -219,7 +219,7 @@ async def test_step_unknown_job_is_404(client: httpx.AsyncClient, world: World) 
 async def test_heartbeat_publishes_a_job_event_after_commit(
     client: httpx.AsyncClient, services: Services, world: World
 ) -> None:
-    job_id = await make_job(services, world)
+    job_id = await make_world_job(services, world)
     stream = services.events.subscribe("job")
     first = asyncio.ensure_future(anext(stream))
     try:

@@ -30,7 +30,7 @@ from schemathesis.specs.openapi.checks import (
 
 from db.settings import Settings
 from tests import databases
-from tests.conftest import BACKENDS
+from tests.databases import BACKENDS
 from tests.fuzz_server import FuzzServer
 
 EXAMPLES_PER_OPERATION = 8

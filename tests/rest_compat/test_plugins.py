@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from db.models import Command
 from resolvers.context import Services
-from tests.factories import bearer
-from tests.rest_compat.conftest import HTML, JSON
-from tests.rest_compat.world import World
+from tests.builders.accounts import bearer
+from tests.builders.world import World
+from tests.rest_compat.media import HTML, JSON
 
 TYPE_FIELDS = {
     "type_name": "new_type",

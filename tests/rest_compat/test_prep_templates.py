@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 
 from db.models import PrepTemplate, SampleTemplate, StoredFile, utcnow
 from resolvers.context import Services
-from tests.factories import bearer
-from tests.rest_compat.conftest import JSON
-from tests.rest_compat.world import World
+from tests.builders.accounts import bearer
+from tests.builders.world import World
+from tests.rest_compat.media import JSON
 
 
 def read(path: str) -> list[list[str]]:

@@ -7,9 +7,9 @@ from sqlalchemy import update
 
 from db.models import Analysis, Artifact, Reference, StoredFile
 from resolvers.context import Services, unit_of_work
-from tests.factories import bearer, make_user, token_for
-from tests.rest_compat.conftest import JSON
-from tests.rest_compat.world import SYSTEM, World, write_file
+from tests.builders.accounts import bearer, make_user, token_for
+from tests.builders.world import SYSTEM, World, write_file
+from tests.rest_compat.media import JSON
 
 
 async def test_users_lists_every_user_in_creation_order(

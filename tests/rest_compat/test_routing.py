@@ -10,8 +10,8 @@ from asgi_lifespan import LifespanManager
 
 from db.settings import Settings
 from gateway.app import create_app
-from tests.factories import bearer
-from tests.rest_compat.world import World
+from tests.builders.accounts import bearer
+from tests.builders.world import World
 
 
 async def test_unrouted_get_is_the_404_page(client: httpx.AsyncClient) -> None:

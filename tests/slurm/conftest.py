@@ -7,10 +7,8 @@ configuration. Without a cluster that answers, these tests skip; with QIITA_REQU
 
 from __future__ import annotations
 
-import asyncio
 import os
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,12 +16,9 @@ import pytest
 
 from db.settings import Settings
 from gateway.launchers.slurm import SlurmLauncher
-from resolvers.jobs.launching import LaunchState
 
 REQUIRE_SLURM = os.environ.get("QIITA_REQUIRE_SLURM") == "1"
 KNOWN_CONF = Path(os.environ.get("QIITA_SLURM_DIR", "/var/tmp/qiita-slurm")) / "slurm.conf"
-STATE_TIMEOUT = 30.0
-"""Seconds a test waits for a Slurm job to reach a state (start latency is a few seconds)."""
 
 
 @pytest.fixture(scope="session")
@@ -56,31 +51,6 @@ def slurm_settings(slurm_cluster: dict[str, str], tmp_path: Path) -> Settings:
 @pytest.fixture
 def launcher(slurm_settings: Settings) -> SlurmLauncher:
     return SlurmLauncher(slurm_settings, timeout=15.0)
-
-
-async def wait_for_state(
-    launcher: SlurmLauncher,
-    external_id: str,
-    wanted: set[LaunchState],
-    *,
-    job_id: str | None = None,
-    within: float = STATE_TIMEOUT,
-) -> LaunchState:
-    """Poll the scheduler (it has no notifications) until the job is in `wanted`, bounded."""
-    deadline = time.monotonic() + within
-    seen: list[LaunchState] = []
-    while True:
-        state = await launcher.status(external_id, job_id=job_id)
-        if not seen or seen[-1] != state:
-            seen.append(state)
-        if state in wanted:
-            return state
-        if time.monotonic() > deadline:
-            raise AssertionError(
-                f"Slurm job {external_id} did not reach {sorted(wanted)} in {within:g} s; "
-                f"states seen: {seen}"
-            )
-        await asyncio.sleep(0.2)
 
 
 def _unavailable(conf: str) -> str | None:

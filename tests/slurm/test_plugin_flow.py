@@ -27,17 +27,16 @@ from db.models import (
 from db.settings import Settings
 from resolvers.context import unit_of_work
 from resolvers.jobs.submission import submit_job
-from tests.lifecycle.conftest import (
+from tests.builders.studies import make_owned_study, make_root_artifact
+from tests.lifecycle.job_rows import summary_job_of, validators_of
+from tests.lifecycle.live import (
     JOB_TIMEOUT,
     Live,
     command_id,
     launch_log,
     live_server,
-    make_root_artifact,
-    make_study,
     wait_for_status,
 )
-from tests.lifecycle.job_rows import summary_job_of, validators_of
 from tests.lifecycle.plugin_files import TRANSFORM_PLUGIN, write_fixture_plugins
 
 pytestmark = pytest.mark.usefixtures("slurm_cluster")
@@ -85,7 +84,7 @@ async def test_transformation_job_on_slurm_ends_as_released_artifact_with_html_s
     slurm_live: Live,
 ) -> None:
     services = slurm_live.services
-    owner = await make_study(services)
+    owner = await make_owned_study(services)
     root = await make_root_artifact(services, owner, "alpha\nbeta\n")
     upper = await command_id(services, "Line tools", "Upper case")
     await set_resources(slurm_live, upper, {"mem": "72M", "time": "0:04:00"})
@@ -150,7 +149,7 @@ def start_command(live: Live, job_id: str) -> str:
 
 async def test_crashing_plugin_on_slurm_fails_its_job_with_its_output(slurm_live: Live) -> None:
     services = slurm_live.services
-    owner = await make_study(services)
+    owner = await make_owned_study(services)
     crash = await command_id(services, "Line tools", "Crash")
 
     async with unit_of_work(services, owner.principal) as ctx:
@@ -173,7 +172,7 @@ async def test_unknown_partition_of_a_command_fails_its_job_at_submission(
     slurm_live: Live,
 ) -> None:
     services = slurm_live.services
-    owner = await make_study(services)
+    owner = await make_owned_study(services)
     quick = await command_id(services, "Line tools", "Quick")
     await set_resources(slurm_live, quick, {"partition": "nosuchpartition"})
 
@@ -200,7 +199,7 @@ async def error_message(live: Live, job: ProcessingJob) -> str:
 
 async def test_job_cancelled_in_slurm_ends_in_error_with_slurm_message(slurm_live: Live) -> None:
     services = slurm_live.services
-    owner = await make_study(services)
+    owner = await make_owned_study(services)
     stall = await command_id(services, "Line tools", "Stall")
 
     async with unit_of_work(services, owner.principal) as ctx:

@@ -15,7 +15,7 @@ from db.settings import Settings
 from gateway.launchers.exits import ProcessExit
 from gateway.launchers.slurm import InvalidResources, SlurmError, SlurmLauncher
 from resolvers.jobs.launching import LaunchRequest
-from tests.slurm.conftest import STATE_TIMEOUT, wait_for_state
+from tests.slurm.states import STATE_TIMEOUT, wait_for_state
 
 pytestmark = pytest.mark.usefixtures("slurm_cluster")
 

@@ -13,15 +13,8 @@ from db.models import Artifact, StoredFile
 from db.settings import Settings
 from resolvers.context import unit_of_work
 from resolvers.jobs.submission import submit_job
-from tests.lifecycle.conftest import (
-    JOB_TIMEOUT,
-    Live,
-    command_id,
-    live_server,
-    make_root_artifact,
-    make_study,
-    wait_for_status,
-)
+from tests.builders.studies import make_owned_study, make_root_artifact
+from tests.lifecycle.live import JOB_TIMEOUT, Live, command_id, live_server, wait_for_status
 from tests.lifecycle.plugin_files import write_fixture_plugins
 
 pytestmark = pytest.mark.usefixtures("slurm_cluster")
@@ -52,7 +45,7 @@ async def test_slurm_job_runs_in_the_working_dir_and_its_output_moves_into_the_d
     services = live.services
     working_dir = live.settings.resolved_working_dir
     data_dir = live.settings.resolved_data_dir
-    owner = await make_study(services)
+    owner = await make_owned_study(services)
     root = await make_root_artifact(services, owner, "alpha\n")
     upper = await command_id(services, "Line tools", "Upper case")
     async with unit_of_work(services, owner.principal) as ctx:

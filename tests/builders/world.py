@@ -1,4 +1,4 @@
-"""A small plugin world for plugin-API tests: a type plugin, a processing plugin, a study with
+"""The plugin-API world: a type plugin, a processing plugin, a study with
 sample information, a preparation with a root FASTQ artifact, and jobs.
 
 Plugins and commands are made through the resolvers (as registration makes them); the
@@ -15,19 +15,14 @@ from typing import Any
 
 from db.models import (
     Account,
-    PrepSample,
-    PrepTemplate,
-    Sample,
-    SampleTemplate,
-    Study,
-    StudyPerson,
 )
 from resolvers.artifacts import artifact_types, artifacts
 from resolvers.context import Principal, Services, unit_of_work
 from resolvers.files import client_files
 from resolvers.jobs import lifecycle
 from resolvers.plugins import command_definitions, commands
-from tests.factories import make_plugin_client, make_software, token_for
+from tests.builders.accounts import make_plugin_client, make_software, token_for
+from tests.builders.studies import make_study_with_prep
 
 SYSTEM = Principal(kind="system")
 _serial = itertools.count(1)
@@ -120,49 +115,6 @@ def write_file(path: Path, content: str = "content\n") -> Path:
     return path
 
 
-async def make_study(services: Services, owner_id: int, samples: list[str]) -> tuple[int, int]:
-    """A study with sample information and one 16S preparation over `samples`."""
-    serial = next(_serial)
-    async with unit_of_work(services, SYSTEM) as ctx:
-        person = StudyPerson(name=f"PI {serial}", email="pi@x.org", affiliation="Lab")
-        ctx.session.add(person)
-        await ctx.session.flush()
-        study = Study(
-            owner_id=owner_id, title=f"Study {serial}", alias="alias", description="d",
-            abstract="a", principal_investigator_id=person.id, metadata_complete=True,
-            mixs_compliant=True,
-        )  # fmt: skip
-        ctx.session.add(study)
-        await ctx.session.flush()
-        ctx.session.add(SampleTemplate(study_id=study.id, columns=["env", "ph"]))
-        await ctx.session.flush()
-        rows = [
-            Sample(
-                study_id=study.id,
-                sample_name=f"{study.id}.{name}",
-                values={"env": "soil", "ph": f"6.{i}"},
-            )
-            for i, name in enumerate(samples)
-        ]
-        ctx.session.add_all(rows)
-        prep = PrepTemplate(
-            study_id=study.id, data_type_id=1, investigation_type="AMPLICON", name="Prep 1",
-            columns=["barcode", "platform"],
-        )  # fmt: skip
-        ctx.session.add(prep)
-        await ctx.session.flush()
-        ctx.session.add_all(
-            PrepSample(
-                prep_id=prep.id,
-                sample_id=row.id,
-                values={"barcode": f"ACGT{i}", "platform": "Illumina"},
-            )
-            for i, row in enumerate(rows)
-        )
-        await ctx.session.flush()
-        return study.id, prep.id
-
-
 async def make_fastq(services: Services, prep_id: int, folder: Path) -> int:
     """The preparation's root FASTQ artifact, from two files in `folder`."""
     forward = write_file(folder / "s1_R1.fastq", "@r1\nACGT\n+\nIIII\n")
@@ -187,7 +139,7 @@ async def make_world(services: Services, tmp_path: Path) -> World:
         ctx.session.add(owner)
         await ctx.session.flush()
         owner_id = owner.id
-    study_id, prep_id = await make_study(services, owner_id, ["SKB1", "SKB2", "SKM4"])
+    study_id, prep_id = await make_study_with_prep(services, owner_id, ["SKB1", "SKB2", "SKM4"])
     uploads = services.settings.resolved_data_dir / "uploads" / str(study_id)
     fastq_id = await make_fastq(services, prep_id, uploads)
     type_plugin = await make_type_plugin(services)
@@ -205,7 +157,7 @@ async def make_world(services: Services, tmp_path: Path) -> World:
     )
 
 
-async def make_job(
+async def make_world_job(
     services: Services,
     world: World,
     *,

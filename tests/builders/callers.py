@@ -1,4 +1,4 @@
-"""Fixtures for GraphQL tests: callers with tokens, and a helper that posts a document."""
+"""Callers (accounts with tokens) and posting a GraphQL document as one of them."""
 
 from __future__ import annotations
 
@@ -6,11 +6,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-import pytest
 
 from db.models import Account
-from resolvers.context import Services
-from tests.factories import PrincipalKind, bearer, make_user, token_for
+from resolvers.context import Principal, Services
+from tests.builders.accounts import PrincipalKind, bearer, make_user, token_for
 
 
 @dataclass(frozen=True)
@@ -21,6 +20,15 @@ class Caller:
     @property
     def headers(self) -> dict[str, str]:
         return bearer(self.token) if self.token else {}
+
+    @property
+    def principal(self) -> Principal:
+        """The signed-in account as the principal resolvers are called with."""
+        assert self.account is not None, "an anonymous caller has no account"
+        account = self.account
+        return Principal(
+            kind="user", account_id=account.id, email=account.email, level=account.level
+        )
 
 
 @dataclass(frozen=True)
@@ -44,8 +52,7 @@ async def make_caller(services: Services, level: str = "user") -> SignedInCaller
     return SignedInCaller(account, await token_for(services, kind, account=account))
 
 
-@pytest.fixture
-async def callers(services: Services) -> Callers:
+async def make_callers(services: Services) -> Callers:
     return Callers(
         owner=await make_caller(services),
         shared=await make_caller(services),

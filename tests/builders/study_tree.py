@@ -1,9 +1,8 @@
-"""Row builders for the GraphQL tests: studies with samples, preparations, artifacts, jobs.
+"""A study with its whole chain: sample information, a preparation, a FASTQ root artifact
+and a BIOM child made by a job:
 
     tree = await make_study_tree(services, owner, visibility="public")
     tree.study_id, tree.prep_id, tree.root_artifact_id, tree.child_artifact_id, tree.job_id
-
-Everything is written straight through the session factory, in one transaction per call.
 """
 
 from __future__ import annotations
@@ -15,44 +14,32 @@ from dataclasses import dataclass
 
 from db.models import (
     Account,
-    Analysis,
-    AnalysisShare,
     Artifact,
     ArtifactParent,
-    Command,
-    CommandOutput,
-    CommandParameter,
-    CommandParameterArtifactType,
-    DefaultParameterSet,
     PrepSample,
     PrepTemplate,
     ProcessingJob,
     ProcessingJobInput,
-    Reference,
     Sample,
     SampleTemplate,
-    Software,
     StoredFile,
     Study,
-    StudyPerson,
     StudyPublication,
     StudyShare,
 )
 from resolvers.context import Services
-from tests.factories import unique
-
-FASTQ, BIOM = 3, 7
-DATA_16S = 1
-RAW_FORWARD_SEQS, BIOM_FILE = 1, 7
-FASTQ_MOUNT, BIOM_MOUNT = 11, 16
-
-
-@dataclass(frozen=True)
-class PluginRows:
-    plugin_id: int
-    name: str
-    version: str
-    command_id: int
+from tests.builders.accounts import unique
+from tests.builders.plugins import make_plugin
+from tests.builders.seeded import (
+    BIOM,
+    BIOM_FILE,
+    BIOM_MOUNT,
+    DATA_16S,
+    FASTQ,
+    FASTQ_MOUNT,
+    RAW_FORWARD_SEQS,
+)
+from tests.builders.studies import make_person
 
 
 @dataclass(frozen=True)
@@ -64,65 +51,6 @@ class StudyTree:
     child_artifact_id: int
     job_id: str
     sample_names: tuple[str, ...]
-
-
-async def make_person(services: Services, *, name: str | None = None) -> int:
-    async with services.sessions() as session, session.begin():
-        person = StudyPerson(
-            name=name or unique("Person "), email="pi@example.org", affiliation="Example Lab"
-        )
-        session.add(person)
-        await session.flush()
-        return person.id
-
-
-async def make_plugin(services: Services, *, name: str | None = None) -> PluginRows:
-    """A processing plugin with one command: an artifact input, two options, a BIOM output."""
-    plugin_name = name or unique("Plugin ")
-    async with services.sessions() as session, session.begin():
-        software = Software(
-            name=plugin_name, version="1.0", type="artifact transformation", active=True
-        )
-        session.add(software)
-        await session.flush()
-        command = Command(software_id=software.id, name="Pick closed-reference OTUs")
-        session.add(command)
-        await session.flush()
-        artifact_parameter = CommandParameter(
-            command_id=command.id, name="input_data", type="artifact", required=True, position=0
-        )
-        session.add_all(
-            [
-                artifact_parameter,
-                CommandParameter(
-                    command_id=command.id,
-                    name="threads",
-                    type="integer",
-                    required=False,
-                    default_value="1",
-                    position=1,
-                ),
-                CommandParameter(
-                    command_id=command.id,
-                    name="similarity",
-                    type="float",
-                    required=False,
-                    default_value="0.97",
-                    position=2,
-                ),
-                CommandOutput(command_id=command.id, name="OTU table", artifact_type_id=BIOM),
-                DefaultParameterSet(
-                    command_id=command.id,
-                    name="Defaults",
-                    values={"threads": 1, "similarity": 0.97},
-                ),
-            ]
-        )
-        await session.flush()
-        session.add(
-            CommandParameterArtifactType(parameter_id=artifact_parameter.id, artifact_type_id=FASTQ)
-        )
-        return PluginRows(software.id, plugin_name, "1.0", command.id)
 
 
 async def make_study_tree(
@@ -252,47 +180,3 @@ async def make_study_tree(
             job_id=job_id,
             sample_names=tuple(row.sample_name for row in sample_rows),
         )
-
-
-async def make_analysis(
-    services: Services,
-    owner: Account,
-    *,
-    artifact_visibility: str = "sandbox",
-    shared_with: Sequence[Account] = (),
-) -> tuple[int, int]:
-    """An analysis with one initial BIOM artifact; returns (analysis id, artifact id)."""
-    async with services.sessions() as session, session.begin():
-        analysis = Analysis(owner_id=owner.id, name=unique("Analysis "), description="demo")
-        session.add(analysis)
-        await session.flush()
-        for account in shared_with:
-            session.add(AnalysisShare(analysis_id=analysis.id, account_id=account.id))
-        artifact = Artifact(
-            name="analysis table",
-            artifact_type_id=BIOM,
-            data_type_id=DATA_16S,
-            visibility=artifact_visibility,
-            analysis_id=analysis.id,
-        )
-        session.add(artifact)
-        await session.flush()
-        return analysis.id, artifact.id
-
-
-async def make_reference(services: Services) -> int:
-    async with services.sessions() as session, session.begin():
-        reference = Reference(name=unique("Greengenes "), version="13_8")
-        session.add(reference)
-        await session.flush()
-        session.add(
-            StoredFile(
-                data_directory_id=6,
-                relpath=f"{reference.name}_13_8_seqs.fna",
-                filepath_type_id=10,
-                checksum="1",
-                size=1,
-                reference_id=reference.id,
-            )
-        )
-        return reference.id

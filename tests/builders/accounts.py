@@ -1,6 +1,4 @@
-"""Small row builders shared by the test suite.
-
-They write straight through the session factory (no HTTP), so they are fast:
+"""Accounts, OAuth2 clients and tokens:
 
     user = await make_user(services, level="admin")
     plugin = await make_plugin_client(services)                # binds a new software row
@@ -16,25 +14,10 @@ from __future__ import annotations
 import functools
 import itertools
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
-from sqlalchemy import select
-
-from db.models import (
-    Account,
-    Artifact,
-    ArtifactType,
-    Command,
-    DataType,
-    OAuthClient,
-    ProcessingJob,
-    Software,
-    Study,
-    StudyPerson,
-    StudyShare,
-)
+from db.models import Account, OAuthClient, Software
 from resolvers.auth import tokens
 from resolvers.auth.credentials import (
     hash_client_secret,
@@ -42,7 +25,7 @@ from resolvers.auth.credentials import (
     new_client_id,
     new_client_secret,
 )
-from resolvers.context import Principal, Services
+from resolvers.context import Principal, Services, unit_of_work
 
 DEFAULT_PASSWORD = "correct-horse-9"
 PrincipalKind = Literal["user", "admin", "guest", "unverified", "plugin", "system"]
@@ -85,6 +68,15 @@ async def make_user(
         )
         session.add(account)
     return account
+
+
+async def make_principal(services: Services, email: str, level: str = "user") -> Principal:
+    """An account (no usable password) as the principal resolvers are called with."""
+    async with unit_of_work(services) as ctx:
+        account = Account(email=email, email_lower=email.lower(), level=level, password_hash="x")
+        ctx.session.add(account)
+        await ctx.session.flush()
+        return Principal(kind="user", account_id=account.id, email=email, level=level)
 
 
 async def make_software(
@@ -168,72 +160,3 @@ async def principal_for(services: Services, token: str) -> Principal:
 def bearer(token: str) -> dict[str, str]:
     """Request headers carrying `token`, as qiita_client sends them."""
     return {"Authorization": f"Bearer {token}"}
-
-
-async def make_study(
-    services: Services,
-    owner: Account,
-    *,
-    public: bool = False,
-    shared_with: Sequence[Account] = (),
-    title: str | None = None,
-) -> int:
-    """A study with one artifact, `public` or `private` (a study is as public as its
-    most public artifact, domain.md §3.6)."""
-    async with services.sessions() as session, session.begin():
-        person = StudyPerson(name=unique("PI "), email="pi@example.org", affiliation="Lab")
-        session.add(person)
-        await session.flush()
-        study = Study(
-            owner_id=owner.id,
-            title=title or unique("Study "),
-            alias="alias",
-            description="description",
-            abstract="abstract",
-            principal_investigator_id=person.id,
-            metadata_complete=True,
-            mixs_compliant=True,
-        )
-        session.add(study)
-        await session.flush()
-        artifact_type_id = (await session.execute(select(ArtifactType.id).limit(1))).scalar_one()
-        data_type_id = (await session.execute(select(DataType.id).limit(1))).scalar_one()
-        session.add(
-            Artifact(
-                artifact_type_id=artifact_type_id,
-                data_type_id=data_type_id,
-                visibility="public" if public else "private",
-                study_id=study.id,
-            )
-        )
-        for account in shared_with:
-            session.add(StudyShare(study_id=study.id, account_id=account.id))
-        return study.id
-
-
-async def make_command(services: Services, software_id: int, *, name: str | None = None) -> int:
-    async with services.sessions() as session, session.begin():
-        command = Command(software_id=software_id, name=name or unique("command "))
-        session.add(command)
-        await session.flush()
-        return command.id
-
-
-async def make_job(
-    services: Services,
-    command_id: int,
-    account: Account,
-    *,
-    status: str = "running",
-    parameters: dict[str, Any] | None = None,
-) -> ProcessingJob:
-    async with services.sessions() as session, session.begin():
-        job = ProcessingJob(
-            id=str(uuid.uuid4()),
-            account_id=account.id,
-            command_id=command_id,
-            status=status,
-            parameters=parameters or {},
-        )
-        session.add(job)
-    return job
