@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from db.durability import commit_without_waiting_for_disk
@@ -49,36 +49,39 @@ async def consume_daily_request(services: HasSessions, principal: Principal) -> 
     raise OAuthFailure(INVALID_GRANT, DAILY_LIMIT_REACHED)
 
 
+_KEY = (
+    OAuthRateLimit.client_id == bindparam("client"),
+    OAuthRateLimit.account_id == bindparam("account"),
+)
+_TAKE = (
+    update(OAuthRateLimit)
+    .where(*_KEY, OAuthRateLimit.window_start > bindparam("floor"), OAuthRateLimit.remaining > 0)
+    .values(remaining=OAuthRateLimit.remaining - 1)
+)
+_RENEW = (
+    update(OAuthRateLimit)
+    .where(*_KEY, OAuthRateLimit.window_start <= bindparam("floor"))
+    .values(window_start=bindparam("now"), remaining=bindparam("left"))
+)
+_CURRENT = select(OAuthRateLimit.window_start, OAuthRateLimit.remaining).where(*_KEY)
+
+
 async def _count_request(
     services: HasSessions, client_id: str, account_id: int, limit: int
 ) -> bool | None:
     """True: counted; False: the budget of the current window is used up; None: retry."""
     now = utcnow()
     window_floor = now - RATE_WINDOW
-    key = (OAuthRateLimit.client_id == client_id, OAuthRateLimit.account_id == account_id)
+    values = {"client": client_id, "account": account_id, "floor": window_floor}
     async with services.sessions() as session, session.begin():
         await commit_without_waiting_for_disk(session)
-        taken = await session.execute(
-            update(OAuthRateLimit)
-            .where(*key, OAuthRateLimit.window_start > window_floor, OAuthRateLimit.remaining > 0)
-            .values(remaining=OAuthRateLimit.remaining - 1)
-            .execution_options(synchronize_session=False)
-        )
-        if taken.rowcount == 1:  # type: ignore[attr-defined]
+        connection = await session.connection()
+        if (await connection.execute(_TAKE, values)).rowcount == 1:
             return True
-        renewed = await session.execute(
-            update(OAuthRateLimit)
-            .where(*key, OAuthRateLimit.window_start <= window_floor)
-            .values(window_start=now, remaining=limit - 1)
-            .execution_options(synchronize_session=False)
-        )
-        if renewed.rowcount == 1:  # type: ignore[attr-defined]
+        renew = {**values, "now": now, "left": limit - 1}
+        if (await connection.execute(_RENEW, renew)).rowcount == 1:
             return True
-        current = (
-            await session.execute(
-                select(OAuthRateLimit.window_start, OAuthRateLimit.remaining).where(*key)
-            )
-        ).first()
+        current = (await connection.execute(_CURRENT, values)).first()
         if current is not None:
             exhausted = current.window_start > window_floor and current.remaining <= 0
             return False if exhausted else None

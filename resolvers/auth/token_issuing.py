@@ -15,7 +15,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 
 from db.models import Account, OAuthClient, OAuthRateLimit, OAuthToken, utcnow
 from resolvers.auth.accounts import password_problem
@@ -83,6 +83,11 @@ async def _rehash_password(
     logger.info("password hash of account %s upgraded to Argon2id", account_id)
 
 
+_CLIENTS = select(
+    OAuthClient.client_id, OAuthClient.client_secret_hash, OAuthClient.software_id
+).where(OAuthClient.client_id.in_(bindparam("ids", expanding=True)))
+
+
 async def _load_credentials(services: HasSessions, request: TokenRequest) -> Credentials:
     """Everything the grant may look at: the named clients and, for a password grant,
     the account if its password verifies (the slow hash runs off the event loop)."""
@@ -100,9 +105,8 @@ async def _load_credentials(services: HasSessions, request: TokenRequest) -> Cre
         assert username is not None
         await check_sign_in_allowed(services, username, request.address)
     async with services.sessions() as session:
-        rows = (
-            await session.execute(select(OAuthClient).where(OAuthClient.client_id.in_(client_ids)))
-        ).scalars()
+        connection = await session.connection()
+        rows = await connection.execute(_CLIENTS, {"ids": list(client_ids)})
         clients = {
             row.client_id: KnownClient(row.client_id, row.client_secret_hash, row.software_id)
             for row in rows
@@ -169,19 +173,21 @@ async def issue_token(
     return IssuedToken(access_token=granted.access_token, expires_in=granted.expires_in)
 
 
+_INSERT_TOKEN = insert(OAuthToken)
+
+
 async def _store(services: HasSessions, granted: GrantedToken) -> None:
     now = utcnow()
+    row = {
+        "token_hash": hash_token(granted.access_token),
+        "client_id": granted.client.client_id,
+        "grant_type": granted.grant_type,
+        "account_id": granted.user.account_id if granted.user else None,
+        "issued_at": now,
+        "expires_at": now + dt.timedelta(seconds=granted.expires_in),
+    }
     async with services.sessions() as session, session.begin():
-        session.add(
-            OAuthToken(
-                token_hash=hash_token(granted.access_token),
-                client_id=granted.client.client_id,
-                grant_type=granted.grant_type,
-                account_id=granted.user.account_id if granted.user else None,
-                issued_at=now,
-                expires_at=now + dt.timedelta(seconds=granted.expires_in),
-            )
-        )
+        await (await session.connection()).execute(_INSERT_TOKEN, row)  # not audited (db/audit.py)
     if services.token_cache.purge_due():
         await purge_expired_tokens(services)
 

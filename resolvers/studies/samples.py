@@ -16,12 +16,17 @@ from sqlalchemy import Update, func, insert, literal, select, update
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
 
-from db.models import PrepSample, Sample, SampleTemplate, utcnow
+from db.models import PrepSample, Sample, SampleTemplate, Study, utcnow
 from resolvers.context import Context, Services
-from resolvers.errors import Conflict, Invalid, NotFound
+from resolvers.errors import Conflict, Invalid, NotFound, StudyNotFound
 from resolvers.studies.metadata_rules import CleanTable, clean_table
 from resolvers.studies.preparations import preparation_statuses
-from resolvers.studies.studies import find_editable_study, find_study, is_storable_id
+from resolvers.studies.studies import (
+    find_editable_study,
+    find_study,
+    is_storable_id,
+    readable_study,
+)
 from resolvers.studies.template_files import regenerate_sample_file
 
 logger = logging.getLogger(__name__)
@@ -86,16 +91,31 @@ async def list_sample_names(ctx: Context, study_id: int) -> list[str]:
     return list((await ctx.session.execute(query)).scalars())
 
 
+async def _readable_template(ctx: Context, study_id: int, *, count: bool = False) -> Any:
+    """One statement: the study if readable (StudyNotFound otherwise), its sample
+    information's columns (None without any) and, with `count`, its number of samples."""
+    columns: list[Any] = [Study.id, SampleTemplate.columns.label("template_columns")]
+    if count:
+        samples = select(func.count()).where(Sample.study_id == Study.id).scalar_subquery()
+        columns.append(samples.label("samples"))
+    query = (
+        select(*columns)
+        .outerjoin(SampleTemplate, SampleTemplate.study_id == Study.id)
+        .where(readable_study(ctx, study_id))
+    )
+    row = (await (await ctx.session.connection()).execute(query)).first()
+    if row is None:
+        raise StudyNotFound(study_id)
+    return row
+
+
 async def summarize_sample_information(ctx: Context, study_id: int) -> SampleInformationSummary:
     """Number of samples and the categories (study-api.md §4.4); zero and [] without any."""
-    await find_study(ctx, study_id)
-    template = await ctx.session.get(SampleTemplate, study_id)
-    if template is None:
+    row = await _readable_template(ctx, study_id, count=True)
+    if row.template_columns is None:
         return SampleInformationSummary(number_of_samples=0, categories=[])
-    count = select(func.count()).select_from(Sample).where(Sample.study_id == study_id)
     return SampleInformationSummary(
-        number_of_samples=int((await ctx.session.execute(count)).scalar_one()),
-        categories=list(template.columns),
+        number_of_samples=int(row.samples), categories=list(row.template_columns)
     )
 
 
@@ -108,11 +128,10 @@ async def get_sample_categories(
     """
     if not categories:
         raise Invalid(NO_CATEGORIES, "categories")
-    await find_study(ctx, study_id)
-    template = await ctx.session.get(SampleTemplate, study_id)
-    if template is None:
+    columns = (await _readable_template(ctx, study_id)).template_columns
+    if columns is None:
         raise NotFound(NO_SAMPLE_INFORMATION)
-    known = set(template.columns)
+    known = set(columns)
     missing = [category for category in categories if category not in known]
     if missing:
         raise CategoriesNotFound(missing)
