@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, bindparam, select, true, update
-from sqlalchemy.sql.elements import True_
 
 from db.durability import commit_without_waiting_for_disk
 from db.models import (
@@ -38,6 +37,7 @@ from resolvers.auth import access
 from resolvers.context import Context
 from resolvers.errors import Forbidden, NotFound
 from resolvers.events import Event
+from resolvers.statements import restricted
 
 logger = logging.getLogger(__name__)
 
@@ -124,19 +124,10 @@ _JOB_SUMMARY = (
 )
 
 
-def _restricted(statement: Any, predicate: ColumnElement[bool] | None) -> Any:
-    """`statement` with the access predicate, unless it allows every job."""
-    return (
-        statement
-        if predicate is None or isinstance(predicate, True_)
-        else (statement.where(predicate))
-    )
-
-
 async def get_job_summary(ctx: Context, job_id: str) -> JobSummary:
     """The job's command name, stored parameters, status and error message, if the caller
     may read it (one statement; NotFound otherwise)."""
-    query = _restricted(_JOB_SUMMARY, access.readable_jobs_filter(ctx.principal))
+    query = restricted(_JOB_SUMMARY, access.readable_jobs_filter(ctx.principal))
     connection = await ctx.session.connection()
     row = (await connection.execute(query, {"job_id": parse_job_id(job_id)})).first()
     if row is None:
@@ -213,7 +204,7 @@ async def _beat(ctx: Context, job_id: str, acting: ColumnElement[bool]) -> bool:
     await commit_without_waiting_for_disk(ctx.session)
     now = utcnow()
     connection = await ctx.session.connection()
-    beat = await connection.execute(_restricted(_BEAT, acting), {"job_id": job_id, "now": now})
+    beat = await connection.execute(restricted(_BEAT, acting), {"job_id": job_id, "now": now})
     if beat.rowcount != 1:
         return False
     publish_job_event(ctx, job_id, status="running", heartbeat=now.isoformat())

@@ -12,20 +12,21 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Update, func, insert, literal, select, update
+from sqlalchemy import Update, bindparam, func, insert, literal, select, update
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
 
 from db.models import PrepSample, Sample, SampleTemplate, Study, utcnow
+from resolvers.auth.access import readable_studies_filter
 from resolvers.context import Context, Services
 from resolvers.errors import Conflict, Invalid, NotFound, StudyNotFound
+from resolvers.statements import restricted
 from resolvers.studies.metadata_rules import CleanTable, clean_table
 from resolvers.studies.preparations import preparation_statuses
 from resolvers.studies.studies import (
     find_editable_study,
     find_study,
     is_storable_id,
-    readable_study,
 )
 from resolvers.studies.template_files import regenerate_sample_file
 
@@ -91,19 +92,26 @@ async def list_sample_names(ctx: Context, study_id: int) -> list[str]:
     return list((await ctx.session.execute(query)).scalars())
 
 
+_TEMPLATE = (
+    select(Study.id, SampleTemplate.columns.label("template_columns"))
+    .outerjoin(SampleTemplate, SampleTemplate.study_id == Study.id)
+    .where(Study.id == bindparam("study"))
+)
+_TEMPLATE_AND_COUNT = _TEMPLATE.add_columns(
+    select(func.count()).where(Sample.study_id == Study.id).scalar_subquery().label("samples")
+)
+
+
 async def _readable_template(ctx: Context, study_id: int, *, count: bool = False) -> Any:
-    """One statement: the study if readable (StudyNotFound otherwise), its sample
-    information's columns (None without any) and, with `count`, its number of samples."""
-    columns: list[Any] = [Study.id, SampleTemplate.columns.label("template_columns")]
-    if count:
-        samples = select(func.count()).where(Sample.study_id == Study.id).scalar_subquery()
-        columns.append(samples.label("samples"))
-    query = (
-        select(*columns)
-        .outerjoin(SampleTemplate, SampleTemplate.study_id == Study.id)
-        .where(readable_study(ctx, study_id))
+    """One statement: the study if readable (StudyNotFound otherwise, `find_study`'s rule),
+    its sample information's columns (None without any) and, with `count`, its samples."""
+    if not is_storable_id(study_id):
+        raise StudyNotFound(study_id)
+    query = restricted(
+        _TEMPLATE_AND_COUNT if count else _TEMPLATE, readable_studies_filter(ctx.principal)
     )
-    row = (await (await ctx.session.connection()).execute(query)).first()
+    connection = await ctx.session.connection()
+    row = (await connection.execute(query, {"study": study_id})).first()
     if row is None:
         raise StudyNotFound(study_id)
     return row

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -52,18 +52,12 @@ def is_storable_id(value: int) -> bool:
     return 0 <= value <= MAX_ID
 
 
-def readable_study(ctx: Context, study_id: int) -> ColumnElement[bool]:
-    """The WHERE clause of `find_study` on `Study`, for statements that read more at once;
-    StudyNotFound at once for ids no study can have."""
-    if not is_storable_id(study_id):
-        raise StudyNotFound(study_id)
-    return and_(Study.id == study_id, readable_studies_filter(ctx.principal))
-
-
 async def find_study(ctx: Context, study_id: int, *, with_contacts: bool = False) -> Study:
     """A readable study; StudyNotFound otherwise, unreadable ones included (§1.6): the one
     "readable study or not found" rule."""
-    query = select(Study).where(readable_study(ctx, study_id))
+    if not is_storable_id(study_id):
+        raise StudyNotFound(study_id)
+    query = select(Study).where(Study.id == study_id, readable_studies_filter(ctx.principal))
     if with_contacts:
         query = query.options(
             selectinload(Study.principal_investigator), selectinload(Study.lab_person)
