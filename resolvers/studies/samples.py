@@ -7,12 +7,13 @@ every existing row the new categories. Reads of a few categories extract them in
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Update, bindparam, func, insert, literal, select, update
+from sqlalchemy import Select, Update, bindparam, func, insert, literal, select, update
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
 
@@ -127,6 +128,14 @@ async def summarize_sample_information(ctx: Context, study_id: int) -> SampleInf
     )
 
 
+@functools.lru_cache(maxsize=256)
+def _category_query(chunk: tuple[str, ...]) -> Select[Any]:
+    """The values of `chunk`'s categories for every sample of the study `:study`; built once
+    per set of categories (plugins ask for the same few again and again)."""
+    columns = [Sample.values[c].as_string().label(f"c{i}") for i, c in enumerate(chunk)]
+    return select(Sample.sample_name, *columns).where(Sample.study_id == bindparam("study"))
+
+
 async def get_sample_categories(
     ctx: Context, study_id: int, categories: Sequence[str]
 ) -> CategoryValues:
@@ -143,14 +152,18 @@ async def get_sample_categories(
     missing = [category for category in categories if category not in known]
     if missing:
         raise CategoriesNotFound(missing)
-    unique = list(dict.fromkeys(categories))
+    unique = tuple(dict.fromkeys(categories))
+    connection = await ctx.session.connection()
+    if len(unique) == len(categories) <= CATEGORIES_PER_QUERY:  # the usual request: one pass
+        rows = await connection.execute(_category_query(unique), {"study": study_id})
+        samples = {name: values for name, *values in rows}
+        return CategoryValues(header=list(categories), samples=samples)
     extracted: dict[str, dict[str, str | None]] = {}
     # A result row holds at most 2,000 columns on SQLite: wide requests go in slices.
     for start in range(0, len(unique), CATEGORIES_PER_QUERY):
         chunk = unique[start : start + CATEGORIES_PER_QUERY]
-        columns = [Sample.values[c].as_string().label(f"c{i}") for i, c in enumerate(chunk)]
-        query = select(Sample.sample_name, *columns).where(Sample.study_id == study_id)
-        for name, *values in await ctx.session.execute(query):
+        rows = await connection.execute(_category_query(chunk), {"study": study_id})
+        for name, *values in rows:
             extracted.setdefault(name, {}).update(zip(chunk, values, strict=True))
     samples = {
         name: [values[category] for category in categories] for name, values in extracted.items()
