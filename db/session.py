@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -18,6 +19,7 @@ from sqlalchemy.pool import NullPool
 
 from db.audit import AuditedSession
 from db.settings import Settings, SettingsError
+from db.sqlite_inline import inline_connector
 from db.sqlite_writes import queue_writers
 from db.statement_count import count_statements_of
 
@@ -28,13 +30,24 @@ POOL_OVERFLOW = 4
 """Connections opened beyond the pool's size under a burst, and closed when returned."""
 
 
-def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
+def _sqlite_pragmas(busy_timeout_ms: int) -> Callable[[Any, Any], None]:
+    def set_pragmas(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    return set_pragmas
+
+
+def _inline_sqlite_path(url: str) -> str | None:
+    """The file of a plain SQLite URL, whose connections may run in the event loop."""
+    parsed = make_url(url)
+    if parsed.query or parsed.database in (None, "", ":memory:"):
+        return None
+    return parsed.database
 
 
 def json_serializer(value: Any) -> str:
@@ -71,9 +84,14 @@ def create_engine(settings: Settings, *, pool: bool = True) -> AsyncEngine:
         "json_serializer": json_serializer,
         "json_deserializer": orjson.loads,
     }
+    busy_timeout_ms = SQLITE_BUSY_TIMEOUT_MS
     if url.startswith("sqlite"):
         settings.resolved_data_dir.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+        path = _inline_sqlite_path(url)
+        if path is not None:
+            kwargs["async_creator"] = inline_connector(path, SQLITE_BUSY_TIMEOUT_MS)
+            busy_timeout_ms = 0
     if not pool:
         kwargs["poolclass"] = NullPool
     else:
@@ -81,7 +99,7 @@ def create_engine(settings: Settings, *, pool: bool = True) -> AsyncEngine:
         kwargs["max_overflow"] = POOL_OVERFLOW
     engine = create_async_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
-        event.listen(engine.sync_engine, "connect", _set_sqlite_pragmas)
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas(busy_timeout_ms))
         if pool:
             queue_writers(engine, SQLITE_BUSY_TIMEOUT_MS / 1000)
     if settings.count_sql_statements:

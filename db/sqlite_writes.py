@@ -41,8 +41,11 @@ class WriterQueue:
         return found
 
     async def acquire(self) -> bool:
+        lock = self.lock()
+        if not lock.locked():
+            return await lock.acquire()  # free: taken at once, without a timeout task
         try:
-            await asyncio.wait_for(self.lock().acquire(), self.timeout_seconds)
+            await asyncio.wait_for(lock.acquire(), self.timeout_seconds)
         except TimeoutError:
             return False
         return True

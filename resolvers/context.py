@@ -18,6 +18,7 @@ from db.audit import set_actor
 from db.files import FileStore
 from db.settings import Settings
 from resolvers.auth.client_writes import log_client_writes, recorder_for
+from resolvers.auth.token_cache import TokenCache
 from resolvers.events import EventBus, NullEventBus
 from resolvers.jobs.launching import Launcher
 
@@ -69,6 +70,8 @@ class Services:
     sessions: async_sessionmaker[AsyncSession]
     launcher: Launcher | None = None
     events: EventBus = field(default_factory=NullEventBus)
+    token_cache: TokenCache = field(default_factory=TokenCache)
+    """Validated bearer tokens of this process (resolvers/auth/token_cache.py)."""
 
 
 @dataclass
@@ -82,6 +85,7 @@ class Context:
     after_commit_callbacks: list[Callback] = field(default_factory=list)
     on_rollback_callbacks: list[Callback] = field(default_factory=list)
     file_move_batch: str | None = None
+    token_cache: TokenCache = field(default_factory=TokenCache)
 
     @property
     def files(self) -> FileStore:
@@ -137,6 +141,7 @@ async def unit_of_work(
             principal=principal,
             launcher=services.launcher,
             events=services.events,
+            token_cache=services.token_cache,
         )
         recorder = recorder_for(session.sync_session, principal)
         try:

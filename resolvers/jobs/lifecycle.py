@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, select, true, update
+from sqlalchemy import ColumnElement, bindparam, select, true, update
 
 from db.durability import commit_without_waiting_for_disk
 from db.models import (
@@ -37,6 +37,7 @@ from resolvers.auth import access
 from resolvers.context import Context
 from resolvers.errors import Forbidden, NotFound
 from resolvers.events import Event
+from resolvers.statements import restricted
 
 logger = logging.getLogger(__name__)
 
@@ -107,22 +108,23 @@ class JobSummary:
     message: str
 
 
+_JOB_SUMMARY = (
+    select(ProcessingJob.parameters, ProcessingJob.status, Command.name, LogEntry.msg)
+    .join(Command, Command.id == ProcessingJob.command_id)
+    .outerjoin(
+        LogEntry,
+        (LogEntry.id == ProcessingJob.error_log_id) & (ProcessingJob.status == "error"),
+    )
+    .where(ProcessingJob.id == bindparam("job_id"))
+)
+
+
 async def get_job_summary(ctx: Context, job_id: str) -> JobSummary:
     """The job's command name, stored parameters, status and error message, if the caller
     may read it (one statement; NotFound otherwise)."""
-    query = (
-        select(ProcessingJob.parameters, ProcessingJob.status, Command.name, LogEntry.msg)
-        .join(Command, Command.id == ProcessingJob.command_id)
-        .outerjoin(
-            LogEntry,
-            (LogEntry.id == ProcessingJob.error_log_id) & (ProcessingJob.status == "error"),
-        )
-        .where(
-            ProcessingJob.id == parse_job_id(job_id),
-            access.readable_jobs_filter(ctx.principal),
-        )
-    )
-    row = (await ctx.session.execute(query)).first()
+    query = restricted(_JOB_SUMMARY, access.readable_jobs_filter(ctx.principal))
+    connection = await ctx.session.connection()
+    row = (await connection.execute(query, {"job_id": parse_job_id(job_id)})).first()
     if row is None:
         raise NotFound(f"Job not found: {job_id}")
     return JobSummary(
@@ -183,18 +185,22 @@ async def heartbeat_job(ctx: Context, job_id: str) -> str:
     raise Forbidden(f"Can't execute heartbeat on job: not running: {current.status}")
 
 
+_BEAT = (
+    update(ProcessingJob)
+    .where(ProcessingJob.id == bindparam("job_id"), ProcessingJob.status.in_(("queued", "running")))
+    .values(status="running", heartbeat=bindparam("now"), updated_at=bindparam("now"))
+)
+
+
 async def _beat(ctx: Context, job_id: str, acting: ColumnElement[bool]) -> bool:
     # One statement for both moves: a racing heartbeat that waited on the row lock
     # re-checks the row and still matches once the first one made it `running`.
+    # Run on the session's connection: heartbeats are not audited (db/audit.py).
     await commit_without_waiting_for_disk(ctx.session)
     now = utcnow()
-    beat = await ctx.session.execute(
-        update(ProcessingJob)
-        .where(ProcessingJob.id == job_id, ProcessingJob.status.in_(("queued", "running")), acting)
-        .values(status="running", heartbeat=now, updated_at=now)
-        .execution_options(synchronize_session=False, audit=False)
-    )
-    if beat.rowcount != 1:  # type: ignore[attr-defined]
+    connection = await ctx.session.connection()
+    beat = await connection.execute(restricted(_BEAT, acting), {"job_id": job_id, "now": now})
+    if beat.rowcount != 1:
         return False
     publish_job_event(ctx, job_id, status="running", heartbeat=now.isoformat())
     return True

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, bindparam, select
 
 from db.models import (
     DataDirectory,
@@ -23,11 +23,18 @@ from db.models import (
     Sample,
     SampleTemplate,
     StoredFile,
+    Study,
 )
+from resolvers.auth.access import readable_studies_filter
 from resolvers.context import Context
 from resolvers.errors import NotFound
-from resolvers.studies.preparations import find_preparation, preparation_statuses
-from resolvers.studies.studies import find_study
+from resolvers.statements import restricted
+from resolvers.studies.preparations import (
+    PREPARATION_NOT_FOUND,
+    find_preparation,
+    preparation_statuses,
+)
+from resolvers.studies.studies import find_study, is_storable_id
 from resolvers.studies.template_files import regenerate_prep_file, regenerate_sample_file
 
 Values = dict[str, str | None]
@@ -118,17 +125,37 @@ def _table(
     return table
 
 
+_PREP = (
+    select(PrepTemplate.id, PrepTemplate.study_id, PrepTemplate.columns.label("names"))
+    .join(Study, Study.id == PrepTemplate.study_id)
+    .where(PrepTemplate.id == bindparam("prep"))
+)
+_PREP_ROWS = (
+    select(Sample.sample_name, PrepSample.values)
+    .join(Sample, Sample.id == PrepSample.sample_id)
+    .where(PrepSample.prep_id == bindparam("prep"))
+    .order_by(Sample.sample_name)
+)
+
+
+async def _readable_prep(ctx: Context, prep_id: int) -> Any:
+    """Id, study and columns of a preparation, in one statement, under `find_preparation`'s
+    rule: `Preparation not found` unless its study is readable."""
+    if not is_storable_id(prep_id):
+        raise NotFound(PREPARATION_NOT_FOUND)
+    query = restricted(_PREP, readable_studies_filter(ctx.principal))
+    connection = await ctx.session.connection()
+    row = (await connection.execute(query, {"prep": prep_id})).first()
+    if row is None:
+        raise NotFound(PREPARATION_NOT_FOUND)
+    return row
+
+
 async def read_prep_information(ctx: Context, prep_id: int) -> dict[str, Values]:
     """{sample: {column: value}} of the preparation, with `qiita_prep_id` (§4.7)."""
-    prep = await find_preparation(ctx, prep_id)
-    query = (
-        select(Sample.sample_name, PrepSample.values)
-        .join(Sample, Sample.id == PrepSample.sample_id)
-        .where(PrepSample.prep_id == prep.id)
-        .order_by(Sample.sample_name)
-    )
-    rows = await (await ctx.session.connection()).execute(query)
-    return _table(prep.columns, rows, "qiita_prep_id", prep.id)
+    prep = await _readable_prep(ctx, prep_id)
+    rows = await (await ctx.session.connection()).execute(_PREP_ROWS, {"prep": prep.id})
+    return _table(prep.names, rows, "qiita_prep_id", prep.id)
 
 
 async def read_sample_information(
@@ -153,5 +180,5 @@ async def read_sample_information(
 
 async def read_prep_sample_information(ctx: Context, prep_id: int) -> dict[str, Values]:
     """The study's sample information restricted to the preparation's samples (§4.7)."""
-    prep = await find_preparation(ctx, prep_id)
+    prep = await _readable_prep(ctx, prep_id)
     return await read_sample_information(ctx, prep.study_id, prep_id=prep.id)

@@ -7,20 +7,27 @@ every existing row the new categories. Reads of a few categories extract them in
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Update, func, insert, literal, select, update
+from sqlalchemy import Select, Update, bindparam, func, insert, literal, select, update
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
 
-from db.models import Sample, SampleTemplate, utcnow
+from db.models import Sample, SampleTemplate, Study, utcnow
+from resolvers.auth.access import readable_studies_filter
 from resolvers.context import Context, Services
-from resolvers.errors import Conflict, Invalid, NotFound
+from resolvers.errors import Conflict, Invalid, NotFound, StudyNotFound
+from resolvers.statements import restricted
 from resolvers.studies.metadata_rules import CleanTable, clean_table
-from resolvers.studies.studies import find_editable_study, find_study, is_storable_id
+from resolvers.studies.studies import (
+    find_editable_study,
+    find_study,
+    is_storable_id,
+)
 from resolvers.studies.template_files import regenerate_sample_file
 
 logger = logging.getLogger(__name__)
@@ -74,17 +81,47 @@ async def list_sample_names(ctx: Context, study_id: int) -> list[str]:
     return list((await ctx.session.execute(query)).scalars())
 
 
+_TEMPLATE = (
+    select(Study.id, SampleTemplate.columns.label("template_columns"))
+    .outerjoin(SampleTemplate, SampleTemplate.study_id == Study.id)
+    .where(Study.id == bindparam("study"))
+)
+_TEMPLATE_AND_COUNT = _TEMPLATE.add_columns(
+    select(func.count()).where(Sample.study_id == Study.id).scalar_subquery().label("samples")
+)
+
+
+async def _readable_template(ctx: Context, study_id: int, *, count: bool = False) -> Any:
+    """One statement: the study if readable (StudyNotFound otherwise, `find_study`'s rule),
+    its sample information's columns (None without any) and, with `count`, its samples."""
+    if not is_storable_id(study_id):
+        raise StudyNotFound(study_id)
+    query = restricted(
+        _TEMPLATE_AND_COUNT if count else _TEMPLATE, readable_studies_filter(ctx.principal)
+    )
+    connection = await ctx.session.connection()
+    row = (await connection.execute(query, {"study": study_id})).first()
+    if row is None:
+        raise StudyNotFound(study_id)
+    return row
+
+
 async def summarize_sample_information(ctx: Context, study_id: int) -> SampleInformationSummary:
     """Number of samples and the categories (study-api.md §4.4); zero and [] without any."""
-    await find_study(ctx, study_id)
-    template = await ctx.session.get(SampleTemplate, study_id)
-    if template is None:
+    row = await _readable_template(ctx, study_id, count=True)
+    if row.template_columns is None:
         return SampleInformationSummary(number_of_samples=0, categories=[])
-    count = select(func.count()).select_from(Sample).where(Sample.study_id == study_id)
     return SampleInformationSummary(
-        number_of_samples=int((await ctx.session.execute(count)).scalar_one()),
-        categories=list(template.columns),
+        number_of_samples=int(row.samples), categories=list(row.template_columns)
     )
+
+
+@functools.lru_cache(maxsize=256)
+def _category_query(chunk: tuple[str, ...]) -> Select[Any]:
+    """The values of `chunk`'s categories for every sample of the study `:study`; built once
+    per set of categories (plugins ask for the same few again and again)."""
+    columns = [Sample.values[c].as_string().label(f"c{i}") for i, c in enumerate(chunk)]
+    return select(Sample.sample_name, *columns).where(Sample.study_id == bindparam("study"))
 
 
 async def get_sample_categories(
@@ -96,22 +133,25 @@ async def get_sample_categories(
     """
     if not categories:
         raise Invalid(NO_CATEGORIES, "categories")
-    await find_study(ctx, study_id)
-    template = await ctx.session.get(SampleTemplate, study_id)
-    if template is None:
+    columns = (await _readable_template(ctx, study_id)).template_columns
+    if columns is None:
         raise NotFound(NO_SAMPLE_INFORMATION)
-    known = set(template.columns)
+    known = set(columns)
     missing = [category for category in categories if category not in known]
     if missing:
         raise CategoriesNotFound(missing)
-    unique = list(dict.fromkeys(categories))
+    unique = tuple(dict.fromkeys(categories))
+    connection = await ctx.session.connection()
+    if len(unique) == len(categories) <= CATEGORIES_PER_QUERY:  # the usual request: one pass
+        rows = await connection.execute(_category_query(unique), {"study": study_id})
+        samples = {name: values for name, *values in rows}
+        return CategoryValues(header=list(categories), samples=samples)
     extracted: dict[str, dict[str, str | None]] = {}
     # A result row holds at most 2,000 columns on SQLite: wide requests go in slices.
     for start in range(0, len(unique), CATEGORIES_PER_QUERY):
         chunk = unique[start : start + CATEGORIES_PER_QUERY]
-        columns = [Sample.values[c].as_string().label(f"c{i}") for i, c in enumerate(chunk)]
-        query = select(Sample.sample_name, *columns).where(Sample.study_id == study_id)
-        for name, *values in await ctx.session.execute(query):
+        rows = await connection.execute(_category_query(chunk), {"study": study_id})
+        for name, *values in rows:
             extracted.setdefault(name, {}).update(zip(chunk, values, strict=True))
     samples = {
         name: [values[category] for category in categories] for name, values in extracted.items()
