@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, insert, select, update
 
 from db.models import Account, OAuthClient, OAuthRateLimit, OAuthToken, utcnow
+from resolvers.auth.access import awaits_verification
 from resolvers.auth.accounts import password_problem
 from resolvers.auth.credentials import (
     hash_password,
@@ -46,8 +47,6 @@ from resolvers.auth.token_server import (
 )
 
 logger = logging.getLogger(__name__)
-
-UNVERIFIED = "unverified"
 
 
 @dataclass(frozen=True)
@@ -129,7 +128,7 @@ async def _load_credentials(services: HasSessions, request: TokenRequest) -> Cre
             verified = await asyncio.to_thread(verify_password, password, stored)
             if verified and account is not None and password_needs_rehash(stored):
                 await _rehash_password(services, account.id, stored, password)
-            if verified and account is not None and account.level != UNVERIFIED:
+            if verified and account is not None and not awaits_verification(account.level):
                 user = KnownUser(account.id, account.email, account.level)
         if user is None:
             await record_failed_sign_in(services, username, request.address)

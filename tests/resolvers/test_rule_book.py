@@ -80,7 +80,7 @@ EXEMPT = {
     "auth/access.py": "the rule book itself",
     "context.py": "defines Principal and its is_admin property",
     "auth/client_writes.py": "names the writer in the log, grants nothing; context.py imports it",
-    "auth/tokens.py": "the daily request limit counts users' requests, grants nothing",
+    "auth/request_budget.py": "the daily request limit counts users' requests, grants nothing",
 }
 
 LOOKS_AT_PRINCIPAL = [
