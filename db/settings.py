@@ -331,6 +331,12 @@ def load_settings(
         if raw is not None:
             values[name] = raw
     settings = Settings(**values)
+    _check(settings)
+    return settings
+
+
+def _check(settings: Settings) -> None:
+    """Refuse values no server could run with, naming the setting."""
     if bool(settings.tls_cert) != bool(settings.tls_key):
         raise SettingsError("QIITA_TLS_CERT and QIITA_TLS_KEY must be given together")
     if settings.max_page_size < 1 or settings.default_page_size < 1:
@@ -359,4 +365,3 @@ def load_settings(
         raise SettingsError(
             f"QIITA_DATABASE_POOL_SIZE={settings.database_pool_size}: at least 1 connection"
         )
-    return settings

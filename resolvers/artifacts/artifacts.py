@@ -182,6 +182,23 @@ async def store_server_file(
     return rows[0]
 
 
+def _require_one_origin(
+    parents: Sequence[int],
+    prep_id: int | None,
+    analysis_id: int | None,
+    data_type: str | None,
+    command_id: int | None,
+) -> None:
+    origins = sum([bool(parents), prep_id is not None, analysis_id is not None or bool(data_type)])
+    if origins != 1:
+        raise Invalid(
+            "An artifact needs exactly one origin: parents, a preparation, or an analysis "
+            "or data type."
+        )
+    if bool(parents) != (command_id is not None):
+        raise Invalid("Parents and processing parameters must be given together.")
+
+
 async def create_artifact(
     ctx: Context,
     *,
@@ -209,14 +226,7 @@ async def create_artifact(
     the server's own filepath-type rules (used when no type plugin validates the files).
     `written_by_server`: the files are the server's own, written below `files_root`.
     """
-    origins = sum([bool(parents), prep_id is not None, analysis_id is not None or bool(data_type)])
-    if origins != 1:
-        raise Invalid(
-            "An artifact needs exactly one origin: parents, a preparation, or an analysis "
-            "or data type."
-        )
-    if bool(parents) != (command_id is not None):
-        raise Invalid("Parents and processing parameters must be given together.")
+    _require_one_origin(parents, prep_id, analysis_id, data_type, command_id)
     type_row = await get_artifact_type(ctx, artifact_type)
     planned = await plan_files(ctx, files, files_root, by_server=written_by_server)
     if check_files:
