@@ -160,12 +160,15 @@ class GraphQLView(GraphQL[GraphQLContext, None]):
             raise HTTPException(400, f"The request JSON is nested over {MAX_JSON_DEPTH} deep.")
         return document
 
-    def encode_json(self, data: object) -> bytes:
-        """Compact JSON in UTF-8 (orjson); what orjson refuses (integers over 64 bits) by json."""
+    def encode_json(self, data: object) -> str:
+        """Compact JSON (orjson); what orjson refuses (integers over 64 bits) by json.
+
+        Text, not bytes: WebSocket messages go out as text frames, which graphql-ws clients
+        (GraphiQL's among them) require."""
         try:
-            return orjson.dumps(data)
+            return orjson.dumps(data).decode()
         except orjson.JSONEncodeError:
-            return json.dumps(data, separators=(",", ":")).encode()
+            return json.dumps(data, separators=(",", ":"))
 
     async def parse_http_body(
         self, request: AsyncHTTPRequestAdapter

@@ -17,7 +17,11 @@ RECEIVE_TIMEOUT = 10.0
 
 
 async def receive(ws: ClientConnection) -> dict[str, Any]:
-    message: dict[str, Any] = json.loads(await asyncio.wait_for(ws.recv(), RECEIVE_TIMEOUT))
+    """The next message, which must come in a text frame: browsers' graphql-ws clients
+    (GraphiQL's) cannot read binary ones."""
+    frame = await asyncio.wait_for(ws.recv(), RECEIVE_TIMEOUT)
+    assert isinstance(frame, str), f"a binary WebSocket frame: {frame!r}"
+    message: dict[str, Any] = json.loads(frame)
     return message
 
 
