@@ -1,9 +1,10 @@
-"""Giving memory back to the system after large request bodies.
+"""Giving memory back to the system after large request and response bodies.
 
 A large body (a metadata PATCH of megabytes) is parsed into many Python objects and
 temporary buffers; once freed, glibc keeps most of that memory in its heaps, so a
-server's RSS stays at its peak long after a burst. When the last large request in
-flight has been answered, the middleware runs a garbage collection and glibc's
+server's RSS stays at its peak long after a burst; building a large response (a table of
+10,000 samples, tens of MB of JSON) does the same. When the last large request or response
+in flight has been answered, the middleware runs a garbage collection and glibc's
 `malloc_trim(0)` in a thread, which returns the free heap pages to the system.
 Elsewhere than glibc it only collects garbage.
 
@@ -26,7 +27,7 @@ import os
 import sys
 from collections.abc import Callable, Mapping
 
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 logger = logging.getLogger(__name__)
 
@@ -82,16 +83,30 @@ class ReleaseMemoryMiddleware:
         self.releasing: asyncio.Task[None] | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not _is_large(scope):
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        self.large_in_flight += 1
+        large = _is_large(scope)
+        if large:
+            self.large_in_flight += 1
+        sent = 0
+
+        async def send_counting(message: Message) -> None:
+            nonlocal large, sent
+            if not large and message["type"] == "http.response.body":
+                sent += len(message.get("body", b""))
+                if sent >= LARGE_BODY_BYTES:  # a large response: tables, documents, files
+                    large = True
+                    self.large_in_flight += 1
+            await send(message)
+
         try:
-            await self.app(scope, receive, send)
+            await self.app(scope, receive, send_counting)
         finally:
-            self.large_in_flight -= 1
-            if self.large_in_flight == 0 and (self.releasing is None or self.releasing.done()):
-                self.releasing = asyncio.create_task(asyncio.to_thread(release_memory))
+            if large:
+                self.large_in_flight -= 1
+                if self.large_in_flight == 0 and (self.releasing is None or self.releasing.done()):
+                    self.releasing = asyncio.create_task(asyncio.to_thread(release_memory))
 
 
 def _is_large(scope: Scope) -> bool:

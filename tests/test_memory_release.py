@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 from starlette.applications import Starlette
+from starlette.types import Receive, Scope, Send
 
 from gateway import memory
 from tests.e2e.test_serve import running_server
@@ -38,6 +39,25 @@ async def test_a_large_body_is_followed_by_one_release(
     assert response.status_code == 413
     await settle()
     assert releases == [1]
+
+
+async def test_a_large_response_is_followed_by_one_release(releases: list[int]) -> None:
+    async def table(scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        chunk = b"x" * (memory.LARGE_BODY_BYTES // 4)
+        for _ in range(5):
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        await send({"type": "http.response.body", "body": b""})
+
+    transport = httpx.ASGITransport(app=memory.ReleaseMemoryMiddleware(table))
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        response = await http.get("/table")
+        assert len(response.content) > memory.LARGE_BODY_BYTES
+        await settle()
+        assert releases == [1]
+        await http.get("/table", headers={"range": "bytes=0-0"})
+        await settle()
+        assert releases == [1, 1]
 
 
 async def test_small_bodies_release_nothing(client: httpx.AsyncClient, releases: list[int]) -> None:

@@ -102,6 +102,8 @@ def running_server(
         if process.poll() is None:
             process.kill()
             process.wait(timeout=STOP_TIMEOUT)
+        if process.stdout is not None:
+            process.stdout.close()
 
 
 @pytest.fixture
