@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 
 from db.models import Account, Command
-from tests.builders.accounts import bearer, make_user, token_for
+from tests.builders.accounts import bearer, make_software, make_user, token_for
 from tests.builders.jobs import make_job
 from tests.builders.plugins import make_command
 from tests.builders.studies import make_study
@@ -46,14 +46,15 @@ async def _end_a_job(
     live: LiveServer, owner: Account, report: dict[str, Any], command: str | None = None
 ) -> str:
     """A job of `owner` that its plugin starts, then reports on over REST."""
-    software_id, command_id = await make_command(live.services)
+    software_id = await make_software(live.services)
+    command_id = await make_command(live.services, software_id)
     if command is not None:
         async with live.services.sessions() as session, session.begin():
             row = await session.get(Command, command_id)
             assert row is not None
             row.name = command
     plugin_token = await token_for(live.services, "plugin", software_id=software_id)
-    job_id = await make_job(live.services, account_id=owner.id, command_id=command_id)
+    job_id = (await make_job(live.services, command_id, owner.id)).id
     async with httpx.AsyncClient(base_url=live.http_url, headers=bearer(plugin_token)) as plugin:
         assert (await plugin.post(f"/qiita_db/jobs/{job_id}/heartbeat/")).status_code == 200
         body = json.dumps(report)
@@ -199,5 +200,5 @@ async def test_a_finished_job_is_a_message_and_validations_stay_quiet(live: Live
         listed = await _graphql(http, "{ messages { nodes { kind body jobId } } }")
     [message] = listed["messages"]["nodes"]
     assert (message["kind"], message["jobId"]) == ("JOB_SUCCEEDED", job_id)
-    assert message["body"].startswith(f"Job {job_id} (command-")
+    assert message["body"].startswith(f"Job {job_id} (command ")
     assert message["body"].endswith(") finished.")

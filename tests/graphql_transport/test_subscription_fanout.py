@@ -9,7 +9,7 @@ from sqlalchemy import delete, select
 from db.models import Artifact, ProcessingJobInput, StudyShare
 from resolvers.context import Principal, unit_of_work
 from resolvers.jobs import lifecycle
-from tests.builders.accounts import make_user, principal_for, token_for
+from tests.builders.accounts import make_software, make_user, principal_for, token_for
 from tests.builders.jobs import make_job
 from tests.builders.plugins import make_command
 from tests.builders.studies import make_study
@@ -36,8 +36,9 @@ async def test_a_watcher_who_loses_access_is_ended_while_the_owner_still_gets_th
     owner = await make_user(live.services)
     reader = await make_user(live.services)
     study_id = await make_study(live.services, owner, shared_with=[reader])
-    software_id, command_id = await make_command(live.services)
-    job_id = await make_job(live.services, account_id=owner.id, command_id=command_id)
+    software_id = await make_software(live.services)
+    command_id = await make_command(live.services, software_id)
+    job_id = (await make_job(live.services, command_id, owner.id)).id
     async with live.services.sessions() as session, session.begin():
         artifact_id = (
             await session.execute(select(Artifact.id).where(Artifact.study_id == study_id))
@@ -67,9 +68,10 @@ async def test_jobs_updated_subscribers_of_one_event_each_get_only_their_own_job
     live: LiveServer,
 ) -> None:
     first, second = await make_user(live.services), await make_user(live.services)
-    software_id, command_id = await make_command(live.services)
-    firsts = await make_job(live.services, account_id=first.id, command_id=command_id)
-    seconds = await make_job(live.services, account_id=second.id, command_id=command_id)
+    software_id = await make_software(live.services)
+    command_id = await make_command(live.services, software_id)
+    firsts = (await make_job(live.services, command_id, first.id)).id
+    seconds = (await make_job(live.services, command_id, second.id)).id
     tokens = [await token_for(live.services, "user", account=user) for user in (first, second)]
 
     async with (

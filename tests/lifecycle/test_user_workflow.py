@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from db.models import Account, Artifact, ArtifactParent
 from tests.builders.accounts import bearer, token_for
-from tests.builders.studies import make_root_artifact, make_study
+from tests.builders.studies import make_owned_study, make_root_artifact
 from tests.lifecycle.live import Live, command_id, launch_log, wait_for_status
 
 CREATE = """mutation($input: CreateWorkflowInput!) {
@@ -45,7 +45,7 @@ async def graphql(
 
 async def test_a_two_step_workflow_runs_to_its_released_artifacts(live: Live) -> None:
     services = live.services
-    owner = await make_study(services)
+    owner = await make_owned_study(services)
     root = await make_root_artifact(services, owner, "soil\nwater\n")
     upper = await command_id(services, "Line tools", "Upper case")
     async with services.sessions() as session:
